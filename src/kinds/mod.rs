@@ -1,0 +1,67 @@
+//! The document kinds. Each kind has its own module with its data model, decoder,
+//! kind-specific checks and CSV appendices; the pieces they share live in `common`.
+
+pub mod common;
+pub mod work_report;
+
+use crate::diag::Diagnostics;
+use crate::load::Source;
+use crate::load::decode::{Decoder, nearest};
+use crate::load::node::{self, Node, Value};
+
+/// The kinds gongwen knows, as written in `kind:`.
+pub const KINDS: &[&str] = &[work_report::KIND];
+
+#[derive(Debug)]
+pub enum Document {
+    WorkReport(work_report::WorkReport),
+}
+
+impl Document {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Document::WorkReport(_) => work_report::KIND,
+        }
+    }
+}
+
+/// Decodes a parsed file into its document kind, as named by its `kind` field.
+pub fn decode(source: &Source, root: &Node, diags: &mut Diagnostics) -> Option<Document> {
+    let mut d = Decoder::new(&source.text, diags);
+    let Value::Map(entries) = &root.value else {
+        d.diags
+            .error(
+                node::pos(root),
+                format!(
+                    "expected a mapping of fields, found {}",
+                    root.value.type_name()
+                ),
+            )
+            .hint("a data file starts with `kind: work-report` and the document's fields");
+        return None;
+    };
+    let kind_node = entries
+        .iter()
+        .find(|(k, _)| matches!(&k.value, Value::Str(s) if s == "kind"))
+        .map(|(_, v)| v);
+    let Some(kind_node) = kind_node else {
+        d.diags
+            .error(node::pos(root), "missing required field `kind`")
+            .hint(format!("add `kind:` with one of: {}", KINDS.join(", ")));
+        return None;
+    };
+    let kind = d.string(kind_node)?;
+    match kind.value.as_str() {
+        work_report::KIND => work_report::decode(&mut d, root).map(Document::WorkReport),
+        other => {
+            let hint = match nearest(other, KINDS.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? the kinds are: {}", KINDS.join(", ")),
+                None => format!("the kinds are: {}", KINDS.join(", ")),
+            };
+            d.diags
+                .error(kind.pos, format!("unknown document kind `{other}`"))
+                .hint(hint);
+            None
+        }
+    }
+}

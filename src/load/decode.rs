@@ -1,0 +1,388 @@
+//! Decoding the positioned YAML tree into typed values, reporting every problem found.
+
+use std::ops::Range;
+
+use super::node::{self, Node, Value};
+use crate::diag::{Diagnostics, Pos};
+
+/// A value together with where it was written, for semantic errors found later.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Located<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+impl<T: serde::Serialize> serde::Serialize for Located<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
+/// A number as written: its value for arithmetic, its text for display (`9176.10` stays so).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Number {
+    pub value: f64,
+    pub text: String,
+    pub pos: Pos,
+}
+
+/// One field of a mapping the decoder knows, with the Chinese help shown in hints.
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub help: &'static str,
+}
+
+/// Reads typed values out of nodes; every problem goes to `diags` and decoding goes on.
+pub struct Decoder<'a> {
+    pub source: &'a str,
+    pub diags: &'a mut Diagnostics,
+}
+
+/// The entries of one mapping, handed out field by field; `finish` reports what is left.
+pub struct Fields<'n> {
+    pos: Pos,
+    what: &'static str,
+    specs: &'static [FieldSpec],
+    entries: Vec<(&'n str, Pos, &'n Node)>,
+    taken: Vec<bool>,
+}
+
+impl<'a> Decoder<'a> {
+    pub fn new(source: &'a str, diags: &'a mut Diagnostics) -> Self {
+        Decoder { source, diags }
+    }
+
+    /// Opens a mapping; reports a wrong type, non-string keys and duplicate keys.
+    pub fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &'static str,
+        specs: &'static [FieldSpec],
+    ) -> Option<Fields<'n>> {
+        let Value::Map(entries) = &node.value else {
+            self.type_error(node, &format!("a mapping ({what})"));
+            return None;
+        };
+        let mut fields = Fields {
+            pos: node::pos(node),
+            what,
+            specs,
+            entries: Vec::with_capacity(entries.len()),
+            taken: Vec::new(),
+        };
+        for (key, value) in entries {
+            let Value::Str(name) = &key.value else {
+                self.diags
+                    .error(
+                        node::pos(key),
+                        format!("a key of {what} must be a field name"),
+                    )
+                    .hint(known_fields_hint(specs));
+                continue;
+            };
+            if fields.entries.iter().any(|(seen, _, _)| seen == name) {
+                self.diags
+                    .error(
+                        node::pos(key),
+                        format!("duplicate field `{name}` in {what}"),
+                    )
+                    .hint("each field may appear once; remove or merge the repeated one");
+                continue;
+            }
+            fields.entries.push((name.as_str(), node::pos(key), value));
+        }
+        fields.taken = vec![false; fields.entries.len()];
+        Some(fields)
+    }
+
+    pub fn list<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Node]> {
+        match &node.value {
+            Value::Seq(items) => Some(items),
+            _ => {
+                self.type_error(node, &format!("a list ({what})"));
+                None
+            }
+        }
+    }
+
+    /// A string; a plain scalar that YAML reads as a number or yes/no is taken as written,
+    /// so `number: 0520` keeps its leading zero.
+    pub fn string(&mut self, node: &Node) -> Option<Located<String>> {
+        let pos = node::pos(node);
+        let value = match &node.value {
+            Value::Str(s) => self.unfolded(node).unwrap_or_else(|| s.clone()),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => match self.raw_text(node) {
+                Some(raw) => raw.to_owned(),
+                None => scalar_to_string(&node.value),
+            },
+            _ => {
+                self.type_error(node, "a string");
+                return None;
+            }
+        };
+        Some(Located { value, pos })
+    }
+
+    /// A non-empty string after trimming.
+    pub fn text(&mut self, node: &Node, what: &str) -> Option<Located<String>> {
+        let text = self.string(node)?;
+        if text.value.trim().is_empty() {
+            self.diags
+                .error(text.pos, format!("{what} is empty"))
+                .hint("write the text, or remove the field if it is optional");
+            return None;
+        }
+        Some(Located {
+            value: text.value.trim().to_owned(),
+            pos: text.pos,
+        })
+    }
+
+    pub fn number(&mut self, node: &Node) -> Option<Number> {
+        let pos = node::pos(node);
+        let value = match node.value {
+            Value::Int(i) => i as f64,
+            Value::Float(f) if f.is_finite() => f,
+            _ => {
+                self.type_error(node, "a number");
+                return None;
+            }
+        };
+        let text = self
+            .raw_text(node)
+            .filter(|raw| is_plain_decimal(raw))
+            .map_or_else(|| format_number(value), str::to_owned);
+        Some(Number { value, text, pos })
+    }
+
+    pub fn integer(&mut self, node: &Node) -> Option<Located<i64>> {
+        match node.value {
+            Value::Int(i) => Some(Located {
+                value: i,
+                pos: node::pos(node),
+            }),
+            _ => {
+                self.type_error(node, "a whole number");
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, node: &Node) -> Option<Located<bool>> {
+        match node.value {
+            Value::Bool(b) => Some(Located {
+                value: b,
+                pos: node::pos(node),
+            }),
+            _ => {
+                self.type_error(node, "true or false");
+                None
+            }
+        }
+    }
+
+    /// The scalar exactly as written in the file, where the parser gives its byte range.
+    pub fn raw_text(&self, node: &Node) -> Option<&'a str> {
+        self.source.get(node::byte_range(node)?)
+    }
+
+    /// The lines of a folded (`>`) or multi-line plain scalar as written. YAML folds line
+    /// breaks into spaces, which is wrong between Chinese characters; the renderer joins
+    /// the lines itself, with a space only where a Western word needs one.
+    fn unfolded(&self, node: &Node) -> Option<String> {
+        let range = node::byte_range(node)?;
+        let raw = self.source.get(range.clone())?;
+        if !raw.trim_end().contains('\n') || raw.starts_with(['"', '\'']) {
+            return None;
+        }
+        let before = &self.source[..range.start];
+        let header = before.trim_end_matches([' ', '\t']);
+        let header = header.strip_suffix('\n').unwrap_or(header);
+        let header_line = header.rsplit('\n').next().unwrap_or("");
+        let header_line = header_line.split(" #").next().unwrap_or("").trim_end();
+        let indicator = header_line.rsplit([' ', ':']).next().unwrap_or("");
+        // A literal block (`|`) keeps its lines already; folded and plain ones lost them.
+        if indicator.starts_with('|') {
+            return None;
+        }
+        let lines: Vec<&str> = raw.lines().map(str::trim).collect();
+        Some(lines.join("\n").trim().to_owned())
+    }
+
+    pub fn raw_range(&self, node: &Node) -> Option<Range<usize>> {
+        node::byte_range(node).filter(|r| self.source.get(r.clone()).is_some())
+    }
+
+    /// The position of a byte offset of the source, for errors inside a string.
+    pub fn pos_at(&self, offset: usize) -> Pos {
+        let before = &self.source[..offset.min(self.source.len())];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        Pos::new(line as u32, col as u32)
+    }
+
+    fn type_error(&mut self, node: &Node, expected: &str) {
+        let found = node.value.type_name();
+        let hint = match (&node.value, expected) {
+            (Value::Str(s), "a number") => format!(
+                "write a plain number such as 42.27, without quotes or unit (found \"{}\"); the unit goes in `unit`",
+                s.chars().take(20).collect::<String>()
+            ),
+            (Value::Str(_), "a whole number") => "write the number in digits, e.g. 2024".to_owned(),
+            (Value::Null, _) => "write a value after the colon, or remove the field".to_owned(),
+            (Value::Map(_) | Value::Seq(_), "a string") => {
+                "write the text on the same line after the colon, or as a block with `|`".to_owned()
+            }
+            _ => format!("this field takes {expected}"),
+        };
+        self.diags
+            .error(
+                node::pos(node),
+                format!("expected {expected}, found {found}"),
+            )
+            .hint(hint);
+    }
+}
+
+impl<'n> Fields<'n> {
+    pub fn pos(&self) -> Pos {
+        self.pos
+    }
+
+    /// The node of an optional field; an explicit empty value (`field:`) counts as absent.
+    pub fn optional(&mut self, name: &str) -> Option<&'n Node> {
+        debug_assert!(
+            self.specs.iter().any(|s| s.name == name),
+            "undeclared field {name}"
+        );
+        let index = self.entries.iter().position(|(key, _, _)| *key == name)?;
+        self.taken[index] = true;
+        let node = self.entries[index].2;
+        (!matches!(node.value, Value::Null)).then_some(node)
+    }
+
+    /// The node of a required field; reports its absence at the mapping.
+    pub fn required(&mut self, d: &mut Decoder, name: &str) -> Option<&'n Node> {
+        let node = self.optional(name);
+        if node.is_none() {
+            let help = self
+                .specs
+                .iter()
+                .find(|s| s.name == name)
+                .map_or("", |s| s.help);
+            let present = self.entries.iter().find(|(key, _, _)| *key == name);
+            let pos = present.map_or(self.pos, |(_, pos, _)| *pos);
+            d.diags
+                .error(
+                    pos,
+                    format!("missing required field `{name}` in {}", self.what),
+                )
+                .hint(format!("add `{name}:` ({help})"));
+        }
+        node
+    }
+
+    /// Reports every field nobody asked for, with the nearest known name; `false` if any.
+    pub fn finish(self, d: &mut Decoder) -> bool {
+        let mut clean = true;
+        for ((name, pos, _), taken) in self.entries.iter().zip(&self.taken) {
+            if *taken {
+                continue;
+            }
+            let hint = match nearest(name, self.specs.iter().map(|s| s.name)) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => known_fields_hint(self.specs),
+            };
+            d.diags
+                .error(*pos, format!("unknown field `{name}` in {}", self.what))
+                .hint(hint);
+            clean = false;
+        }
+        clean
+    }
+}
+
+fn known_fields_hint(specs: &[FieldSpec]) -> String {
+    let names: Vec<String> = specs.iter().map(|s| format!("`{}`", s.name)).collect();
+    format!("the known fields are {}", names.join(", "))
+}
+
+/// The closest candidate by edit distance, if it is close enough to be a likely typo.
+pub fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    let word = word.to_lowercase();
+    candidates
+        .map(|c| (edit_distance(&word, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1) + 1 && *d < c.chars().count())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diag + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(above + 1);
+            diag = above;
+        }
+    }
+    row[b.len()]
+}
+
+fn is_plain_decimal(raw: &str) -> bool {
+    let digits = raw.strip_prefix('-').unwrap_or(raw);
+    !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.matches('.').count() <= 1
+        && !digits.starts_with('.')
+        && !digits.ends_with('.')
+}
+
+/// Shortest text that reads back as the same number: `42.27`, `55`.
+pub fn format_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+fn scalar_to_string(value: &Value) -> String {
+    match value {
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => format_number(*f),
+        Value::Str(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_typos_only() {
+        let names = ["title", "organ", "figures", "previous"];
+        assert_eq!(nearest("titel", names.into_iter()), Some("title"));
+        assert_eq!(nearest("figurs", names.into_iter()), Some("figures"));
+        assert_eq!(nearest("prevous", names.into_iter()), Some("previous"));
+        assert_eq!(nearest("zzz", names.into_iter()), None);
+    }
+
+    #[test]
+    fn plain_decimals_keep_their_text() {
+        assert!(is_plain_decimal("9176.10"));
+        assert!(is_plain_decimal("-3"));
+        assert!(!is_plain_decimal("1e3"));
+        assert!(!is_plain_decimal("0x1F"));
+        assert_eq!(format_number(55.0), "55");
+        assert_eq!(format_number(42.27), "42.27");
+    }
+}

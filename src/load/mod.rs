@@ -1,0 +1,151 @@
+//! Stage 1, load: find the data files, read them, parse the YAML and decode the document.
+
+pub mod decode;
+pub mod node;
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostics, Pos};
+use crate::kinds::Document;
+use node::Node;
+
+/// Why a path given on the command line yields no files (exit status 2).
+#[derive(Debug)]
+pub struct PathError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for PathError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: error: {}", self.path.display(), self.message)
+    }
+}
+
+fn is_data_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// Every `*.yaml`/`*.yml` file under the given files and folders, sorted, each once.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PathError> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| PathError {
+            path: path.clone(),
+            message: format!("cannot read: {}", io_reason(&e)),
+        })?;
+        if meta.is_dir() {
+            walk(path, &mut files)?;
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), PathError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| PathError {
+        path: dir.to_path_buf(),
+        message: format!("cannot list folder: {}", io_reason(&e)),
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
+            walk(&path, files)?;
+        } else if is_data_file(&path) {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// A data file's text, as read from disk.
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// Reads a data file; problems with the file as a whole go to `diags`.
+pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<Source> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diags
+                .file_error(format!("cannot read file: {}", io_reason(&e)))
+                .hint("check that the file exists and is readable");
+            return None;
+        }
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match String::from_utf8(bytes.to_vec()) {
+        Ok(text) => Some(Source {
+            path: path.to_path_buf(),
+            text,
+        }),
+        Err(e) => {
+            let valid = &bytes[..e.utf8_error().valid_up_to()];
+            let text = String::from_utf8_lossy(valid);
+            let line = text.matches('\n').count() + 1;
+            let col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            diags
+                .error(Pos::new(line as u32, col as u32), "the file is not UTF-8 text")
+                .hint("save the file as UTF-8 (a GBK file from an old editor must be converted, e.g. `iconv -f GBK -t UTF-8`)");
+            None
+        }
+    }
+}
+
+/// Parses YAML into the positioned tree; a syntax error goes to `diags`.
+pub fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Node> {
+    let mut options = serde_saphyr::Options::default();
+    // Duplicates reach the decoder, which reports each one at its own position.
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+    match serde_saphyr::from_str_with_options::<Node>(&source.text, options) {
+        Ok(node) => Some(node),
+        Err(e) => {
+            let pos = e.location().map_or(Pos::new(1, 1), |l| {
+                Pos::new(l.line() as u32, l.column() as u32)
+            });
+            diags
+                .error(pos, format!("invalid YAML: {}", syntax_message(&e)))
+                .hint("check the indentation and the `:` after each field name; text with `: ` or `#` in it goes in quotes");
+            None
+        }
+    }
+}
+
+/// The parser's message without its own location and source excerpt, which we print ourselves:
+/// its first line reads `error: line L column C: message`.
+fn syntax_message(e: &serde_saphyr::Error) -> String {
+    let full = e.to_string();
+    let first = full.lines().next().unwrap_or("").trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let message = match first.strip_prefix("line ") {
+        Some(rest) => rest.split_once(": ").map_or(first, |(_, m)| m),
+        None => first,
+    };
+    message.to_owned()
+}
+
+/// Loads one data file: read, parse, decode. `None` when it could not be decoded at all.
+pub fn load(path: &Path, diags: &mut Diagnostics) -> Option<Document> {
+    let source = read(path, diags)?;
+    let root = parse(&source, diags)?;
+    crate::kinds::decode(&source, &root, diags)
+}

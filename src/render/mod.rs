@@ -1,0 +1,250 @@
+//! Stage 3, render: data + templates → Markdown with front matter, and the CSV tables.
+//! Nothing is written to disk here; the write stage does that atomically.
+
+pub mod filters;
+pub mod tables;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::value::Value;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::kinds::Document;
+use tables::Table;
+
+/// The built-in templates, embedded in the binary; a file of the same name in the
+/// templates folder replaces one.
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("_macros.md", include_str!("../../templates/_macros.md")),
+    (
+        "work-report.md",
+        include_str!("../../templates/work-report.md"),
+    ),
+];
+
+/// A rendered document, in memory.
+#[derive(Debug)]
+pub struct Rendered {
+    pub markdown: String,
+    pub tables: Vec<Table>,
+}
+
+/// A template that failed to load or render, named with its line.
+#[derive(Debug)]
+pub struct TemplateError {
+    pub template: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.template)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": error: {}", self.message)
+    }
+}
+
+pub struct Renderer {
+    env: Environment<'static>,
+    templates_dir: Option<PathBuf>,
+}
+
+const MARKDOWN: &str = "markdown";
+
+impl Renderer {
+    /// Built-in templates, each replaced by `templates_dir/<name>` where that file exists.
+    pub fn new(templates_dir: Option<&Path>) -> Renderer {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_syntax(
+            SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .build()
+                .expect("the default delimiters are valid"),
+        );
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".md") {
+                AutoEscape::Custom(MARKDOWN.into())
+            } else {
+                AutoEscape::None
+            }
+        });
+        env.set_formatter(|out, state, value| {
+            if matches!(state.auto_escape(), AutoEscape::Custom(name) if name == MARKDOWN) {
+                if value.is_safe() {
+                    out.write_str(value.as_str().unwrap_or(&value.to_string()))?;
+                } else if !value.is_none() {
+                    out.write_str(&filters::escape_markdown(&value.to_string()))?;
+                }
+                Ok(())
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
+        let dir = templates_dir.map(Path::to_path_buf);
+        let loader_dir = dir.clone().map(Arc::new);
+        env.set_loader(move |name| {
+            load_template(loader_dir.as_deref().map(PathBuf::as_path), name)
+        });
+        env.add_filter("prose", filters::prose);
+        env.add_filter("figure", filters::figure);
+        env.add_filter("change", filters::change);
+        env.add_filter("cn_heading", filters::cn_heading);
+        env.add_filter("cn_inline", filters::cn_inline);
+        env.add_filter("cn_date", filters::cn_date);
+        env.add_filter("sentence", filters::sentence);
+        env.add_filter("cn_number", filters::chinese_numeral);
+        Renderer {
+            env,
+            templates_dir: dir,
+        }
+    }
+
+    /// Where a template comes from, for error messages: its file, or `<built-in>/name`.
+    pub fn template_origin(&self, name: &str) -> String {
+        match &self.templates_dir {
+            Some(dir) if dir.join(name).is_file() => dir.join(name).display().to_string(),
+            _ => format!("<built-in>/{name}"),
+        }
+    }
+
+    pub fn render(&self, doc: &Document) -> Result<Rendered, TemplateError> {
+        let (front, body, tables) = match doc {
+            Document::WorkReport(report) => (
+                FrontMatter {
+                    kind: doc.kind(),
+                    title: report.title(),
+                    organ: report.organ.value.clone(),
+                    date: report.date.value.iso(),
+                    year: Some(report.year.value),
+                },
+                self.render_template(&format!("{}.md", doc.kind()), report.context())?,
+                vec![tables::metrics(&report.figures)],
+            ),
+        };
+        Ok(Rendered {
+            markdown: format!("{}{}", front.to_yaml(), tidy(&body)),
+            tables: tables.into_iter().filter(|t| !t.rows.is_empty()).collect(),
+        })
+    }
+
+    fn render_template(
+        &self,
+        name: &str,
+        context: impl Serialize,
+    ) -> Result<String, TemplateError> {
+        let error = |e: minijinja::Error| {
+            let template = e.name().unwrap_or(name).to_owned();
+            let message = match e.detail() {
+                Some(detail) if !detail.contains(&e.kind().to_string()) => {
+                    format!("{}: {detail}", e.kind())
+                }
+                Some(detail) => detail.to_owned(),
+                None => e.kind().to_string(),
+            };
+            TemplateError {
+                template: self.template_origin(&template),
+                line: e.line(),
+                message,
+            }
+        };
+        let template = self.env.get_template(name).map_err(error)?;
+        template
+            .render(Value::from(minijinja::value::Serde(&context)))
+            .map_err(error)
+    }
+}
+
+fn load_template(dir: Option<&Path>, name: &str) -> Result<Option<String>, minijinja::Error> {
+    // Template names are plain file names: nothing may be read from outside the folder.
+    if name.contains(['/', '\\']) || name.starts_with('.') {
+        return Ok(None);
+    }
+    if let Some(dir) = dir {
+        let path = dir.join(name);
+        if path.is_file() {
+            return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("cannot read {}: {e}", path.display()),
+                )
+            });
+        }
+    }
+    Ok(BUILTIN_TEMPLATES
+        .iter()
+        .find(|(builtin, _)| *builtin == name)
+        .map(|(_, source)| (*source).to_owned()))
+}
+
+/// Blank lines collapsed to one, no trailing spaces, one final newline.
+fn tidy(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut blank_run = 0;
+    for line in markdown.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        if !out.is_empty() && blank_run > 0 {
+            out.push('\n');
+        }
+        blank_run = 0;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The metadata block at the top of the Markdown, read by the PDF stage.
+struct FrontMatter {
+    kind: &'static str,
+    title: String,
+    organ: String,
+    date: String,
+    year: Option<i64>,
+}
+
+impl FrontMatter {
+    fn to_yaml(&self) -> String {
+        let mut out = format!(
+            "---\nkind: {}\ntitle: {}\norgan: {}\ndate: {}\n",
+            yaml_quote(self.kind),
+            yaml_quote(&self.title),
+            yaml_quote(&self.organ),
+            yaml_quote(&self.date)
+        );
+        if let Some(year) = self.year {
+            out.push_str(&format!("year: {year}\n"));
+        }
+        out.push_str("---\n\n");
+        out
+    }
+}
+
+/// A YAML double-quoted string: safe for any text.
+fn yaml_quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

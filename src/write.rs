@@ -1,0 +1,57 @@
+//! Stage 4, write: output files replaced atomically, so a failed run never leaves a
+//! truncated file and never destroys an earlier good one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// One output file of a document, rendered and encoded, not yet on disk.
+pub struct Output {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug)]
+pub struct WriteError {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: error: cannot write: {}",
+            self.path.display(),
+            self.reason
+        )
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let fail = |e: std::io::Error| WriteError {
+        path: path.to_path_buf(),
+        reason: crate::load::io_reason(&e),
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".gongwen-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    temp.write_all(bytes).map_err(fail)?;
+    temp.as_file().sync_all().map_err(fail)?;
+    // On failure the temporary file is removed when `temp` drops.
+    temp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Writes every output of one document; stops at the first failure.
+pub fn write_all(outputs: &[Output]) -> Result<(), WriteError> {
+    outputs
+        .iter()
+        .try_for_each(|o| write_atomic(&o.path, &o.bytes))
+}
