@@ -1,21 +1,30 @@
 # gongwen: `make` renders every document in data/ into out/; `make test` runs the tests.
+# Both install what they need when it is missing: the pinned typst CLI (built with cargo,
+# cached outside the checkout so that a fresh clone reuses it) and the Debian packages
+# of the open CJK fonts and poppler-utils.
 
-CARGO ?= cargo
-BIN   := target/release/gongwen
-DATA  ?= data
-OUT   ?= out
+CARGO         ?= cargo
+BIN           := target/release/gongwen
+DATA          ?= data
+OUT           ?= out
+TYPST_VERSION := 0.15.1
+TYPST         := tools/typst/bin/typst
+TYPST_CACHE   ?= $(HOME)/.cache/gongwen/typst-$(TYPST_VERSION)
 
-.PHONY: all build render test lint fmt clean
+# gongwen and its tests use the project's own typst.
+export GONGWEN_TYPST := $(abspath $(TYPST))
+
+.PHONY: all build render test lint fmt bench deps typst clean
 
 all: render
 
 build:
 	$(CARGO) build --release --locked
 
-render: build
+render: build deps $(TYPST)
 	$(BIN) build $(DATA) -o $(OUT)
 
-test:
+test: deps $(TYPST)
 	$(CARGO) test --locked
 
 lint:
@@ -25,6 +34,26 @@ lint:
 fmt:
 	$(CARGO) fmt --all
 
+bench: build deps $(TYPST)
+	scripts/bench.sh $(BIN) $(TYPST) $(DATA)
+
+deps:
+	@scripts/install-deps.sh
+
+typst: $(TYPST)
+
+# typst is built once into the cache (about 8 minutes on 2 cores), then copied here.
+# The HTTP server feature is left out: gongwen never fetches packages.
+$(TYPST):
+	@if ! "$(TYPST_CACHE)/bin/typst" --version 2>/dev/null | grep -q " $(TYPST_VERSION) "; then \
+		echo "building typst $(TYPST_VERSION) into $(TYPST_CACHE) (once; takes several minutes)"; \
+		$(CARGO) install typst-cli --version $(TYPST_VERSION) --locked \
+			--no-default-features --features embedded-fonts --root "$(TYPST_CACHE)"; \
+	fi
+	mkdir -p $(dir $@)
+	cp "$(TYPST_CACHE)/bin/typst" $@
+
 clean:
 	$(CARGO) clean
-	rm -rf $(OUT)/*.md $(OUT)/*.csv
+	rm -rf tools
+	find $(OUT) -type f ! -name .gitkeep -delete

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::{BuildArgs, Format, Status};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kinds::Document;
+use crate::pdf::{Engine, PdfError};
 use crate::render::Renderer;
 use crate::render::tables;
 use crate::write::{self, Output};
@@ -113,11 +114,6 @@ fn templates_dir(given: Option<&Path>) -> Result<Option<PathBuf>, String> {
 }
 
 pub fn build(args: &BuildArgs) -> Status {
-    if args.format.contains(&Format::Pdf) {
-        eprintln!("error: PDF output is not available yet in this version");
-        eprintln!("  hint: build with `--format md,csv`");
-        return Status::Usage;
-    }
     let templates = match templates_dir(args.templates.as_deref()) {
         Ok(dir) => dir,
         Err(message) => {
@@ -137,6 +133,29 @@ pub fn build(args: &BuildArgs) -> Status {
         return Status::Usage;
     }
     let renderer = Renderer::new(templates.as_deref());
+    let wants = |f: Format| args.format.contains(&f);
+    // Fonts are resolved and typst located once for the whole run.
+    let engine = if wants(Format::Pdf) || wants(Format::Typ) {
+        match pdf_engine(&renderer, wants(Format::Pdf)) {
+            Ok(engine) => Some(engine),
+            Err(message) => {
+                eprintln!("{message}");
+                return Status::Usage;
+            }
+        }
+    } else {
+        None
+    };
+    if let Some(engine) = engine.as_ref().filter(|_| wants(Format::Typ)) {
+        // The style beside the Typst sources, so that `typst compile out/x.typ` works.
+        if let Err(e) = write::write_atomic(
+            &args.out_dir.join(crate::pdf::STYLE),
+            engine.style().as_bytes(),
+        ) {
+            eprintln!("{e}");
+            return Status::Usage;
+        }
+    }
     let mut status = Status::Ok;
     let (mut built, mut failed) = (0, 0);
     let mut stems: HashMap<String, PathBuf> = HashMap::new();
@@ -165,11 +184,10 @@ pub fn build(args: &BuildArgs) -> Status {
             continue;
         }
         stems.insert(stem.clone(), path.clone());
-        let outputs = match outputs(&renderer, &document, &stem, args) {
+        let outputs = match outputs(&renderer, engine.as_ref(), &document, path, &stem, args) {
             Ok(outputs) => outputs,
             Err(message) => {
                 eprintln!("{message}");
-                eprintln!("  hint: while building {}", path.display());
                 failed += 1;
                 status = status.max(Status::Invalid);
                 continue;
@@ -195,15 +213,77 @@ pub fn build(args: &BuildArgs) -> Status {
     status
 }
 
-/// Everything one document writes, rendered and encoded in memory first.
+fn pdf_engine(renderer: &Renderer, with_typst: bool) -> Result<Engine, String> {
+    let style = renderer
+        .template_source(crate::pdf::STYLE)
+        .map_err(|e| e.to_string())?;
+    Engine::new(
+        style,
+        renderer.template_origin(crate::pdf::STYLE),
+        with_typst,
+    )
+    .map_err(|e| e.to_string())
+}
+
+/// `FILE:LINE:COL: error: …` for a PDF error, located in `text` (the data or Markdown).
+fn pdf_error(file: &Path, text: &str, error: &PdfError, fallback_offset: Option<usize>) -> String {
+    let offset = match error {
+        PdfError::Uncovered { character, offset } => text.find(*character).or(Some(*offset)),
+        _ => fallback_offset,
+    };
+    match (error, offset) {
+        (PdfError::FrontMatter { line, .. }, _) => format!("{}:{line}:1: {error}", file.display()),
+        (PdfError::Uncovered { .. }, Some(offset)) => {
+            let pos = position(text, offset);
+            format!("{}:{}:{}: {error}", file.display(), pos.line, pos.col)
+        }
+        _ => format!("{}: {error}", file.display()),
+    }
+}
+
+fn position(text: &str, offset: usize) -> crate::diag::Pos {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    crate::diag::Pos::new(line as u32, col as u32)
+}
+
+/// Everything one document writes, rendered and encoded in memory first, so that a
+/// failure at any step writes none of its files.
 fn outputs(
     renderer: &Renderer,
+    engine: Option<&Engine>,
     document: &Document,
+    data_path: &Path,
     stem: &str,
     args: &BuildArgs,
 ) -> Result<Vec<Output>, String> {
-    let rendered = renderer.render(document).map_err(|e| e.to_string())?;
+    let rendered = renderer
+        .render(document)
+        .map_err(|e| format!("{e}\n  hint: while building {}", data_path.display()))?;
     let mut outputs = Vec::new();
+    if let Some(engine) = engine {
+        let located = |e: PdfError| {
+            let data = std::fs::read_to_string(data_path).unwrap_or_default();
+            pdf_error(data_path, &data, &e, None)
+        };
+        if args.format.contains(&Format::Typ) {
+            let source = engine.source(&rendered.markdown).map_err(located)?;
+            outputs.push(Output {
+                path: args.out_dir.join(format!("{stem}.typ")),
+                bytes: source.main.into_bytes(),
+            });
+        }
+        if args.format.contains(&Format::Pdf) {
+            let pdf = engine
+                .pdf(&rendered.markdown, &data_path.display().to_string())
+                .map_err(located)?;
+            outputs.push(Output {
+                path: args.out_dir.join(format!("{stem}.pdf")),
+                bytes: pdf,
+            });
+        }
+    }
     if args.format.contains(&Format::Md) {
         outputs.push(Output {
             path: args.out_dir.join(format!("{stem}.md")),
@@ -225,4 +305,96 @@ fn outputs(
         }
     }
     Ok(outputs)
+}
+
+/// `gongwen pdf FILE.md`: typesets a Markdown file that carries gongwen front matter.
+pub fn pdf(input: &Path, output: Option<&Path>, templates: Option<&Path>) -> Status {
+    let templates = match templates_dir(templates) {
+        Ok(dir) => dir,
+        Err(message) => {
+            eprintln!("{message}");
+            return Status::Usage;
+        }
+    };
+    let markdown = match std::fs::read_to_string(input) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!(
+                "{}: error: cannot read: {}",
+                input.display(),
+                load::io_reason(&e)
+            );
+            return Status::Usage;
+        }
+    };
+    let renderer = Renderer::new(templates.as_deref());
+    let engine = match pdf_engine(&renderer, true) {
+        Ok(engine) => engine,
+        Err(message) => {
+            eprintln!("{message}");
+            return Status::Usage;
+        }
+    };
+    let target = output.map_or_else(|| input.with_extension("pdf"), Path::to_path_buf);
+    match engine.pdf(&markdown, &input.display().to_string()) {
+        Ok(bytes) => match write::write_atomic(&target, &bytes) {
+            Ok(()) => {
+                println!("built {} → {}", input.display(), target.display());
+                Status::Ok
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Status::Usage
+            }
+        },
+        Err(e) => {
+            eprintln!("{}", pdf_error(input, &markdown, &e, None));
+            Status::Invalid
+        }
+    }
+}
+
+/// `gongwen fonts`: the face serving each role, and the preferred faces that are missing.
+pub fn fonts(link: Option<&Path>) -> Status {
+    let faces = crate::pdf::fonts::scan(&crate::pdf::fonts::font_dirs());
+    let fonts = crate::pdf::fonts::resolve(&faces);
+    for choice in &fonts.choices {
+        let marker = if choice.preferred {
+            ""
+        } else {
+            "  (fallback: the standard's face is not installed)"
+        };
+        println!(
+            "{:<12} {}  {} [{}] weight {}{marker}",
+            choice.role.key(),
+            choice.role.describe(),
+            choice.face.family,
+            choice.face.path.display(),
+            choice.face.weight,
+        );
+    }
+    for role in &fonts.unresolved {
+        println!(
+            "{:<12} {}  MISSING: no face of its chain is installed",
+            role.key(),
+            role.describe()
+        );
+    }
+    if !fonts.unresolved.is_empty() {
+        eprintln!(
+            "{}",
+            crate::pdf::fonts::FontError {
+                unresolved: fonts.unresolved.clone()
+            }
+        );
+        return Status::Invalid;
+    }
+    if let Some(dir) = link {
+        if let Err(e) = fonts.link_folder(dir) {
+            eprintln!("{}: error: cannot link the fonts: {e}", dir.display());
+            return Status::Usage;
+        }
+        println!("linked the chosen font files into {}", dir.display());
+    }
+    Status::Ok
 }

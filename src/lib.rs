@@ -9,6 +9,7 @@ pub mod commands;
 pub mod diag;
 pub mod kinds;
 pub mod load;
+pub mod pdf;
 pub mod render;
 pub mod validate;
 pub mod write;

@@ -1,45 +1,12 @@
 //! Integration tests: the real binary on fixture folders and temporary output folders.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn gongwen(args: &[&str]) -> Output {
-    gongwen_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
-fn gongwen_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gongwen"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the gongwen binary runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The diagnostic lines (`FILE:LINE:COL: error: …`) of a run, without hints and summary.
-fn diagnostics(out: &Output) -> Vec<String> {
-    stderr(out)
-        .lines()
-        .filter(|l| l.contains(": error: ") || l.contains(": warning: "))
-        .map(str::to_owned)
-        .collect()
-}
-
-fn fixture(name: &str) -> String {
-    format!("tests/fixtures/{name}")
-}
-
-fn temp_dir() -> tempfile::TempDir {
-    tempfile::tempdir().expect("a temporary folder")
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
+use common::*;
 
 /// Runs `validate` on one invalid fixture and returns its exit code and diagnostics.
 fn validate_fixture(name: &str) -> (i32, Vec<String>) {
@@ -321,31 +288,6 @@ fn format_md_writes_no_csv() {
 }
 
 #[test]
-fn format_pdf_is_not_available_yet() {
-    let dir = temp_dir();
-    let out = build_into(dir.path(), &["--format", "pdf"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("PDF output is not available yet"));
-}
-
-/// Copies the minimal fixture into a fresh data folder under `root`, as `name`.
-fn data_folder(root: &Path, name: &str) -> PathBuf {
-    let data = root.join("data");
-    fs::create_dir_all(&data).unwrap();
-    fs::copy(fixture("valid/minimal.yaml"), data.join(name)).unwrap();
-    data
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-#[test]
 fn invalid_documents_are_skipped_and_the_others_built() {
     let root = temp_dir();
     let data = data_folder(root.path(), "good.yaml");
@@ -359,7 +301,7 @@ fn invalid_documents_are_skipped_and_the_others_built() {
     );
     assert_eq!(
         entries(&root.path().join("out")),
-        ["good-metrics.csv", "good.md"]
+        ["good-metrics.csv", "good.md", "good.pdf"]
     );
 }
 
@@ -379,7 +321,10 @@ fn a_failed_build_keeps_earlier_outputs_and_leaves_no_partial_file() {
     let out = gongwen_in(root.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(fs::read(out_dir.join("report.md")).unwrap(), before);
-    assert_eq!(entries(&out_dir), ["report-metrics.csv", "report.md"]);
+    assert_eq!(
+        entries(&out_dir),
+        ["report-metrics.csv", "report.md", "report.pdf"]
+    );
 }
 
 #[test]

@@ -24,6 +24,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "work-report.md",
         include_str!("../../templates/work-report.md"),
     ),
+    (
+        crate::pdf::STYLE,
+        include_str!("../../templates/gongwen.typ"),
+    ),
 ];
 
 /// A rendered document, in memory.
@@ -114,6 +118,21 @@ impl Renderer {
             Some(dir) if dir.join(name).is_file() => dir.join(name).display().to_string(),
             _ => format!("<built-in>/{name}"),
         }
+    }
+
+    /// The text of a template as it is, e.g. the page style `gongwen.typ`.
+    pub fn template_source(&self, name: &str) -> Result<String, TemplateError> {
+        load_template(self.templates_dir.as_deref(), name)
+            .map_err(|e| TemplateError {
+                template: self.template_origin(name),
+                line: None,
+                message: e.detail().unwrap_or("cannot read").to_owned(),
+            })?
+            .ok_or_else(|| TemplateError {
+                template: name.to_owned(),
+                line: None,
+                message: "no such template".to_owned(),
+            })
     }
 
     pub fn render(&self, doc: &Document) -> Result<Rendered, TemplateError> {

@@ -1,0 +1,392 @@
+//! Font roles of the official layout, resolved once per run through fallback chains.
+//!
+//! typst scans every system font on every start; handing it a folder that holds only the
+//! few chosen files (with `--ignore-system-fonts`) makes each compile cheaper.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The typographic roles of GB/T 9704, each with its preferred and fallback families.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Title,
+    Body,
+    Heading1,
+    Heading2,
+    Heading3,
+    PageNumber,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Title,
+        Role::Body,
+        Role::Heading1,
+        Role::Heading2,
+        Role::Heading3,
+        Role::PageNumber,
+    ];
+
+    /// The key of the role in the generated Typst source and in `gongwen fonts`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Title => "title",
+            Role::Body => "body",
+            Role::Heading1 => "heading1",
+            Role::Heading2 => "heading2",
+            Role::Heading3 => "heading3",
+            Role::PageNumber => "page-number",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Role::Title => "标题 (2号小标宋)",
+            Role::Body => "正文 (3号仿宋)",
+            Role::Heading1 => "一级标题 一、 (黑体)",
+            Role::Heading2 => "二级标题 （一） (楷体)",
+            Role::Heading3 => "三级标题 1. (仿宋加粗)",
+            Role::PageNumber => "页码 (4号宋体)",
+        }
+    }
+
+    /// Families in order of preference: the standard's proprietary faces first, then open
+    /// ones. The number says which weight is wanted of a family with several.
+    fn chain(self) -> &'static [(&'static str, u16)] {
+        const FANGSONG: &[(&str, u16)] = &[
+            ("FangSong_GB2312", 400),
+            ("仿宋_GB2312", 400),
+            ("FangSong", 400),
+            ("仿宋", 400),
+            ("STFangsong", 400),
+            ("华文仿宋", 400),
+            ("FandolFang", 400),
+            ("Noto Serif CJK SC", 400),
+        ];
+        match self {
+            Role::Title => &[
+                ("FZXiaoBiaoSong-B05S", 400),
+                ("方正小标宋简体", 400),
+                ("方正小标宋_GBK", 400),
+                ("Noto Serif CJK SC", 700),
+            ],
+            Role::Body => FANGSONG,
+            Role::Heading1 => &[("SimHei", 400), ("黑体", 400), ("Noto Sans CJK SC", 400)],
+            Role::Heading2 => &[
+                ("KaiTi_GB2312", 400),
+                ("楷体_GB2312", 400),
+                ("KaiTi", 400),
+                ("楷体", 400),
+                ("STKaiti", 400),
+                ("华文楷体", 400),
+                ("AR PL UKai CN", 400),
+                ("LXGW WenKai", 400),
+            ],
+            Role::Heading3 => &[
+                ("FangSong_GB2312", 700),
+                ("仿宋_GB2312", 700),
+                ("FangSong", 700),
+                ("仿宋", 700),
+                ("STFangsong", 700),
+                ("FandolFang", 700),
+                ("Noto Serif CJK SC", 700),
+            ],
+            Role::PageNumber => &[("SimSun", 400), ("宋体", 400), ("Noto Serif CJK SC", 400)],
+        }
+    }
+}
+
+/// One face of a font file.
+#[derive(Clone, Debug)]
+pub struct Face {
+    pub path: PathBuf,
+    pub index: u32,
+    /// The family as typst will know it (the typographic family where the file has one).
+    pub family: String,
+    /// Every family name of the face, in every language, for matching.
+    pub names: Vec<String>,
+    pub weight: u16,
+    pub italic: bool,
+}
+
+/// The face chosen for a role, and whether it is the standard's own.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub role: Role,
+    pub face: Face,
+    pub preferred: bool,
+}
+
+#[derive(Debug)]
+pub struct Fonts {
+    pub choices: Vec<Choice>,
+    /// Roles for which no face of any family of the chain exists.
+    pub unresolved: Vec<Role>,
+}
+
+#[derive(Debug)]
+pub struct FontError {
+    pub unresolved: Vec<Role>,
+}
+
+impl fmt::Display for FontError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let roles: Vec<&str> = self.unresolved.iter().map(|r| r.key()).collect();
+        write!(
+            f,
+            "error: no installed font can serve the role(s) {}\n  hint: install the Debian packages fonts-noto-cjk and fonts-arphic-ukai (`make` does this), or put the official faces in ~/.local/share/fonts; `gongwen fonts` shows what was found",
+            roles.join(", ")
+        )
+    }
+}
+
+/// Where fonts are looked for: the system's folders, the user's, and `GONGWEN_FONT_PATHS`.
+pub fn font_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("GONGWEN_FONT_PATHS")
+        .map(|v| std::env::split_paths(&v).collect())
+        .unwrap_or_default();
+    dirs.extend(["/usr/share/fonts", "/usr/local/share/fonts"].map(PathBuf::from));
+    if let Some(home) = std::env::var_os("HOME") {
+        let home = PathBuf::from(home);
+        dirs.push(home.join(".local/share/fonts"));
+        dirs.push(home.join(".fonts"));
+    }
+    dirs
+}
+
+/// Every face in the font files under `dirs`.
+pub fn scan(dirs: &[PathBuf]) -> Vec<Face> {
+    let mut files = Vec::new();
+    for dir in dirs {
+        collect_font_files(dir, &mut files, 0);
+    }
+    files.sort();
+    files.dedup();
+    files.iter().flat_map(|path| faces_of(path)).collect()
+}
+
+fn collect_font_files(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() && depth < 8 {
+            collect_font_files(&path, files, depth + 1);
+        } else if matches!(
+            path.extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .as_deref(),
+            Some("ttf" | "otf" | "ttc" | "otc")
+        ) {
+            files.push(path);
+        }
+    }
+}
+
+fn map_file(path: &Path) -> Option<memmap2::Mmap> {
+    let file = std::fs::File::open(path).ok()?;
+    // SAFETY: font files are read-only system files; a file changed while mapped could
+    // at worst give wrong names, which only affects the choice of face.
+    unsafe { memmap2::Mmap::map(&file) }.ok()
+}
+
+fn faces_of(path: &Path) -> Vec<Face> {
+    let Some(data) = map_file(path) else {
+        return Vec::new();
+    };
+    let count = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
+    (0..count)
+        .filter_map(|index| {
+            let face = ttf_parser::Face::parse(&data, index).ok()?;
+            let mut names = Vec::new();
+            let mut typographic = None;
+            let mut family = None;
+            for name in face.names() {
+                let id = name.name_id;
+                if id != ttf_parser::name_id::FAMILY
+                    && id != ttf_parser::name_id::TYPOGRAPHIC_FAMILY
+                {
+                    continue;
+                }
+                let Some(text) = name_text(&name) else {
+                    continue;
+                };
+                let english = name.language_id == 0x0409 || !name.is_unicode();
+                if english && id == ttf_parser::name_id::TYPOGRAPHIC_FAMILY && typographic.is_none()
+                {
+                    typographic = Some(text.clone());
+                }
+                if english && id == ttf_parser::name_id::FAMILY && family.is_none() {
+                    family = Some(text.clone());
+                }
+                names.push(text);
+            }
+            let family = typographic.or(family).or_else(|| names.first().cloned())?;
+            Some(Face {
+                path: path.to_path_buf(),
+                index,
+                family,
+                names,
+                weight: face.weight().to_number(),
+                italic: face.is_italic(),
+            })
+        })
+        .collect()
+}
+
+fn name_text(name: &ttf_parser::name::Name) -> Option<String> {
+    if let Some(text) = name.to_string() {
+        return Some(text);
+    }
+    // Mac Roman names of old Chinese fonts: keep them only when they are plain ASCII.
+    name.name
+        .is_ascii()
+        .then(|| String::from_utf8_lossy(name.name).into_owned())
+}
+
+fn same_family(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
+/// Picks the face for each role: the first family of its chain that is installed, in the
+/// weight nearest to the one wanted.
+pub fn resolve(faces: &[Face]) -> Fonts {
+    let mut choices = Vec::new();
+    let mut unresolved = Vec::new();
+    for role in Role::ALL {
+        let chain = role.chain();
+        let found = chain
+            .iter()
+            .enumerate()
+            .find_map(|(rank, (family, weight))| {
+                faces
+                    .iter()
+                    .filter(|f| !f.italic && f.names.iter().any(|n| same_family(n, family)))
+                    .min_by_key(|f| (f.weight.abs_diff(*weight), f.path.clone(), f.index))
+                    .map(|face| (rank, face))
+            });
+        match found {
+            Some((rank, face)) => {
+                // Everything before the open fallbacks is the standard's own face.
+                let first_open = chain
+                    .iter()
+                    .position(|(f, _)| {
+                        f.starts_with("Noto")
+                            || f.starts_with("AR PL")
+                            || f.starts_with("Fandol")
+                            || f.starts_with("LXGW")
+                    })
+                    .unwrap_or(chain.len());
+                choices.push(Choice {
+                    role,
+                    face: face.clone(),
+                    preferred: rank < first_open,
+                });
+            }
+            None => unresolved.push(role),
+        }
+    }
+    Fonts {
+        choices,
+        unresolved,
+    }
+}
+
+impl Fonts {
+    /// Scans the font folders and resolves every role: done once per run.
+    pub fn discover() -> Result<Fonts, FontError> {
+        let fonts = resolve(&scan(&font_dirs()));
+        if fonts.unresolved.is_empty() {
+            Ok(fonts)
+        } else {
+            Err(FontError {
+                unresolved: fonts.unresolved,
+            })
+        }
+    }
+
+    /// Renames each chosen face to the family name typst knows it by: the exact name where
+    /// typst has it for that file, else the longest typst name that begins ours.
+    pub fn adopt_typst_names(&mut self, typst_families: &[(String, PathBuf)]) {
+        for choice in &mut self.choices {
+            let real = std::fs::canonicalize(&choice.face.path)
+                .unwrap_or_else(|_| choice.face.path.clone());
+            let in_file: Vec<&str> = typst_families
+                .iter()
+                .filter(|(_, p)| *p == real || *p == choice.face.path)
+                .map(|(f, _)| f.as_str())
+                .collect();
+            let ours = &choice.face.family;
+            let exact = in_file.iter().find(|f| f.eq_ignore_ascii_case(ours));
+            let prefix = in_file
+                .iter()
+                .filter(|f| {
+                    let lower = ours.to_lowercase();
+                    let f = f.to_lowercase();
+                    lower.starts_with(&f) && lower[f.len()..].starts_with([' ', '-', '_'])
+                })
+                .max_by_key(|f| f.len());
+            if let Some(name) = exact.or(prefix) {
+                choice.face.family = (*name).to_owned();
+            }
+        }
+    }
+
+    pub fn face(&self, role: Role) -> &Face {
+        &self
+            .choices
+            .iter()
+            .find(|c| c.role == role)
+            .expect("every role is resolved")
+            .face
+    }
+
+    /// The distinct font files of the chosen faces.
+    pub fn files(&self) -> BTreeSet<&Path> {
+        self.choices.iter().map(|c| c.face.path.as_path()).collect()
+    }
+
+    /// A folder of links to the chosen files only, for typst's `--font-path`.
+    pub fn link_folder(&self, dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        for (i, file) in self.files().into_iter().enumerate() {
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let link = dir.join(format!("{i}-{name}"));
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(file, &link)?;
+            #[cfg(not(unix))]
+            std::fs::copy(file, &link).map(|_| ())?;
+        }
+        Ok(())
+    }
+
+    /// The first character of `text` that no chosen face can draw.
+    pub fn first_uncovered(&self, text: &str) -> Option<char> {
+        let maps: Vec<memmap2::Mmap> = self.files().into_iter().filter_map(map_file).collect();
+        let faces: Vec<ttf_parser::Face> = self
+            .choices
+            .iter()
+            .filter_map(|c| {
+                let i = self.files().into_iter().position(|p| p == c.face.path)?;
+                ttf_parser::Face::parse(&maps[i], c.face.index).ok()
+            })
+            .collect();
+        let mut seen = BTreeSet::new();
+        text.chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .filter(|c| seen.insert(*c))
+            .find(|c| faces.iter().all(|f| f.glyph_index(*c).is_none()))
+    }
+}

@@ -1,0 +1,386 @@
+//! Markdown → Typst markup. Every piece of text is escaped, so data never becomes markup:
+//! a title `#read("secret.txt")` or `$x$` prints as itself.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::render::filters::is_cjk;
+
+/// Characters with meaning in Typst markup; each is written with a backslash.
+const MARKUP_CHARS: &[char] = &[
+    '\\', '*', '_', '`', '<', '>', '@', '=', '-', '+', '/', '$', '#', '[', ']', '\'', '"', '~',
+];
+
+/// Escapes text for Typst markup. `line_start`: the text begins a line, where `1.` would
+/// start a numbered list; `after_code`: it follows an embedded expression, where `.` or
+/// `(` would continue it.
+pub fn escape_markup(text: &str, line_start: bool, after_code: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let escape = MARKUP_CHARS.contains(&c)
+            || (i == 0 && after_code && matches!(c, '.' | '(' | ':'))
+            // `...` is a shorthand for the ellipsis.
+            || (c == '.' && chars.get(i + 1) == Some(&'.'))
+            || (c == '.'
+                && line_start
+                && i > 0
+                && chars[..i].iter().all(char::is_ascii_digit)
+                && chars.get(i + 1).is_none_or(|n| n.is_whitespace()));
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A Typst string literal.
+pub fn string_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// The Typst body of a Markdown document, and all the text it sets, for the font check.
+pub struct Converted {
+    pub markup: String,
+    pub text: String,
+}
+
+/// Converts Markdown (without its front matter) to Typst markup. The signature paragraphs
+/// (organ, then date) at the very end are left out when `signature` names them: the page
+/// style places them itself.
+pub fn convert(markdown: &str, signature: Option<(&str, &str)>) -> Converted {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    if let Some((organ, date)) = signature {
+        strip_signature(&mut events, organ, date);
+    }
+    // Footnote definitions are set where they are referenced.
+    let mut footnotes = HashMap::new();
+    let mut body = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i] {
+            let label = label.to_string();
+            let end = matching_end(&events, i);
+            footnotes.insert(label, events[i + 1..end].to_vec());
+            i = end + 1;
+        } else {
+            body.push(events[i].clone());
+            i += 1;
+        }
+    }
+    let mut writer = Writer {
+        out: String::new(),
+        text: String::new(),
+        footnotes,
+        pending_soft_break: false,
+        list_stack: Vec::new(),
+        in_code_block: None,
+    };
+    writer.events(&body);
+    Converted {
+        markup: writer.out,
+        text: writer.text,
+    }
+}
+
+fn matching_end(events: &[Event], start: usize) -> usize {
+    let mut depth = 0;
+    for (i, event) in events.iter().enumerate().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len() - 1
+}
+
+/// The plain text of the paragraph that ends at `events[end]`, and where it starts.
+fn paragraph_before(events: &[Event], end: usize) -> Option<(usize, String)> {
+    if !matches!(events.get(end)?, Event::End(TagEnd::Paragraph)) {
+        return None;
+    }
+    let start = (0..end)
+        .rev()
+        .find(|&i| matches!(events[i], Event::Start(Tag::Paragraph)))?;
+    let mut text = String::new();
+    for event in &events[start + 1..end] {
+        match event {
+            Event::Text(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => {}
+            _ => return None,
+        }
+    }
+    Some((start, text.trim().to_owned()))
+}
+
+fn strip_signature(events: &mut Vec<Event>, organ: &str, date: &str) {
+    let Some(last) = events.len().checked_sub(1) else {
+        return;
+    };
+    let Some((date_start, date_text)) = paragraph_before(events, last) else {
+        return;
+    };
+    let Some(organ_end) = date_start.checked_sub(1) else {
+        return;
+    };
+    let Some((organ_start, organ_text)) = paragraph_before(events, organ_end) else {
+        return;
+    };
+    if date_text == date && organ_text == organ {
+        events.truncate(organ_start);
+    }
+}
+
+struct Writer<'a> {
+    out: String,
+    text: String,
+    footnotes: HashMap<String, Vec<Event<'a>>>,
+    pending_soft_break: bool,
+    list_stack: Vec<bool>,
+    in_code_block: Option<String>,
+}
+
+impl<'a> Writer<'a> {
+    fn events(&mut self, events: &[Event<'a>]) {
+        for event in events {
+            self.event(event);
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if self.pending_soft_break {
+            self.pending_soft_break = false;
+            let before = self.text.chars().last();
+            let after = text.chars().next();
+            // A line break inside a paragraph between two Han characters is no space.
+            if !matches!((before, after), (Some(b), Some(a)) if is_cjk(b) || is_cjk(a)) {
+                self.out.push(' ');
+                self.text.push(' ');
+            }
+        }
+        let line_start = self.out.is_empty() || self.out.ends_with('\n');
+        let after_code = self.out.ends_with([']', ')']);
+        self.out
+            .push_str(&escape_markup(text, line_start, after_code));
+        self.text.push_str(text);
+    }
+
+    fn block_end(&mut self) {
+        self.pending_soft_break = false;
+        if self.list_stack.is_empty() {
+            self.out.push_str("\n\n");
+        }
+    }
+
+    fn event(&mut self, event: &Event<'a>) {
+        if let Some(code) = &mut self.in_code_block {
+            match event {
+                Event::Text(t) => code.push_str(t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let code = self.in_code_block.take().unwrap_or_default();
+                    self.text.push_str(&code);
+                    self.out
+                        .push_str(&format!("#raw(block: true, {})\n\n", string_literal(&code)));
+                }
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag),
+            Event::End(tag) => self.end(*tag),
+            Event::Text(t)
+            | Event::Html(t)
+            | Event::InlineHtml(t)
+            | Event::InlineMath(t)
+            | Event::DisplayMath(t) => self.push_text(t),
+            Event::Code(t) => {
+                self.text.push_str(t);
+                self.out.push_str(&format!("#raw({})", string_literal(t)));
+            }
+            Event::SoftBreak => self.pending_soft_break = true,
+            Event::HardBreak => self.out.push_str(" \\\n"),
+            Event::Rule => self.out.push_str("#line(length: 100%)\n\n"),
+            Event::FootnoteReference(label) => {
+                let content = self
+                    .footnotes
+                    .get(label.as_ref())
+                    .cloned()
+                    .unwrap_or_default();
+                self.out.push_str("#footnote[");
+                let inner: Vec<Event> = content
+                    .into_iter()
+                    .filter(|e| {
+                        !matches!(
+                            e,
+                            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+                        )
+                    })
+                    .collect();
+                self.list_stack.push(false); // no paragraph breaks inside the footnote
+                self.events(&inner);
+                self.list_stack.pop();
+                self.out.push(']');
+            }
+            Event::TaskListMarker(done) => self.push_text(if *done { "☑ " } else { "☐ " }),
+        }
+    }
+
+    fn start(&mut self, tag: &Tag<'a>) {
+        match tag {
+            Tag::Paragraph => {}
+            Tag::Heading { level, .. } => {
+                if *level == HeadingLevel::H1 {
+                    self.out.push_str("#title[");
+                } else {
+                    let typst_level = (*level as usize).saturating_sub(1).max(1);
+                    self.out
+                        .push_str(&format!("#heading(level: {typst_level})["));
+                }
+            }
+            Tag::BlockQuote(_) => self.out.push_str("#quote(block: true)["),
+            Tag::CodeBlock(_) => self.in_code_block = Some(String::new()),
+            Tag::List(start) => {
+                match start {
+                    Some(n) => self.out.push_str(&format!("#enum(start: {n}, ")),
+                    None => self.out.push_str("#list("),
+                }
+                self.list_stack.push(true);
+            }
+            Tag::Item => self.out.push('['),
+            Tag::Table(aligns) => {
+                self.out
+                    .push_str(&format!("#table(columns: {}, ", aligns.len().max(1)));
+                self.list_stack.push(true);
+            }
+            Tag::TableHead => self.out.push_str("table.header("),
+            Tag::TableRow => {}
+            Tag::TableCell => self.out.push('['),
+            Tag::Emphasis => self.out.push_str("#emph["),
+            Tag::Strong => self.out.push_str("#strong["),
+            Tag::Strikethrough => self.out.push_str("#strike["),
+            Tag::Link { dest_url, .. } => {
+                self.out
+                    .push_str(&format!("#link({})[", string_literal(dest_url)));
+            }
+            // Images are not fetched: their description is set as text.
+            Tag::Image { .. } => {}
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Paragraph => {
+                if self.list_stack.is_empty() {
+                    self.block_end();
+                } else {
+                    self.out.push_str(" \\\n");
+                }
+            }
+            TagEnd::Heading(_) => {
+                self.out.push(']');
+                self.block_end();
+            }
+            TagEnd::BlockQuote(_) => {
+                self.out.push(']');
+                self.block_end();
+            }
+            TagEnd::List(_) => {
+                self.list_stack.pop();
+                self.out.push(')');
+                self.block_end();
+            }
+            TagEnd::Item | TagEnd::TableCell => {
+                // A loose item ends with a forced break; it is not needed at the very end.
+                if self.out.ends_with(" \\\n") {
+                    self.out.truncate(self.out.len() - 3);
+                }
+                self.out.push_str("], ");
+            }
+            TagEnd::TableHead => self.out.push_str("), "),
+            TagEnd::Table => {
+                self.list_stack.pop();
+                self.out.push(')');
+                self.block_end();
+            }
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
+                self.out.push(']')
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_characters_are_escaped() {
+        assert_eq!(
+            escape_markup("#read(\"x\")", false, false),
+            "\\#read(\\\"x\\\")"
+        );
+        assert_eq!(escape_markup("$x$ // y", false, false), "\\$x\\$ \\/\\/ y");
+        assert_eq!(escape_markup("1. 项", true, false), "1\\. 项");
+        assert_eq!(escape_markup("42.27亿元", true, false), "42.27亿元");
+        assert_eq!(escape_markup("等等...", false, false), "等等\\.\\..");
+        assert_eq!(escape_markup(".x", false, true), "\\.x");
+    }
+
+    #[test]
+    fn soft_breaks_between_han_characters_vanish() {
+        let c = convert("第一行\n第二行 and\nmore", None);
+        assert_eq!(c.markup, "第一行第二行 and more\n\n");
+    }
+
+    #[test]
+    fn headings_lists_tables_footnotes() {
+        let md = "# 标题\n\n## 一、部分\n\n- 甲\n- 乙\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n注[^1]\n\n[^1]: 说明\n";
+        let c = convert(md, None);
+        assert_eq!(
+            c.markup,
+            "#title[标题]\n\n#heading(level: 1)[一、部分]\n\n#list([甲], [乙], )\n\n#table(columns: 2, table.header([a], [b], ), [1], [2], )\n\n注#footnote[说明]\n\n"
+        );
+    }
+
+    #[test]
+    fn signature_paragraphs_are_left_to_the_style() {
+        let c = convert(
+            "正文。\n\n某局\n\n2024年1月2日\n",
+            Some(("某局", "2024年1月2日")),
+        );
+        assert_eq!(c.markup, "正文。\n\n");
+        let kept = convert(
+            "正文。\n\n别的局\n\n2024年1月2日\n",
+            Some(("某局", "2024年1月2日")),
+        );
+        assert!(kept.markup.contains("别的局"));
+    }
+}

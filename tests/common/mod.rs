@@ -1,0 +1,110 @@
+//! Helpers shared by the integration tests: the real binary, run on fixture folders.
+#![allow(dead_code)] // each test binary uses its own share of these
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn manifest_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The typst the tests use: `GONGWEN_TYPST` (set by `make test`), else the project's own.
+pub fn typst() -> PathBuf {
+    let path = std::env::var_os("GONGWEN_TYPST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("tools/typst/bin/typst"));
+    assert!(
+        path.is_file(),
+        "typst not found at {}: run the tests with `make test`, which installs it",
+        path.display()
+    );
+    path
+}
+
+pub fn gongwen(args: &[&str]) -> Output {
+    gongwen_in(manifest_dir(), args)
+}
+
+pub fn gongwen_in(dir: &Path, args: &[&str]) -> Output {
+    gongwen_with(dir, args, &[])
+}
+
+pub fn gongwen_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gongwen"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("GONGWEN_TYPST", typst());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("the gongwen binary runs")
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The diagnostic lines (`FILE:LINE:COL: error: …`) of a run, without hints and summary.
+pub fn diagnostics(out: &Output) -> Vec<String> {
+    stderr(out)
+        .lines()
+        .filter(|l| l.contains(": error: ") || l.contains(": warning: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+pub fn fixture(name: &str) -> String {
+    format!("tests/fixtures/{name}")
+}
+
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary folder")
+}
+
+pub fn path_str(p: &Path) -> &str {
+    p.to_str().expect("temporary paths are UTF-8")
+}
+
+/// Copies the minimal fixture into a fresh data folder under `root`, as `name`.
+pub fn data_folder(root: &Path, name: &str) -> PathBuf {
+    let data = root.join("data");
+    fs::create_dir_all(&data).unwrap();
+    fs::copy(
+        manifest_dir().join(fixture("valid/minimal.yaml")),
+        data.join(name),
+    )
+    .unwrap();
+    data
+}
+
+/// The sorted names in a folder.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Runs a poppler tool on a PDF and returns its standard output.
+pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" {
+            vec!["-"]
+        } else {
+            vec![]
+        })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} runs (poppler-utils; `make test` installs it): {e}"));
+    assert!(
+        out.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("poppler prints UTF-8")
+}

@@ -1,0 +1,329 @@
+//! The PDF stage with the real typst, real fonts, and poppler to read the result.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+/// Builds the sample work report as a PDF into a fresh folder.
+fn sample_pdf() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = temp_dir();
+    let out = gongwen(&[
+        "build",
+        "data/work-report-2024.yaml",
+        "--format",
+        "pdf",
+        "-o",
+        path_str(dir.path()),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = dir.path().join("work-report-2024.pdf");
+    (dir, pdf)
+}
+
+/// The text of a PDF with all white space removed: CJK lines break anywhere.
+fn squeezed_text(pdf: &Path) -> String {
+    poppler("pdftotext", &[], pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+fn assert_in_order(text: &str, needles: &[&str]) {
+    let mut from = 0;
+    for needle in needles {
+        let found = text[from..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` not found in order in:\n{text}"));
+        from += found + needle.len();
+    }
+}
+
+#[test]
+fn sample_report_text_reads_in_order() {
+    let (_dir, pdf) = sample_pdf();
+    assert_in_order(
+        &squeezed_text(&pdf),
+        &[
+            "2024年科技创新工作总结和2025年工作计划",
+            "全年新申报高新技术企业55家，同比增长34.15%",
+            "技术合同登记额达到42.27亿元，同比增长44.81%",
+            "一、2024年工作总结",
+            "（一）对标考评要求，争先创优成效明显",
+            "高新技术企业总数首次突破400家",
+            "（四）做优惠企服务，科技成果加快转化",
+            "9176.1万元",
+            "二、2025年工作计划",
+            "（一）打造创新高地，赋能产业发展",
+            "一是聚力提升科技品牌。",
+            "（五）提升服务质效，凝聚创新合力",
+            "某市科学技术局",
+            "2024年12月20日",
+        ],
+    );
+}
+
+#[test]
+fn fonts_are_embedded_and_cjk() {
+    let (_dir, pdf) = sample_pdf();
+    let listing = poppler("pdffonts", &[], &pdf);
+    let rows: Vec<&str> = listing.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{listing}");
+    for row in &rows {
+        // Columns: name type encoding emb sub uni ...; `emb` is the third from the right end
+        // of the fixed columns, so look for the `yes yes yes` of emb/sub/uni.
+        assert!(row.contains(" yes "), "font not embedded: {row}");
+        let emb = row.split_whitespace().rev().nth(4);
+        assert_eq!(emb, Some("yes"), "font not embedded: {row}");
+    }
+    assert!(
+        rows.iter().any(|r| r.contains("CJK")),
+        "no CJK font in:\n{listing}"
+    );
+}
+
+#[test]
+fn page_is_a4_and_pages_are_numbered() {
+    let (_dir, pdf) = sample_pdf();
+    let info = poppler("pdfinfo", &[], &pdf);
+    assert!(info.contains("(A4)"), "{info}");
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a page count");
+    assert!(pages >= 2, "{info}");
+    let text = squeezed_text(&pdf);
+    for n in 1..=pages {
+        assert!(
+            text.contains(&format!("—{n}—")),
+            "page number — {n} — missing"
+        );
+    }
+    // Page 2 alone: its number stands on it.
+    let second = poppler("pdftotext", &["-f", "2", "-l", "2"], &pdf);
+    assert!(
+        second.contains("— 2 —") || second.contains("—2—"),
+        "{second}"
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (_a, first) = sample_pdf();
+    let (_b, second) = sample_pdf();
+    assert_eq!(fs::read(first).unwrap(), fs::read(second).unwrap());
+}
+
+#[test]
+fn hostile_strings_come_out_literally() {
+    let hostile = [
+        "#read(\"secret.txt\")",
+        "$x^2$ ]右括号[ // 注释 /* 块 */",
+        "#include \"x.typ\" <标签> @引用 *粗* _斜_",
+        "{{ 模板 }} {% 语句 %} \\ 反斜杠",
+    ];
+    let root = temp_dir();
+    fs::write(root.path().join("secret.txt"), "SECRET-CONTENT").unwrap();
+    let data = data_folder(root.path(), "report.yaml");
+    let mut text = fs::read_to_string(data.join("report.yaml")).unwrap();
+    text = text.replace(
+        "organ: 测试县科学技术局",
+        &format!("organ: '{}'", hostile[0]),
+    );
+    text = text.replace("title: 培育创新主体", &format!("title: '{}'", hostile[1]));
+    text = text.replace("text: 建立企业档案。", &format!("text: '{}'", hostile[2]));
+    text = text.replace("- 新建两个平台。", &format!("- '{}'", hostile[3]));
+    fs::write(data.join("report.yaml"), text).unwrap();
+    let out = gongwen_in(root.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf_text = poppler("pdftotext", &[], &root.path().join("out/report.pdf"));
+    let squeezed: String = pdf_text.chars().filter(|c| !c.is_whitespace()).collect();
+    for s in hostile {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(
+            squeezed.contains(&s),
+            "`{s}` not printed literally in:\n{pdf_text}"
+        );
+    }
+    assert!(!pdf_text.contains("SECRET-CONTENT"));
+}
+
+#[test]
+fn a_character_no_font_has_fails_the_build_naming_it() {
+    let root = temp_dir();
+    let data = data_folder(root.path(), "report.yaml");
+    let text = fs::read_to_string(data.join("report.yaml"))
+        .unwrap()
+        .replace("一企一档。", "一企一档𓀀。");
+    fs::write(data.join("report.yaml"), text).unwrap();
+    let out = gongwen_in(root.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "data/report.yaml:30:25: error: no installed font has the character `𓀀` (U+13000)"
+        ),
+        "{err}"
+    );
+    // All or nothing: none of the document's files is written.
+    assert!(!root.path().join("out/report.pdf").exists());
+    assert!(!root.path().join("out/report.md").exists());
+}
+
+#[test]
+fn hand_edited_markdown_is_typeset_by_the_pdf_command() {
+    let root = temp_dir();
+    data_folder(root.path(), "report.yaml");
+    assert!(
+        gongwen_in(root.path(), &["build", "--format", "md"])
+            .status
+            .success()
+    );
+    let md_path = root.path().join("out/report.md");
+    let edited = fs::read_to_string(&md_path)
+        .unwrap()
+        .replace("一企一档。", "一企一档，手工补充的一句话。");
+    fs::write(&md_path, edited).unwrap();
+    let out = gongwen_in(root.path(), &["pdf", "out/report.md", "-o", "edited.pdf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = squeezed_text(&root.path().join("edited.pdf"));
+    assert!(text.contains("一企一档，手工补充的一句话。"), "{text}");
+    assert!(text.contains("测试县科学技术局"));
+}
+
+#[test]
+fn markdown_without_front_matter_is_refused() {
+    let root = temp_dir();
+    fs::write(root.path().join("plain.md"), "# 标题\n\n正文。\n").unwrap();
+    let out = gongwen_in(root.path(), &["pdf", "plain.md"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("plain.md:1:1: error: no gongwen front matter"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!root.path().join("plain.pdf").exists());
+}
+
+#[test]
+fn missing_typst_says_how_to_install_it() {
+    let root = temp_dir();
+    data_folder(root.path(), "report.yaml");
+    let out = gongwen_with(
+        root.path(),
+        &["build"],
+        &[("GONGWEN_TYPST", "/nonexistent/typst")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("error: the typst CLI was not found"), "{err}");
+    assert!(
+        err.contains("cargo install typst-cli --version 0.15.1"),
+        "{err}"
+    );
+    assert!(
+        !root.path().join("out/report.md").exists(),
+        "nothing is built without typst"
+    );
+}
+
+#[test]
+fn typst_errors_in_the_page_style_name_the_style_file() {
+    let root = temp_dir();
+    data_folder(root.path(), "report.yaml");
+    fs::create_dir_all(root.path().join("templates")).unwrap();
+    let style = fs::read_to_string(manifest_dir().join("templates/gongwen.typ")).unwrap();
+    let broken = style.replace("  body\n}", "  no-such-function()\n  body\n}");
+    fs::write(root.path().join("templates/gongwen.typ"), broken).unwrap();
+    let out = gongwen_in(root.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("error: typst failed"), "{err}");
+    assert!(err.contains("typst: templates/gongwen.typ:"), "{err}");
+    assert!(err.contains("unknown variable: no-such-function"), "{err}");
+}
+
+#[test]
+fn a_hanging_typst_is_stopped_after_the_timeout() {
+    let root = temp_dir();
+    data_folder(root.path(), "report.yaml");
+    fs::create_dir_all(root.path().join("templates")).unwrap();
+    let style = fs::read_to_string(manifest_dir().join("templates/gongwen.typ")).unwrap();
+    // Real work that outlasts the limit: typst runs, gongwen must stop it.
+    let slow = style.replace(
+        "  body\n}",
+        "  let n = 0\n  for i in range(2000000000) { n += i }\n  body\n}",
+    );
+    fs::write(root.path().join("templates/gongwen.typ"), slow).unwrap();
+    let started = std::time::Instant::now();
+    let out = gongwen_with(root.path(), &["build"], &[("GONGWEN_TYPST_TIMEOUT", "1")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("typst did not finish within 1 s and was stopped"),
+        "{}",
+        stderr(&out)
+    );
+    // Not a timing assertion on speed: only that the limit took effect rather than the loop.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
+
+#[test]
+fn typ_format_writes_a_source_that_bare_typst_compiles() {
+    let root = temp_dir();
+    data_folder(root.path(), "report.yaml");
+    let out = gongwen_in(root.path(), &["build", "--format", "typ"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        entries(&root.path().join("out")),
+        ["gongwen.typ", "report.typ"]
+    );
+    let out = gongwen_in(root.path(), &["fonts", "--link", "fonts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let compiled = std::process::Command::new(typst())
+        .current_dir(root.path().join("out"))
+        .args([
+            "compile",
+            "--font-path",
+            "../fonts",
+            "--ignore-system-fonts",
+            "report.typ",
+            "report.pdf",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        compiled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    assert!(
+        !String::from_utf8_lossy(&compiled.stderr).contains("unknown font family"),
+        "{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
+    assert!(squeezed_text(&root.path().join("out/report.pdf")).contains("测试县科学技术局"));
+}
+
+#[test]
+fn fonts_command_names_a_face_for_every_role() {
+    let out = gongwen(&["fonts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let listing = String::from_utf8_lossy(&out.stdout);
+    for role in [
+        "title",
+        "body",
+        "heading1",
+        "heading2",
+        "heading3",
+        "page-number",
+    ] {
+        let line = listing
+            .lines()
+            .find(|l| l.starts_with(role))
+            .unwrap_or_else(|| panic!("{role} missing:\n{listing}"));
+        assert!(!line.contains("MISSING"), "{line}");
+    }
+}
