@@ -185,13 +185,19 @@ fn hand_edited_markdown_is_typeset_by_the_pdf_command() {
     let md_path = root.path().join("out/report.md");
     let edited = fs::read_to_string(&md_path)
         .unwrap()
-        .replace("一企一档。", "一企一档，手工补充的一句话。");
+        .replace("一企一档。", "一企一档，手工补充的一句话。")
+        .replace("year: 2024\n", "year: 2024\ncc: [市政府办公室, 市财政局]\n");
     fs::write(&md_path, edited).unwrap();
     let out = gongwen_in(root.path(), &["pdf", "out/report.md", "-o", "edited.pdf"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = squeezed_text(&root.path().join("edited.pdf"));
     assert!(text.contains("一企一档，手工补充的一句话。"), "{text}");
     assert!(text.contains("测试县科学技术局"));
+    // The colophon from the front matter's `cc`, at the foot of the last page.
+    assert!(
+        text.ends_with("抄送：市政府办公室，市财政局。—2—"),
+        "{text}"
+    );
 }
 
 #[test]
