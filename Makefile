@@ -4,7 +4,7 @@
 # of the open CJK fonts and poppler-utils.
 
 CARGO         ?= cargo
-BIN           := target/release/gongwen
+BIN           := $(or $(CARGO_TARGET_DIR),target)/release/gongwen
 DATA          ?= data
 OUT           ?= out
 TYPST_VERSION := 0.15.1
