@@ -11,6 +11,7 @@ use crate::load::decode::nearest;
 pub fn validate(doc: &Document, diags: &mut Diagnostics) {
     match doc {
         Document::WorkReport(report) => report.validate(diags),
+        Document::ProposalReply(reply) => reply.validate(diags),
     }
 }
 

@@ -167,7 +167,7 @@ fn previous_year_zero() {
 #[test]
 fn date_outside_year_is_a_warning_only() {
     assert_diagnostics(
-        "date-outside-year",
+        "warn-date-outside-year",
         0,
         &["4:7: warning: the date 2023-12-30 is outside the reported year 2024"],
     );
@@ -203,7 +203,7 @@ fn every_file_of_a_folder_is_reported_in_one_run() {
                 .unwrap()
                 .file_name()
                 .to_string_lossy()
-                .starts_with("date-")
+                .starts_with("warn-")
         })
         .count();
     assert_eq!(files_with_errors.len(), invalid_files, "{}", stderr(&out));

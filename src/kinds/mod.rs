@@ -2,6 +2,7 @@
 //! kind-specific checks and CSV appendices; the pieces they share live in `common`.
 
 pub mod common;
+pub mod proposal_reply;
 pub mod work_report;
 
 use crate::diag::Diagnostics;
@@ -10,17 +11,19 @@ use crate::load::decode::{Decoder, nearest};
 use crate::load::node::{self, Node, Value};
 
 /// The kinds gongwen knows, as written in `kind:`.
-pub const KINDS: &[&str] = &[work_report::KIND];
+pub const KINDS: &[&str] = &[work_report::KIND, proposal_reply::KIND];
 
 #[derive(Debug)]
 pub enum Document {
-    WorkReport(work_report::WorkReport),
+    WorkReport(Box<work_report::WorkReport>),
+    ProposalReply(Box<proposal_reply::ProposalReply>),
 }
 
 impl Document {
     pub fn kind(&self) -> &'static str {
         match self {
             Document::WorkReport(_) => work_report::KIND,
+            Document::ProposalReply(_) => proposal_reply::KIND,
         }
     }
 }
@@ -52,7 +55,12 @@ pub fn decode(source: &Source, root: &Node, diags: &mut Diagnostics) -> Option<D
     };
     let kind = d.string(kind_node)?;
     match kind.value.as_str() {
-        work_report::KIND => work_report::decode(&mut d, root).map(Document::WorkReport),
+        work_report::KIND => {
+            work_report::decode(&mut d, root).map(|r| Document::WorkReport(Box::new(r)))
+        }
+        proposal_reply::KIND => {
+            proposal_reply::decode(&mut d, root).map(|r| Document::ProposalReply(Box::new(r)))
+        }
         other => {
             let hint = match nearest(other, KINDS.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`? the kinds are: {}", KINDS.join(", ")),

@@ -152,7 +152,13 @@ pub fn typst_source(markdown: &str, fonts: &Fonts) -> Result<Source, PdfError> {
         .and_then(Date::parse)
         .map(|d| d.chinese());
     let signature = meta.organ.as_deref().zip(date_cn.as_deref());
-    let converted = writer::convert(body, signature);
+    let converted = writer::convert(
+        body,
+        writer::Placed {
+            signature,
+            has_colophon: !meta.cc.is_empty(),
+        },
+    );
     let font_entries: Vec<String> = Role::ALL
         .iter()
         .map(|&role| format!("{}: {}", role.key(), family_list(fonts, role)))
@@ -169,6 +175,13 @@ pub fn typst_source(markdown: &str, fonts: &Fonts) -> Result<Source, PdfError> {
             .as_deref()
             .map_or("none".to_owned(), string_literal),
     );
+    let lines = |lines: &[String]| {
+        let content: Vec<String> = lines.iter().map(|l| format!("[{l}]")).collect();
+        content.join(", ")
+    };
+    if !converted.preamble.is_empty() {
+        main.push_str(&format!("#preamble({})\n\n", lines(&converted.preamble)));
+    }
     main.push_str(&converted.markup);
     let mut text = converted.text;
     if let Some((organ, date)) = signature {
@@ -179,6 +192,9 @@ pub fn typst_source(markdown: &str, fonts: &Fonts) -> Result<Source, PdfError> {
         ));
         text.push_str(organ);
         text.push_str(date);
+    }
+    if !converted.notes.is_empty() {
+        main.push_str(&format!("#notes({})\n", lines(&converted.notes)));
     }
     if !meta.cc.is_empty() {
         let cc: Vec<String> = meta.cc.iter().map(|c| string_literal(c)).collect();

@@ -25,6 +25,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/work-report.md"),
     ),
     (
+        "proposal-reply.md",
+        include_str!("../../templates/proposal-reply.md"),
+    ),
+    (
         crate::pdf::STYLE,
         include_str!("../../templates/gongwen.typ"),
     ),
@@ -136,6 +140,7 @@ impl Renderer {
     }
 
     pub fn render(&self, doc: &Document) -> Result<Rendered, TemplateError> {
+        let template = format!("{}.md", doc.kind());
         let (front, body, tables) = match doc {
             Document::WorkReport(report) => (
                 FrontMatter {
@@ -144,9 +149,24 @@ impl Renderer {
                     organ: report.organ.value.clone(),
                     date: report.date.value.iso(),
                     year: Some(report.year.value),
+                    doc_number: None,
+                    cc: Vec::new(),
                 },
-                self.render_template(&format!("{}.md", doc.kind()), report.context())?,
+                self.render_template(&template, report.context())?,
                 vec![tables::metrics(&report.figures)],
+            ),
+            Document::ProposalReply(reply) => (
+                FrontMatter {
+                    kind: doc.kind(),
+                    title: reply.title(),
+                    organ: reply.organ.value.clone(),
+                    date: reply.date.value.iso(),
+                    year: None,
+                    doc_number: Some(reply.doc_number.value.clone()),
+                    cc: reply.cc.iter().map(|c| c.value.clone()).collect(),
+                },
+                self.render_template(&template, reply.context())?,
+                vec![tables::metrics(&reply.figures)],
             ),
         };
         Ok(Rendered {
@@ -231,6 +251,9 @@ struct FrontMatter {
     organ: String,
     date: String,
     year: Option<i64>,
+    doc_number: Option<String>,
+    /// 抄送: the PDF stage sets it as the colophon.
+    cc: Vec<String>,
 }
 
 impl FrontMatter {
@@ -244,6 +267,13 @@ impl FrontMatter {
         );
         if let Some(year) = self.year {
             out.push_str(&format!("year: {year}\n"));
+        }
+        if let Some(number) = &self.doc_number {
+            out.push_str(&format!("doc_number: {}\n", yaml_quote(number)));
+        }
+        if !self.cc.is_empty() {
+            let cc: Vec<String> = self.cc.iter().map(|c| yaml_quote(c)).collect();
+            out.push_str(&format!("cc: [{}]\n", cc.join(", ")));
         }
         out.push_str("---\n\n");
         out
