@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::{BuildArgs, Format, Status};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kinds::Document;
+use crate::load::DataFile;
 use crate::pdf::{Engine, PdfError};
 use crate::render::Renderer;
 use crate::render::tables;
@@ -19,9 +20,10 @@ pub struct Checked {
     pub document: Option<Document>,
 }
 
-pub fn check(path: &Path) -> Checked {
+pub fn check(file: &DataFile) -> Checked {
+    let path = file.path.as_path();
     let mut diags = Diagnostics::new(path);
-    let document = load::load(path, &mut diags);
+    let document = load::load(file, &mut diags);
     if let Some(doc) = &document {
         rules::validate(doc, &mut diags);
     }
@@ -48,7 +50,7 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-fn discover(paths: &[PathBuf]) -> Option<Vec<PathBuf>> {
+fn discover(paths: &[PathBuf]) -> Option<Vec<DataFile>> {
     match load::discover(paths) {
         Ok(files) if files.is_empty() => {
             eprintln!(
@@ -78,8 +80,8 @@ pub fn validate(paths: &[PathBuf]) -> Status {
         return Status::Usage;
     };
     let (mut invalid, mut errors, mut warnings) = (0, 0, 0);
-    for path in &files {
-        let checked = check(path);
+    for file in &files {
+        let checked = check(file);
         report(&checked.diagnostics);
         let (e, w) = count(&checked.diagnostics);
         errors += e;
@@ -159,8 +161,9 @@ pub fn build(args: &BuildArgs) -> Status {
     let mut status = Status::Ok;
     let (mut built, mut failed) = (0, 0);
     let mut stems: HashMap<String, PathBuf> = HashMap::new();
-    for path in &files {
-        let checked = check(path);
+    for file in &files {
+        let checked = check(file);
+        let path = &file.path;
         report(&checked.diagnostics);
         let Some(document) = checked.document else {
             failed += 1;

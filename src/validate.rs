@@ -12,6 +12,7 @@ pub fn validate(doc: &Document, diags: &mut Diagnostics) {
     match doc {
         Document::WorkReport(report) => report.validate(diags),
         Document::ProposalReply(reply) => reply.validate(diags),
+        Document::ActionPlan(plan) => plan.validate(diags),
     }
 }
 

@@ -86,8 +86,10 @@ pub struct Figure {
     pub id: Located<String>,
     pub name: Located<String>,
     pub value: Number,
-    pub unit: String,
+    pub unit: Located<String>,
     pub previous: Option<Number>,
+    /// The id of the action-plan target this figure is measured against.
+    pub target: Option<Located<String>>,
 }
 
 /// Templates see a figure's numbers both as values and as written (`value_text`).
@@ -99,7 +101,7 @@ impl Serialize for Figure {
         st.serialize_field("name", &self.name.value)?;
         st.serialize_field("value", &self.value.value)?;
         st.serialize_field("value_text", &self.value.text)?;
-        st.serialize_field("unit", &self.unit)?;
+        st.serialize_field("unit", &self.unit.value)?;
         st.serialize_field("previous", &self.previous.as_ref().map(|n| n.value))?;
         st.serialize_field("previous_text", &self.previous.as_ref().map(|n| &n.text))?;
         st.serialize_field("change", &self.change_percent())?;
@@ -133,6 +135,10 @@ const FIGURE_FIELDS: &[FieldSpec] = &[
         help: "单位，如 亿元、家、项",
     },
     FieldSpec {
+        name: "target",
+        help: "对照的行动计划目标代号（需在报告中以 plan 指明行动计划）",
+    },
+    FieldSpec {
         name: "previous",
         help: "上年数值，填写后自动计算同比增减",
     },
@@ -157,13 +163,27 @@ fn decode_figure(d: &mut Decoder, node: &Node) -> Option<Figure> {
     let value = f.required(d, "value").and_then(|n| d.number(n));
     let unit = f.optional("unit").and_then(|n| d.string(n));
     let previous = f.optional("previous").and_then(|n| d.number(n));
+    let target = f
+        .optional("target")
+        .and_then(|n| d.text(n, "the target id"));
     f.finish(d);
+    let value = value?;
     Some(Figure {
         id: id?,
         name: name?,
-        value: value?,
-        unit: unit.map(|u| u.value.trim().to_owned()).unwrap_or_default(),
+        unit: unit.map_or_else(
+            || Located {
+                value: String::new(),
+                pos: value.pos,
+            },
+            |u| Located {
+                value: u.value.trim().to_owned(),
+                pos: u.pos,
+            },
+        ),
+        value,
         previous,
+        target,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The document kinds. Each kind has its own module with its data model, decoder,
 //! kind-specific checks and CSV appendices; the pieces they share live in `common`.
 
+pub mod action_plan;
 pub mod common;
 pub mod proposal_reply;
 pub mod work_report;
@@ -11,12 +12,13 @@ use crate::load::decode::{Decoder, nearest};
 use crate::load::node::{self, Node, Value};
 
 /// The kinds gongwen knows, as written in `kind:`.
-pub const KINDS: &[&str] = &[work_report::KIND, proposal_reply::KIND];
+pub const KINDS: &[&str] = &[work_report::KIND, proposal_reply::KIND, action_plan::KIND];
 
 #[derive(Debug)]
 pub enum Document {
     WorkReport(Box<work_report::WorkReport>),
     ProposalReply(Box<proposal_reply::ProposalReply>),
+    ActionPlan(Box<action_plan::ActionPlan>),
 }
 
 impl Document {
@@ -24,6 +26,7 @@ impl Document {
         match self {
             Document::WorkReport(_) => work_report::KIND,
             Document::ProposalReply(_) => proposal_reply::KIND,
+            Document::ActionPlan(_) => action_plan::KIND,
         }
     }
 }
@@ -60,6 +63,9 @@ pub fn decode(source: &Source, root: &Node, diags: &mut Diagnostics) -> Option<D
         }
         proposal_reply::KIND => {
             proposal_reply::decode(&mut d, root).map(|r| Document::ProposalReply(Box::new(r)))
+        }
+        action_plan::KIND => {
+            action_plan::decode(&mut d, root).map(|p| Document::ActionPlan(Box::new(p)))
         }
         other => {
             let hint = match nearest(other, KINDS.iter().copied()) {

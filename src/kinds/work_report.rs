@@ -6,6 +6,8 @@ use super::common::{
     Date, Figure, Prose, Section, decode_date, decode_figures, decode_prose, decode_sections,
 };
 use crate::diag::{Diagnostics, Pos};
+use crate::kinds::action_plan::ActionPlan;
+use crate::load::decode::format_number;
 use crate::load::decode::{Decoder, FieldSpec, Located};
 use crate::load::node::Node;
 use crate::validate;
@@ -22,6 +24,30 @@ pub struct WorkReport {
     pub lead: Option<Prose>,
     pub review: Part,
     pub plan: Part,
+    /// The action plan this report is measured against.
+    pub action_plan: Option<PlanLink>,
+}
+
+/// A link to an action plan: the path as written, and the plan once loaded.
+#[derive(Debug)]
+pub struct PlanLink {
+    pub path: Located<String>,
+    pub plan: Option<Box<ActionPlan>>,
+}
+
+/// One figure measured against its target.
+#[derive(Debug, Serialize)]
+pub struct Completion {
+    pub name: String,
+    pub target_id: String,
+    pub target: String,
+    pub target_value: String,
+    pub actual: String,
+    pub actual_value: String,
+    pub unit: String,
+    /// Actual ÷ target, in percent, two decimals at most.
+    pub rate: String,
+    pub met: bool,
 }
 
 /// The review of the year, or next year's plan: a heading (一、…) over numbered sections.
@@ -54,6 +80,10 @@ const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "title",
         help: "标题，不填则自动生成“2024年科技创新工作总结和2025年工作计划”",
+    },
+    FieldSpec {
+        name: "action_plan",
+        help: "对照的行动计划数据文件（相对本文件的路径），指标可用 target 对照其目标",
     },
     FieldSpec {
         name: "figures",
@@ -95,6 +125,10 @@ pub fn decode(d: &mut Decoder, root: &Node) -> Option<WorkReport> {
     let year = f.required(d, "year").and_then(|n| d.integer(n));
     let date = f.required(d, "date").and_then(|n| decode_date(d, n));
     let title = f.optional("title").and_then(|n| d.text(n, "the title"));
+    let action_plan = f
+        .optional("action_plan")
+        .and_then(|n| d.text(n, "the plan path"))
+        .map(|path| PlanLink { path, plan: None });
     let figures = f
         .optional("figures")
         .map(|n| decode_figures(d, n))
@@ -118,6 +152,7 @@ pub fn decode(d: &mut Decoder, root: &Node) -> Option<WorkReport> {
         lead,
         review: review?,
         plan: plan?,
+        action_plan,
     })
 }
 
@@ -169,6 +204,7 @@ impl WorkReport {
             }
         }
         validate::references(&prose, &self.figures, diags);
+        self.validate_targets(diags);
         let year = self.year.value;
         if i64::from(self.date.value.year) != year {
             diags
@@ -183,6 +219,104 @@ impl WorkReport {
                     "check `year` and `date`: a report on {year} is normally dated in {year}"
                 ));
         }
+    }
+
+    /// Linked figures against the plan's targets: ids, units and the report's year.
+    fn validate_targets(&self, diags: &mut Diagnostics) {
+        let plan = self.action_plan.as_ref().and_then(|l| l.plan.as_deref());
+        if let Some(plan) = plan {
+            let (first, last) = (plan.first_year.value, plan.last_year.value);
+            if self.year.value < first || self.year.value > last {
+                diags
+                    .error(
+                        self.year.pos,
+                        format!(
+                            "the report's year {} is outside the plan's period {first}–{last}",
+                            self.year.value
+                        ),
+                    )
+                    .hint("link a report to the plan that covers its year");
+            }
+        }
+        for figure in &self.figures {
+            let Some(target_id) = &figure.target else {
+                continue;
+            };
+            let Some(link) = &self.action_plan else {
+                diags
+                    .error(
+                        target_id.pos,
+                        format!(
+                            "figure `{}` names a target, but the report names no plan",
+                            figure.id.value
+                        ),
+                    )
+                    .hint("add `action_plan: path/to/plan.yaml` to the report");
+                continue;
+            };
+            // An unloadable plan is already reported at `action_plan`.
+            let Some(plan) = link.plan.as_deref() else {
+                continue;
+            };
+            let Some(target) = plan.target(&target_id.value) else {
+                let ids = plan.targets().map(|t| t.figure.id.value.as_str());
+                let hint = match crate::load::decode::nearest(&target_id.value, ids) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!(
+                        "the plan's target ids are listed in its targets CSV (`gongwen build {}`)",
+                        link.path.value
+                    ),
+                };
+                diags
+                    .error(
+                        target_id.pos,
+                        format!(
+                            "unknown target `{}` in the plan `{}`",
+                            target_id.value, link.path.value
+                        ),
+                    )
+                    .hint(hint);
+                continue;
+            };
+            if target.figure.unit.value != figure.unit.value {
+                diags
+                    .error(
+                        figure.unit.pos,
+                        format!(
+                            "unit `{}` differs from the unit `{}` of target `{}`",
+                            figure.unit.value, target.figure.unit.value, target_id.value
+                        ),
+                    )
+                    .hint("a figure and its target must use the same unit (e.g. both 亿元)");
+            }
+        }
+    }
+
+    /// Every linked figure against its target, in the order of the figures.
+    pub fn completion(&self) -> Vec<Completion> {
+        let Some(plan) = self.action_plan.as_ref().and_then(|l| l.plan.as_deref()) else {
+            return Vec::new();
+        };
+        self.figures
+            .iter()
+            .filter_map(|figure| {
+                let target = plan.target(&figure.target.as_ref()?.value)?;
+                let goal = target.figure.value.value;
+                let rate = (goal != 0.0)
+                    .then(|| format_number((figure.value.value / goal * 10_000.0).round() / 100.0));
+                Some(Completion {
+                    name: figure.name.value.clone(),
+                    target_id: target.figure.id.value.clone(),
+                    target: target.amount(),
+                    target_value: target.figure.value.text.clone(),
+                    actual: format!("{}{}", figure.value.text, figure.unit.value),
+                    actual_value: figure.value.text.clone(),
+                    unit: figure.unit.value.clone(),
+                    rate: rate.unwrap_or_default(),
+                    met: figure.value.value >= goal,
+                })
+            })
+            .collect()
     }
 
     pub fn context(&self) -> impl Serialize + '_ {
@@ -200,6 +334,9 @@ impl WorkReport {
             review_heading: String,
             plan: &'a Part,
             plan_heading: String,
+            /// The title of the linked action plan, and each linked figure against its target.
+            action_plan: Option<&'a str>,
+            completion: Vec<Completion>,
         }
         let year = self.year.value;
         let heading = |part: &Part, default: String| {
@@ -218,6 +355,12 @@ impl WorkReport {
             review_heading: heading(&self.review, format!("{year}年工作总结")),
             plan: &self.plan,
             plan_heading: heading(&self.plan, format!("{}年工作计划", year + 1)),
+            action_plan: self
+                .action_plan
+                .as_ref()
+                .and_then(|l| l.plan.as_deref())
+                .map(|p| p.title.value.as_str()),
+            completion: self.completion(),
         }
     }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostics, Pos};
 use crate::kinds::Document;
+use decode::Located;
 use node::Node;
 
 /// Why a path given on the command line yields no files (exit status 2).
@@ -29,8 +30,17 @@ fn is_data_file(path: &Path) -> bool {
     )
 }
 
-/// Every `*.yaml`/`*.yml` file under the given files and folders, sorted, each once.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PathError> {
+/// A data file, and the data folder it was found in: linked files (a report's plan) must
+/// stay inside that folder.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DataFile {
+    pub path: PathBuf,
+    pub root: PathBuf,
+}
+
+/// Every `*.yaml`/`*.yml` file under the given files and folders, sorted, each once. A file
+/// named on its own has its parent folder as its data folder.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<DataFile>, PathError> {
     let mut files = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|e| PathError {
@@ -38,13 +48,25 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, PathError> {
             message: format!("cannot read: {}", io_reason(&e)),
         })?;
         if meta.is_dir() {
-            walk(path, &mut files)?;
+            let mut found = Vec::new();
+            walk(path, &mut found)?;
+            files.extend(found.into_iter().map(|file| DataFile {
+                path: file,
+                root: path.clone(),
+            }));
         } else {
-            files.push(path.clone());
+            let root = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            files.push(DataFile {
+                path: path.clone(),
+                root: root.to_path_buf(),
+            });
         }
     }
     files.sort();
-    files.dedup();
+    files.dedup_by(|a, b| a.path == b.path);
     Ok(files)
 }
 
@@ -143,9 +165,92 @@ fn syntax_message(e: &serde_saphyr::Error) -> String {
     message.to_owned()
 }
 
-/// Loads one data file: read, parse, decode. `None` when it could not be decoded at all.
-pub fn load(path: &Path, diags: &mut Diagnostics) -> Option<Document> {
+/// Loads one data file: read, parse, decode, then load the files it links to.
+/// `None` when it could not be decoded at all.
+pub fn load(file: &DataFile, diags: &mut Diagnostics) -> Option<Document> {
+    let mut document = load_one(&file.path, diags)?;
+    if let Document::WorkReport(report) = &mut document
+        && let Some(link) = &mut report.action_plan
+    {
+        link.plan = load_plan(file, &link.path, diags).map(Box::new);
+    }
+    Some(document)
+}
+
+fn load_one(path: &Path, diags: &mut Diagnostics) -> Option<Document> {
     let source = read(path, diags)?;
     let root = parse(&source, diags)?;
     crate::kinds::decode(&source, &root, diags)
+}
+
+/// The action plan a report names, resolved against the report's folder. It must exist,
+/// stay inside the data folder, and be a valid action plan; each failure is an error at
+/// the report's `plan` field.
+fn load_plan(
+    file: &DataFile,
+    link: &Located<String>,
+    diags: &mut Diagnostics,
+) -> Option<crate::kinds::action_plan::ActionPlan> {
+    let base = file.path.parent().unwrap_or(Path::new("."));
+    let path = base.join(&link.value);
+    let Ok(real) = std::fs::canonicalize(&path) else {
+        diags
+            .error(
+                link.pos,
+                format!("the plan `{}` does not exist", link.value),
+            )
+            .hint(format!(
+                "the path is relative to the report's folder; it resolves to {}",
+                path.display()
+            ));
+        return None;
+    };
+    let root = std::fs::canonicalize(&file.root).unwrap_or_else(|_| file.root.clone());
+    if !real.starts_with(&root) {
+        diags
+            .error(
+                link.pos,
+                format!(
+                    "the plan `{}` is outside the data folder {}",
+                    link.value,
+                    file.root.display()
+                ),
+            )
+            .hint("a linked file must be inside the folder being built; copy the plan into it");
+        return None;
+    }
+    let mut plan_diags = Diagnostics::new(&path);
+    let document = load_one(&path, &mut plan_diags);
+    if let Some(doc) = &document {
+        crate::validate::validate(doc, &mut plan_diags);
+    }
+    let errors = plan_diags
+        .into_sorted()
+        .into_iter()
+        .filter(|d| d.is_error())
+        .count();
+    match document {
+        Some(Document::ActionPlan(plan)) if errors == 0 => Some(*plan),
+        Some(Document::ActionPlan(_)) | None => {
+            diags
+                .error(
+                    link.pos,
+                    format!("the plan `{}` is not valid ({errors} errors)", link.value),
+                )
+                .hint(format!(
+                    "run `gongwen validate {}` to see them",
+                    path.display()
+                ));
+            None
+        }
+        Some(other) => {
+            diags
+                .error(
+                    link.pos,
+                    format!("`{}` is a {}, not an action plan", link.value, other.kind()),
+                )
+                .hint("`plan` names a data file with `kind: action-plan`");
+            None
+        }
+    }
 }

@@ -29,6 +29,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/proposal-reply.md"),
     ),
     (
+        "action-plan.md",
+        include_str!("../../templates/action-plan.md"),
+    ),
+    (
         crate::pdf::STYLE,
         include_str!("../../templates/gongwen.typ"),
     ),
@@ -153,7 +157,10 @@ impl Renderer {
                     cc: Vec::new(),
                 },
                 self.render_template(&template, report.context())?,
-                vec![tables::metrics(&report.figures)],
+                vec![
+                    tables::metrics(&report.figures),
+                    tables::report_targets(&report.completion()),
+                ],
             ),
             Document::ProposalReply(reply) => (
                 FrontMatter {
@@ -167,6 +174,23 @@ impl Renderer {
                 },
                 self.render_template(&template, reply.context())?,
                 vec![tables::metrics(&reply.figures)],
+            ),
+            Document::ActionPlan(plan) => (
+                FrontMatter {
+                    kind: doc.kind(),
+                    title: plan.title.value.clone(),
+                    organ: plan.organ.value.clone(),
+                    date: plan.date.value.iso(),
+                    year: None,
+                    doc_number: None,
+                    cc: Vec::new(),
+                },
+                self.render_template(&template, plan.context())?,
+                vec![
+                    tables::plan_tasks(plan),
+                    tables::plan_targets(plan),
+                    tables::plan_units(plan),
+                ],
             ),
         };
         Ok(Rendered {
@@ -224,7 +248,8 @@ fn load_template(dir: Option<&Path>, name: &str) -> Result<Option<String>, minij
         .map(|(_, source)| (*source).to_owned()))
 }
 
-/// Blank lines collapsed to one, no trailing spaces, one final newline.
+/// Blank lines collapsed to one, a blank line before each heading, no trailing spaces,
+/// one final newline.
 fn tidy(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     let mut blank_run = 0;
@@ -234,7 +259,8 @@ fn tidy(markdown: &str) -> String {
             blank_run += 1;
             continue;
         }
-        if !out.is_empty() && blank_run > 0 {
+        // A heading always stands apart, even where a template's tags ate the blank line.
+        if !out.is_empty() && (blank_run > 0 || line.starts_with('#')) {
             out.push('\n');
         }
         blank_run = 0;
