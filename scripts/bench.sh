@@ -1,33 +1,116 @@
 #!/usr/bin/env bash
-# make bench: for each sample document, gongwen's end-to-end time per PDF beside a bare
-# `typst compile` of the same generated source with the same fonts. Median of RUNS runs.
+# make bench: measures; never run by the tests.
+#  1. per sample document: gongwen's end-to-end time per PDF beside a bare `typst compile`
+#     of the same generated source with the same fonts (median of RUNS runs);
+#  2. batches of synthetic documents (N of each kind): Markdown+CSV documents per second,
+#     PDFs per second, the PDF batch against Σ bare typst ÷ jobs, peak memory, and the
+#     speed-up from 1 to 2 jobs.
 set -euo pipefail
 bin=$1 typst=$2 data=$3
 runs=${RUNS:-11}
-work=$(mktemp -d)
+md_sizes=${MD_SIZES:-10 100 1000}
+pdf_sizes=${PDF_SIZES:-10 50 200}
+jobs=$(nproc)
+# BENCH_DIR puts the generated documents and outputs elsewhere, e.g. on a tmpfs.
+work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/gongwen-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# Milliseconds (with decimals) of the median of $runs runs of the command.
+now_us() { echo $(( $(date +%s%N) / 1000 )); }
+
+# Milliseconds of the median of $runs runs of the command.
 median_ms() {
   local times=()
   for _ in $(seq "$runs"); do
     local start end
-    start=$(date +%s%N)
+    start=$(now_us)
     "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }
-    end=$(date +%s%N)
-    times+=($(( (end - start) / 1000 )))
+    end=$(now_us)
+    times+=($(( end - start )))
   done
   printf '%s\n' "${times[@]}" | sort -n | awk -v n="$runs" 'NR == int((n + 1) / 2) { printf "%.1f", $1 / 1000 }'
 }
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
 "$bin" fonts --link "$work/fonts" >/dev/null
-printf '%-32s %12s %12s %8s\n' document "gongwen ms" "typst ms" ratio
-for file in $(find "$data" -name '*.yaml' -o -name '*.yml' | sort); do
+echo "== per document: gongwen build --format pdf vs bare typst compile ($runs runs, median)"
+printf '%-36s %12s %12s %8s\n' document "gongwen ms" "typst ms" ratio
+for file in $(find "$data" -maxdepth 1 \( -name '*.yaml' -o -name '*.yml' \) | sort); do
   stem=$(basename "${file%.*}")
-  "$bin" build "$file" --format typ -o "$work/src" >/dev/null 2>&1
-  ours=$(median_ms "$bin" build "$file" --format pdf -o "$work/pdf")
+  "$bin" build "$file" --format typ -o "$work/src" -q >/dev/null 2>&1
+  ours=$(median_ms "$bin" build "$file" --format pdf -o "$work/pdf" -q --force)
   bare=$(median_ms "$typst" compile --root "$work/src" --font-path "$work/fonts" --ignore-system-fonts \
     --creation-timestamp 0 "$work/src/$stem.typ" "$work/bare.pdf")
-  printf '%-32s %12s %12s %8s\n' "$stem" "$ours" "$bare" "$(awk -v a="$ours" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')"
+  printf '%-36s %12s %12s %8s\n' "$stem" "$ours" "$bare" "$(ratio "$ours" "$bare")"
 done
-echo "($runs runs each, median; $(nproc) cores; typst $("$typst" --version | awk '{print $2}'))"
+
+# N synthetic documents of each kind: the samples with their organ and numbers varied.
+generate() {
+  local n=$1 dir=$2
+  mkdir -p "$dir"
+  cp "$data/zhangjiakou-plan-2018-2020.yaml" "$dir/plan.yaml"
+  for i in $(seq "$n"); do
+    sed "s/^organ: \(.*\)$/organ: \1第${i}分局/" "$data/work-report-2024.yaml" > "$dir/report-$i.yaml"
+    sed "s/^organ: \(.*\)$/organ: \1第${i}分局/; s/number: \"0520\"/number: \"$((1000 + i))\"/" \
+      "$data/proposal-reply-0520.yaml" > "$dir/reply-$i.yaml"
+    sed "s/^organ: \(.*\)$/organ: \1第${i}分局/; s/^action_plan: .*/action_plan: plan.yaml/" \
+      "$data/zhangjiakou-work-report-2020.yaml" > "$dir/linked-$i.yaml"
+  done
+}
+
+# Seconds and peak KiB (GNU time, where installed) of one full (forced) build.
+timed_build() {
+  local start end peak=n/a
+  start=$(now_us)
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f '%M' -o "$work/peak" "$bin" build "$@" -q --force >/dev/null 2>&1
+    peak=$(tail -1 "$work/peak")
+  else
+    "$bin" build "$@" -q --force >/dev/null 2>&1
+  fi
+  end=$(now_us)
+  echo "$(awk -v us=$(( end - start )) 'BEGIN { printf "%.3f", us / 1e6 }') $peak"
+}
+
+echo
+echo "== Markdown + CSV batches ($jobs jobs)"
+printf '%8s %10s %10s %12s %12s\n' "N/kind" documents seconds "docs/s" "peak KiB"
+for n in $md_sizes; do
+  generate "$n" "$work/md-$n"
+  count=$(( 3 * n + 1 ))
+  read -r secs peak < <(timed_build "$work/md-$n" -o "$work/md-out-$n" --format md,csv)
+  printf '%8s %10s %10s %12s %12s\n' "$n" "$count" "$secs" "$(ratio "$count" "$secs")" "$peak"
+done
+
+echo
+echo "== PDF batches ($jobs jobs)"
+printf '%8s %10s %10s %10s %14s %8s %12s\n' "N/kind" PDFs seconds "PDFs/s" "Σtypst/jobs s" ratio "peak KiB"
+for n in $pdf_sizes; do
+  dir="$work/pdf-$n"
+  generate "$n" "$dir"
+  count=$(( 3 * n + 1 ))
+  read -r secs peak < <(timed_build "$dir" -o "$work/pdf-out-$n" --format pdf)
+  "$bin" build "$dir" -o "$work/typ-$n" --format typ -q >/dev/null 2>&1
+  start=$(now_us)
+  for src in "$work/typ-$n"/*.typ; do
+    [ "$(basename "$src")" = gongwen.typ ] && continue
+    "$typst" compile --root "$work/typ-$n" --font-path "$work/fonts" --ignore-system-fonts \
+      --creation-timestamp 0 "$src" "$work/bare.pdf"
+  done
+  end=$(now_us)
+  bare=$(awk -v us=$(( end - start )) -v j="$jobs" 'BEGIN { printf "%.3f", us / 1e6 / j }')
+  printf '%8s %10s %10s %10s %14s %8s %12s\n' "$n" "$count" "$secs" "$(ratio "$count" "$secs")" \
+    "$bare" "$(ratio "$secs" "$bare")" "$peak"
+done
+
+echo
+echo "== speed-up from 1 to 2 jobs"
+n=$(echo "$pdf_sizes" | awk '{ print $2 ? $2 : $1 }')
+read -r one _ < <(timed_build "$work/pdf-$n" -o "$work/j1" --format pdf -j 1)
+read -r two _ < <(timed_build "$work/pdf-$n" -o "$work/j2" --format pdf -j 2)
+echo "PDF batch, N=$n per kind: 1 job ${one} s, 2 jobs ${two} s, speed-up $(ratio "$one" "$two")"
+n=$(echo "$md_sizes" | awk '{ print $NF }')
+read -r one _ < <(timed_build "$work/md-$n" -o "$work/m1" --format md,csv -j 1)
+read -r two _ < <(timed_build "$work/md-$n" -o "$work/m2" --format md,csv -j 2)
+echo "Markdown+CSV batch, N=$n per kind: 1 job ${one} s, 2 jobs ${two} s, speed-up $(ratio "$one" "$two")"
+echo "($(nproc) cores; typst $("$typst" --version | awk '{print $2}'))"

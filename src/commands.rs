@@ -1,16 +1,14 @@
 //! The commands: each runs the pipeline stages over the data files and reports.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::cli::{BuildArgs, Format, Status};
+use crate::cli::{BuildArgs, Status};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kinds::Document;
 use crate::load::DataFile;
 use crate::pdf::{Engine, PdfError};
 use crate::render::Renderer;
-use crate::render::tables;
-use crate::write::{self, Output};
+use crate::write;
 use crate::{load, validate as rules};
 
 /// A data file after loading and validation: its diagnostics, and its document if valid.
@@ -35,7 +33,7 @@ pub fn check(file: &DataFile) -> Checked {
     }
 }
 
-fn report(diagnostics: &[Diagnostic]) {
+pub(crate) fn report(diagnostics: &[Diagnostic]) {
     for d in diagnostics {
         eprintln!("{d}");
     }
@@ -46,11 +44,11 @@ fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
     (errors, diagnostics.len() - errors)
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-fn discover(paths: &[PathBuf]) -> Option<Vec<DataFile>> {
+pub(crate) fn discover(paths: &[PathBuf]) -> Option<Vec<DataFile>> {
     match load::discover(paths) {
         Ok(files) if files.is_empty() => {
             eprintln!(
@@ -104,7 +102,7 @@ pub fn validate(paths: &[PathBuf]) -> Status {
 }
 
 /// The templates folder: the one given, or `templates/` when it exists.
-fn templates_dir(given: Option<&Path>) -> Result<Option<PathBuf>, String> {
+pub(crate) fn templates_dir(given: Option<&Path>) -> Result<Option<PathBuf>, String> {
     match given {
         Some(dir) if dir.is_dir() => Ok(Some(dir.to_path_buf())),
         Some(dir) => Err(format!(
@@ -116,107 +114,10 @@ fn templates_dir(given: Option<&Path>) -> Result<Option<PathBuf>, String> {
 }
 
 pub fn build(args: &BuildArgs) -> Status {
-    let templates = match templates_dir(args.templates.as_deref()) {
-        Ok(dir) => dir,
-        Err(message) => {
-            eprintln!("{message}");
-            return Status::Usage;
-        }
-    };
-    let Some(files) = discover(&args.paths) else {
-        return Status::Usage;
-    };
-    if let Err(e) = std::fs::create_dir_all(&args.out_dir) {
-        eprintln!(
-            "{}: error: cannot create the output folder: {}",
-            args.out_dir.display(),
-            load::io_reason(&e)
-        );
-        return Status::Usage;
-    }
-    let renderer = Renderer::new(templates.as_deref());
-    let wants = |f: Format| args.format.contains(&f);
-    // Fonts are resolved and typst located once for the whole run.
-    let engine = if wants(Format::Pdf) || wants(Format::Typ) {
-        match pdf_engine(&renderer, wants(Format::Pdf)) {
-            Ok(engine) => Some(engine),
-            Err(message) => {
-                eprintln!("{message}");
-                return Status::Usage;
-            }
-        }
-    } else {
-        None
-    };
-    if let Some(engine) = engine.as_ref().filter(|_| wants(Format::Typ)) {
-        // The style beside the Typst sources, so that `typst compile out/x.typ` works.
-        if let Err(e) = write::write_atomic(
-            &args.out_dir.join(crate::pdf::STYLE),
-            engine.style().as_bytes(),
-        ) {
-            eprintln!("{e}");
-            return Status::Usage;
-        }
-    }
-    let mut status = Status::Ok;
-    let (mut built, mut failed) = (0, 0);
-    let mut stems: HashMap<String, PathBuf> = HashMap::new();
-    for file in &files {
-        let checked = check(file);
-        let path = &file.path;
-        report(&checked.diagnostics);
-        let Some(document) = checked.document else {
-            failed += 1;
-            status = status.max(Status::Invalid);
-            continue;
-        };
-        let stem = path
-            .file_stem()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        if let Some(first) = stems.get(&stem) {
-            eprintln!(
-                "{}: error: output name `{stem}` is already taken by {}",
-                path.display(),
-                first.display()
-            );
-            eprintln!("  hint: rename one of the files: outputs are named after the file");
-            failed += 1;
-            status = status.max(Status::Invalid);
-            continue;
-        }
-        stems.insert(stem.clone(), path.clone());
-        let outputs = match outputs(&renderer, engine.as_ref(), &document, path, &stem, args) {
-            Ok(outputs) => outputs,
-            Err(message) => {
-                eprintln!("{message}");
-                failed += 1;
-                status = status.max(Status::Invalid);
-                continue;
-            }
-        };
-        match write::write_all(&outputs) {
-            Ok(()) => {
-                built += 1;
-                let names: Vec<String> = outputs
-                    .iter()
-                    .map(|o| o.path.display().to_string())
-                    .collect();
-                println!("built {} → {}", path.display(), names.join(", "));
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                failed += 1;
-                status = Status::Usage;
-            }
-        }
-    }
-    eprintln!("{} built, {} failed", plural(built, "document"), failed);
-    status
+    crate::build::run(args)
 }
 
-fn pdf_engine(renderer: &Renderer, with_typst: bool) -> Result<Engine, String> {
+pub(crate) fn pdf_engine(renderer: &Renderer, with_typst: bool) -> Result<Engine, String> {
     let style = renderer
         .template_source(crate::pdf::STYLE)
         .map_err(|e| e.to_string())?;
@@ -229,7 +130,12 @@ fn pdf_engine(renderer: &Renderer, with_typst: bool) -> Result<Engine, String> {
 }
 
 /// `FILE:LINE:COL: error: …` for a PDF error, located in `text` (the data or Markdown).
-fn pdf_error(file: &Path, text: &str, error: &PdfError, fallback_offset: Option<usize>) -> String {
+pub(crate) fn pdf_error(
+    file: &Path,
+    text: &str,
+    error: &PdfError,
+    fallback_offset: Option<usize>,
+) -> String {
     let offset = match error {
         PdfError::Uncovered { character, offset } => text.find(*character).or(Some(*offset)),
         _ => fallback_offset,
@@ -237,77 +143,11 @@ fn pdf_error(file: &Path, text: &str, error: &PdfError, fallback_offset: Option<
     match (error, offset) {
         (PdfError::FrontMatter { line, .. }, _) => format!("{}:{line}:1: {error}", file.display()),
         (PdfError::Uncovered { .. }, Some(offset)) => {
-            let pos = position(text, offset);
+            let pos = crate::diag::Pos::at(text, offset);
             format!("{}:{}:{}: {error}", file.display(), pos.line, pos.col)
         }
         _ => format!("{}: {error}", file.display()),
     }
-}
-
-fn position(text: &str, offset: usize) -> crate::diag::Pos {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    crate::diag::Pos::new(line as u32, col as u32)
-}
-
-/// Everything one document writes, rendered and encoded in memory first, so that a
-/// failure at any step writes none of its files.
-fn outputs(
-    renderer: &Renderer,
-    engine: Option<&Engine>,
-    document: &Document,
-    data_path: &Path,
-    stem: &str,
-    args: &BuildArgs,
-) -> Result<Vec<Output>, String> {
-    let rendered = renderer
-        .render(document)
-        .map_err(|e| format!("{e}\n  hint: while building {}", data_path.display()))?;
-    let mut outputs = Vec::new();
-    if let Some(engine) = engine {
-        let located = |e: PdfError| {
-            let data = std::fs::read_to_string(data_path).unwrap_or_default();
-            pdf_error(data_path, &data, &e, None)
-        };
-        if args.format.contains(&Format::Typ) {
-            let source = engine.source(&rendered.markdown).map_err(located)?;
-            outputs.push(Output {
-                path: args.out_dir.join(format!("{stem}.typ")),
-                bytes: source.main.into_bytes(),
-            });
-        }
-        if args.format.contains(&Format::Pdf) {
-            let pdf = engine
-                .pdf(&rendered.markdown, &data_path.display().to_string())
-                .map_err(located)?;
-            outputs.push(Output {
-                path: args.out_dir.join(format!("{stem}.pdf")),
-                bytes: pdf,
-            });
-        }
-    }
-    if args.format.contains(&Format::Md) {
-        outputs.push(Output {
-            path: args.out_dir.join(format!("{stem}.md")),
-            bytes: rendered.markdown.into_bytes(),
-        });
-    }
-    if args.format.contains(&Format::Csv) {
-        for table in &rendered.tables {
-            let path = args.out_dir.join(format!("{stem}-{}.csv", table.name));
-            let bytes = tables::encode(table, args.csv_encoding).map_err(|u| {
-                format!(
-                    "{}: error: the character `{}` in \"{}\" cannot be written in GBK\n  hint: use --csv-encoding utf-8-bom",
-                    path.display(),
-                    u.character,
-                    u.cell
-                )
-            })?;
-            outputs.push(Output { path, bytes });
-        }
-    }
-    Ok(outputs)
 }
 
 /// `gongwen pdf FILE.md`: typesets a Markdown file that carries gongwen front matter.

@@ -14,6 +14,21 @@ impl Pos {
     pub const fn new(line: u32, col: u32) -> Self {
         Pos { line, col }
     }
+
+    /// The position of a byte offset in a text: 1-based line, column in characters.
+    pub fn at(text: &str, offset: usize) -> Pos {
+        let mut end = offset.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let before = &text[..end];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Pos::new(
+            u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(col).unwrap_or(u32::MAX),
+        )
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -27,8 +27,14 @@ impl std::fmt::Display for WriteError {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it over `path`.
+/// Writes `bytes` to a temporary file beside `path` and renames it over `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    // An identical file is left alone: no churn, and its time stays for tools that watch it.
+    if std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+    {
+        return Ok(());
+    }
     let fail = |e: std::io::Error| WriteError {
         path: path.to_path_buf(),
         reason: crate::load::io_reason(&e),
@@ -40,13 +46,35 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
     let mut temp = tempfile::Builder::new()
         .prefix(".gongwen-")
         .suffix(".tmp")
+        .permissions(permissions(path))
         .tempfile_in(dir)
         .map_err(fail)?;
+    // No fsync: the rename alone guarantees that readers see the old file or the new one,
+    // never a part; syncing every file would cost more than the rest of a batch build.
     temp.write_all(bytes).map_err(fail)?;
-    temp.as_file().sync_all().map_err(fail)?;
     // On failure the temporary file is removed when `temp` drops.
     temp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// The permissions of the file being replaced, or read-write for the owner and readable for
+/// everyone (a temporary file alone would be private to the owner).
+fn permissions(path: &Path) -> std::fs::Permissions {
+    if let Ok(meta) = std::fs::metadata(path) {
+        return meta.permissions();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::Permissions::from_mode(0o644)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::File::open(".")
+            .and_then(|f| f.metadata())
+            .map(|m| m.permissions())
+            .expect("the current folder")
+    }
 }
 
 /// Writes every output of one document; stops at the first failure.

@@ -301,7 +301,12 @@ fn invalid_documents_are_skipped_and_the_others_built() {
     );
     assert_eq!(
         entries(&root.path().join("out")),
-        ["good-metrics.csv", "good.md", "good.pdf"]
+        [
+            ".gongwen-manifest.json",
+            "good-metrics.csv",
+            "good.md",
+            "good.pdf"
+        ]
     );
 }
 
@@ -323,7 +328,12 @@ fn a_failed_build_keeps_earlier_outputs_and_leaves_no_partial_file() {
     assert_eq!(fs::read(out_dir.join("report.md")).unwrap(), before);
     assert_eq!(
         entries(&out_dir),
-        ["report-metrics.csv", "report.md", "report.pdf"]
+        [
+            ".gongwen-manifest.json",
+            "report-metrics.csv",
+            "report.md",
+            "report.pdf"
+        ]
     );
 }
 

@@ -22,6 +22,23 @@ pub enum Document {
 }
 
 impl Document {
+    /// The files this document links to (a report's action plan), as paths to read.
+    pub fn linked_files(&self, data_path: &std::path::Path) -> Vec<std::path::PathBuf> {
+        match self {
+            Document::WorkReport(report) => report
+                .action_plan
+                .iter()
+                .map(|link| {
+                    data_path
+                        .parent()
+                        .unwrap_or(std::path::Path::new("."))
+                        .join(&link.path.value)
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Document::WorkReport(_) => work_report::KIND,

@@ -32,7 +32,7 @@ pub struct WorkReport {
 #[derive(Debug)]
 pub struct PlanLink {
     pub path: Located<String>,
-    pub plan: Option<Box<ActionPlan>>,
+    pub plan: Option<std::sync::Arc<ActionPlan>>,
 }
 
 /// One figure measured against its target.

@@ -215,11 +215,7 @@ impl<'a> Decoder<'a> {
 
     /// The position of a byte offset of the source, for errors inside a string.
     pub fn pos_at(&self, offset: usize) -> Pos {
-        let before = &self.source[..offset.min(self.source.len())];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        Pos::new(line as u32, col as u32)
+        Pos::at(self.source, offset)
     }
 
     fn type_error(&mut self, node: &Node, expected: &str) {

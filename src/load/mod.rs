@@ -5,8 +5,12 @@ pub mod node;
 
 use std::path::{Path, PathBuf};
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use crate::diag::{Diagnostics, Pos};
 use crate::kinds::Document;
+use crate::kinds::action_plan::ActionPlan;
 use decode::Located;
 use node::Node;
 
@@ -172,7 +176,7 @@ pub fn load(file: &DataFile, diags: &mut Diagnostics) -> Option<Document> {
     if let Document::WorkReport(report) = &mut document
         && let Some(link) = &mut report.action_plan
     {
-        link.plan = load_plan(file, &link.path, diags).map(Box::new);
+        link.plan = load_plan(file, &link.path, diags);
     }
     Some(document)
 }
@@ -190,7 +194,7 @@ fn load_plan(
     file: &DataFile,
     link: &Located<String>,
     diags: &mut Diagnostics,
-) -> Option<crate::kinds::action_plan::ActionPlan> {
+) -> Option<Arc<ActionPlan>> {
     let base = file.path.parent().unwrap_or(Path::new("."));
     let path = base.join(&link.value);
     let Ok(real) = std::fs::canonicalize(&path) else {
@@ -219,19 +223,9 @@ fn load_plan(
             .hint("a linked file must be inside the folder being built; copy the plan into it");
         return None;
     }
-    let mut plan_diags = Diagnostics::new(&path);
-    let document = load_one(&path, &mut plan_diags);
-    if let Some(doc) = &document {
-        crate::validate::validate(doc, &mut plan_diags);
-    }
-    let errors = plan_diags
-        .into_sorted()
-        .into_iter()
-        .filter(|d| d.is_error())
-        .count();
-    match document {
-        Some(Document::ActionPlan(plan)) if errors == 0 => Some(*plan),
-        Some(Document::ActionPlan(_)) | None => {
+    match linked_document(&path, &real) {
+        Linked::Plan(plan) => Some(plan),
+        Linked::Invalid(errors) => {
             diags
                 .error(
                     link.pos,
@@ -243,14 +237,59 @@ fn load_plan(
                 ));
             None
         }
-        Some(other) => {
+        Linked::Other(kind) => {
             diags
                 .error(
                     link.pos,
-                    format!("`{}` is a {}, not an action plan", link.value, other.kind()),
+                    format!("`{}` is a {kind}, not an action plan", link.value),
                 )
-                .hint("`plan` names a data file with `kind: action-plan`");
+                .hint("`action_plan` names a data file with `kind: action-plan`");
             None
         }
     }
+}
+
+/// A linked file, loaded and validated.
+#[derive(Clone)]
+enum Linked {
+    Plan(Arc<ActionPlan>),
+    Invalid(usize),
+    Other(&'static str),
+}
+
+/// Loads a linked file once per run however many reports name it. The cache key holds
+/// the file's size and time, so `gongwen watch` sees an edited plan.
+fn linked_document(path: &Path, real: &Path) -> Linked {
+    type Key = (PathBuf, u64, Option<std::time::SystemTime>);
+    static CACHE: OnceLock<Mutex<HashMap<Key, Linked>>> = OnceLock::new();
+    let meta = std::fs::metadata(real).ok();
+    let key = (
+        real.to_path_buf(),
+        meta.as_ref().map_or(0, |m| m.len()),
+        meta.and_then(|m| m.modified().ok()),
+    );
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().expect("the cache is never poisoned").get(&key) {
+        return found.clone();
+    }
+    let mut diags = Diagnostics::new(path);
+    let document = load_one(path, &mut diags);
+    if let Some(doc) = &document {
+        crate::validate::validate(doc, &mut diags);
+    }
+    let errors = diags
+        .into_sorted()
+        .into_iter()
+        .filter(|d| d.is_error())
+        .count();
+    let linked = match document {
+        Some(Document::ActionPlan(plan)) if errors == 0 => Linked::Plan(Arc::from(plan)),
+        Some(Document::ActionPlan(_)) | None => Linked::Invalid(errors),
+        Some(other) => Linked::Other(other.kind()),
+    };
+    cache
+        .lock()
+        .expect("the cache is never poisoned")
+        .insert(key, linked.clone());
+    linked
 }

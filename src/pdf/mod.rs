@@ -252,6 +252,38 @@ impl Engine {
         })
     }
 
+    /// What identifies the fonts and typst in use, for deciding whether to rebuild:
+    /// the chosen files with their sizes and times, and the typst binary likewise.
+    pub fn fingerprint(&self) -> String {
+        let stat = |path: &std::path::Path| {
+            let meta = std::fs::metadata(path).ok();
+            let size = meta.as_ref().map_or(0, |m| m.len());
+            let time = meta
+                .and_then(|m| m.modified().ok())
+                .map(|t| format!("{t:?}"))
+                .unwrap_or_default();
+            format!("{}|{size}|{time}", path.display())
+        };
+        let mut parts: Vec<String> = self
+            .fonts
+            .choices
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}={}#{}:{}",
+                    c.role.key(),
+                    stat(&c.face.path),
+                    c.face.index,
+                    c.face.family
+                )
+            })
+            .collect();
+        if let Some(typst) = &self.typst {
+            parts.push(format!("typst={}", stat(&typst.path)));
+        }
+        parts.join("\n")
+    }
+
     pub fn style(&self) -> &str {
         &self.style
     }

@@ -69,6 +69,8 @@ impl Typst {
                 .filter(|p| p.is_file())
                 .or_else(|| search_path("typst")),
         };
+        // Absolute, because typst runs inside its private root folder.
+        let path = path.map(|p| std::fs::canonicalize(&p).unwrap_or(p));
         path.map(|path| Typst { path, timeout })
             .ok_or(TypstError::Missing)
     }
