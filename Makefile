@@ -14,7 +14,7 @@ TYPST_CACHE   ?= $(HOME)/.cache/gongwen/typst-$(TYPST_VERSION)
 # gongwen and its tests use the project's own typst.
 export GONGWEN_TYPST := $(abspath $(TYPST))
 
-.PHONY: all build render test lint fmt bench deps typst clean
+.PHONY: all build render test lint fmt bench fuzz deps typst clean
 
 all: render
 
@@ -36,6 +36,12 @@ fmt:
 
 bench: build deps $(TYPST)
 	scripts/bench.sh $(BIN) $(TYPST) $(DATA)
+
+# Property tests with many more cases, each run stopped after FUZZ_SECONDS at the most.
+FUZZ_CASES   ?= 200000
+FUZZ_SECONDS ?= 300
+fuzz:
+	PROPTEST_CASES=$(FUZZ_CASES) timeout $(FUZZ_SECONDS) $(CARGO) test --release --locked --test fuzz
 
 deps:
 	@scripts/install-deps.sh

@@ -406,8 +406,8 @@ pub fn watch(args: &BuildArgs, interval: std::time::Duration) -> Status {
                 // Nothing to watch: a wrong path or output folder.
                 return status;
             }
-            // Files written by the build itself do not count as changes.
-            last = Some(snapshot(args));
+            // The snapshot from before the build: a change made while it ran is seen next.
+            last = Some(now);
         }
         std::thread::sleep(interval);
     }

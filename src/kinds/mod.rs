@@ -51,6 +51,15 @@ impl Document {
 /// Decodes a parsed file into its document kind, as named by its `kind` field.
 pub fn decode(source: &Source, root: &Node, diags: &mut Diagnostics) -> Option<Document> {
     let mut d = Decoder::new(&source.text, diags);
+    if matches!(root.value, Value::Null) {
+        d.diags
+            .error(node::pos(root), "the file is empty")
+            .hint(format!(
+                "a data file starts with `kind:` ({}) and the document's fields",
+                KINDS.join(", ")
+            ));
+        return None;
+    }
     let Value::Map(entries) = &root.value else {
         d.diags
             .error(

@@ -5,6 +5,9 @@ use std::ops::Range;
 use super::node::{self, Node, Value};
 use crate::diag::{Diagnostics, Pos};
 
+/// The longest string a data file may hold (about 30 printed pages of Chinese text).
+pub const MAX_STRING_CHARS: usize = 100_000;
+
 /// A value together with where it was written, for semantic errors found later.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Located<T> {
@@ -120,6 +123,18 @@ impl<'a> Decoder<'a> {
                 return None;
             }
         };
+        if value.chars().count() > MAX_STRING_CHARS {
+            self.diags
+                .error(
+                    pos,
+                    format!(
+                        "a string of {} characters, more than the limit of {MAX_STRING_CHARS}",
+                        value.chars().count()
+                    ),
+                )
+                .hint("split the text into several paragraphs, items or sections");
+            return None;
+        }
         Some(Located { value, pos })
     }
 

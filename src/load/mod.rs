@@ -51,7 +51,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<DataFile>, PathError> {
             path: path.clone(),
             message: format!("cannot read: {}", io_reason(&e)),
         })?;
-        if meta.is_dir() {
+        if meta.is_dir() && !is_data_file(path) {
             let mut found = Vec::new();
             walk(path, &mut found)?;
             files.extend(found.into_iter().map(|file| DataFile {
@@ -84,10 +84,11 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), PathError> {
         let Ok(kind) = entry.file_type() else {
             continue;
         };
-        if kind.is_dir() {
-            walk(&path, files)?;
-        } else if is_data_file(&path) {
+        // A folder named like a data file is listed, so that reading it reports it.
+        if is_data_file(&path) {
             files.push(path);
+        } else if kind.is_dir() {
+            walk(&path, files)?;
         }
     }
     Ok(())
@@ -101,6 +102,9 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// The largest data file read; larger ones are refused before reading.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// A data file's text, as read from disk.
 pub struct Source {
     pub path: PathBuf,
@@ -109,6 +113,25 @@ pub struct Source {
 
 /// Reads a data file; problems with the file as a whole go to `diags`.
 pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<Source> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            diags
+                .file_error("this is a folder, not a data file")
+                .hint("rename the folder: names ending in .yaml or .yml are for data files");
+            return None;
+        }
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            diags
+                .file_error(format!(
+                    "the file is {} MiB, more than the limit of {} MiB",
+                    meta.len() / (1024 * 1024),
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ))
+                .hint("a document's data is a few hundred KiB at most; is this the right file?");
+            return None;
+        }
+        _ => {}
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -142,23 +165,31 @@ pub fn parse(source: &Source, diags: &mut Diagnostics) -> Option<Node> {
     let mut options = serde_saphyr::Options::default();
     // Duplicates reach the decoder, which reports each one at its own position.
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = MAX_NODES;
+    budget.max_depth = MAX_DEPTH;
+    options.budget = Some(budget);
     match serde_saphyr::from_str_with_options::<Node>(&source.text, options) {
         Ok(node) => Some(node),
         Err(e) => {
             let pos = e.location().map_or(Pos::new(1, 1), |l| {
                 Pos::new(l.line() as u32, l.column() as u32)
             });
-            diags
-                .error(pos, format!("invalid YAML: {}", syntax_message(&e)))
-                .hint("check the indentation and the `:` after each field name; text with `: ` or `#` in it goes in quotes");
+            let (message, hint) = syntax_message(&e);
+            diags.error(pos, message).hint(hint);
             None
         }
     }
 }
 
-/// The parser's message without its own location and source excerpt, which we print ourselves:
-/// its first line reads `error: line L column C: message`.
-fn syntax_message(e: &serde_saphyr::Error) -> String {
+/// The parser's limits: values in one file, and how deep they nest.
+pub const MAX_NODES: usize = 250_000;
+pub const MAX_DEPTH: usize = 64;
+
+/// The parser's message without its own location and source excerpt (printed by us), and
+/// a hint. Its first line reads `error: line L column C: message`. The limits that protect
+/// against alias bombs and runaway nesting get messages of their own.
+fn syntax_message(e: &serde_saphyr::Error) -> (String, String) {
     let full = e.to_string();
     let first = full.lines().next().unwrap_or("").trim();
     let first = first.strip_prefix("error: ").unwrap_or(first);
@@ -166,7 +197,29 @@ fn syntax_message(e: &serde_saphyr::Error) -> String {
         Some(rest) => rest.split_once(": ").map_or(first, |(_, m)| m),
         None => first,
     };
-    message.to_owned()
+    if message.contains("budget breached: Nodes") {
+        (
+            format!("the file holds more than {MAX_NODES} values"),
+            "aliases (*name) multiply what is written; split a very large document into several files".to_owned(),
+        )
+    } else if message.contains("budget breached: Depth") || message.contains("recursion limit") {
+        (
+            format!("values nest more than {MAX_DEPTH} levels deep"),
+            "a document needs a handful of levels; check the indentation and the brackets"
+                .to_owned(),
+        )
+    } else if message.contains("budget breached") {
+        (
+            format!("the file exceeds a safety limit ({message})"),
+            "anchors and aliases (&name, *name) are limited; write the values out instead"
+                .to_owned(),
+        )
+    } else {
+        (
+            format!("invalid YAML: {message}"),
+            "check the indentation and the `:` after each field name; text with `: ` or `#` in it goes in quotes; indent with spaces, not tabs".to_owned(),
+        )
+    }
 }
 
 /// Loads one data file: read, parse, decode, then load the files it links to.
@@ -183,8 +236,13 @@ pub fn load(file: &DataFile, diags: &mut Diagnostics) -> Option<Document> {
 
 fn load_one(path: &Path, diags: &mut Diagnostics) -> Option<Document> {
     let source = read(path, diags)?;
-    let root = parse(&source, diags)?;
-    crate::kinds::decode(&source, &root, diags)
+    load_source(&source, diags)
+}
+
+/// Parses and decodes a data file's text, without reading anything else.
+pub fn load_source(source: &Source, diags: &mut Diagnostics) -> Option<Document> {
+    let root = parse(source, diags)?;
+    crate::kinds::decode(source, &root, diags)
 }
 
 /// The action plan a report names, resolved against the report's folder. It must exist,

@@ -115,9 +115,14 @@ pub fn escape_markdown(text: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         let escape = match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '$' | '^' => true,
-            '-' | '+' | '=' => i == 0,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '$' | '^' | '{'
+            | '}' | '\'' | '"' => true,
+            // `-`/`+` list items, `=` setext underlines, `:` definition lists; `--` and
+            // `...` are dashes and an ellipsis to readers with smart punctuation.
+            '-' => i == 0 || chars.get(i + 1) == Some(&'-'),
+            '+' | '=' | ':' => i == 0,
             '&' => starts_entity(&chars[i + 1..]),
+            '.' if chars.get(i + 1) == Some(&'.') => true,
             '.' | ')' => {
                 // `12.` or `3)` at the start followed by a space or the end: an ordered list.
                 i > 0

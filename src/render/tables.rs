@@ -49,10 +49,38 @@ pub fn metrics(figures: &[Figure]) -> Table {
 }
 
 /// A character that the chosen encoding cannot represent.
+#[cfg(test)]
+mod tests {
+    use super::defuse_formula;
+
+    #[test]
+    fn formulas_are_defused_but_numbers_kept() {
+        assert_eq!(defuse_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse_formula("+1+2"), "'+1+2");
+        assert_eq!(defuse_formula("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse_formula("-cmd"), "'-cmd");
+        assert_eq!(defuse_formula("\t=1"), "'\t=1");
+        assert_eq!(defuse_formula("-12.5"), "-12.5");
+        assert_eq!(defuse_formula("市财政局"), "市财政局");
+    }
+}
+
 #[derive(Debug, PartialEq)]
 pub struct Unencodable {
     pub character: char,
     pub cell: String,
+}
+
+/// A text cell that Excel or WPS would run as a formula (`=`, `+`, `-`, `@`, or a tab or
+/// carriage return before one) gets a leading `'`, which spreadsheets show as text; numbers
+/// such as `-12.5` stay numbers.
+pub fn defuse_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 /// The table as CSV bytes in the chosen encoding.
@@ -66,7 +94,8 @@ pub fn encode(table: &Table, encoding: CsvEncoding) -> Result<Vec<u8>, Unencodab
     };
     write(&mut writer, &table.header);
     for row in &table.rows {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        let cells: Vec<std::borrow::Cow<str>> = row.iter().map(|c| defuse_formula(c)).collect();
+        let cells: Vec<&str> = cells.iter().map(|c| c.as_ref()).collect();
         write(&mut writer, &cells);
     }
     let utf8 = writer

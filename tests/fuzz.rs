@@ -1,0 +1,236 @@
+//! Property tests ("fuzzing") of the YAML loading and validation, the templates, the
+//! Markdown escaping and the Markdown→Typst writer. `make test` runs a few hundred cases
+//! each; `make fuzz` runs many more for a bounded time. A crash found becomes a test in
+//! `regressions` below.
+
+use std::path::{Path, PathBuf};
+
+use gongwen::diag::Diagnostics;
+use gongwen::load::{Source, load_source};
+use gongwen::pdf::writer::{Placed, convert, escape_markup};
+use gongwen::render::Renderer;
+use gongwen::render::filters::escape_markdown;
+use proptest::prelude::*;
+
+/// Load, validate and render a text as a data file: must never panic.
+fn pipeline(text: &str) {
+    let path = PathBuf::from("fuzz.yaml");
+    let mut diags = Diagnostics::new(&path);
+    let source = Source {
+        path: path.clone(),
+        text: text.to_owned(),
+    };
+    if let Some(doc) = load_source(&source, &mut diags) {
+        gongwen::validate::validate(&doc, &mut diags);
+        if !diags.has_errors() {
+            let renderer = Renderer::new(None);
+            if let Ok(rendered) = renderer.render(&doc) {
+                let body =
+                    gongwen::pdf::split_front_matter(&rendered.markdown).map_or("", |(_, b, _)| b);
+                convert(body, Placed::default());
+            }
+        }
+    }
+    for d in diags.into_sorted() {
+        let line = d.to_string();
+        assert!(line.starts_with("fuzz.yaml"), "{line}");
+    }
+}
+
+fn sample(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// A sample data file with random edits: a cut, an insertion, a line repeated.
+fn mutated_sample() -> impl Strategy<Value = String> {
+    let samples = prop_oneof![
+        Just(sample("work-report-2024.yaml")),
+        Just(sample("proposal-reply-0520.yaml")),
+        Just(sample("zhangjiakou-plan-2018-2020.yaml")),
+        Just(sample("suggestion-reply-c.yaml")),
+    ];
+    (
+        samples,
+        any::<prop::sample::Index>(),
+        0usize..200,
+        ".{0,40}",
+        any::<prop::sample::Index>(),
+    )
+        .prop_map(|(text, at, cut, insert, line)| {
+            let chars: Vec<char> = text.chars().collect();
+            let start = at.index(chars.len());
+            let end = (start + cut).min(chars.len());
+            let mut edited: String = chars[..start].iter().collect();
+            edited.push_str(&insert);
+            edited.extend(&chars[end..]);
+            let lines: Vec<&str> = edited.lines().collect();
+            let repeat = lines
+                .get(line.index(lines.len().max(1)))
+                .copied()
+                .unwrap_or("");
+            format!("{edited}\n{repeat}\n")
+        })
+}
+
+/// Text with every character Markdown and Typst give meaning to, Han characters and spaces.
+fn tricky_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop_oneof![
+            prop::sample::select(vec![
+                "#",
+                "*",
+                "_",
+                "`",
+                "<",
+                ">",
+                "[",
+                "]",
+                "(",
+                ")",
+                "!",
+                "&",
+                "amp;",
+                "$",
+                "^",
+                "~",
+                "|",
+                "\\",
+                "/",
+                "//",
+                "=",
+                "-",
+                "+",
+                "@",
+                ":",
+                ".",
+                "...",
+                "1.",
+                "1)",
+                "{",
+                "}",
+                "'",
+                "\"",
+                "http://",
+                " ",
+                "中",
+                "文",
+                "。",
+                "，",
+                "a",
+                "Z",
+                "9",
+                "&#35;",
+                "---",
+                "```",
+                "<b>",
+                "#read(\"x\")",
+                "$x$",
+                "{{ x }}",
+                "{% if %}",
+            ])
+            .prop_map(str::to_owned),
+            "[\\u{4e00}-\\u{9fa5}a-z0-9]{1,3}".prop_map(|s: String| s),
+        ],
+        1..30,
+    )
+    .prop_map(|parts| parts.concat())
+    .prop_filter("single trimmed line", |s| {
+        !s.trim().is_empty() && s.trim() == s
+    })
+}
+
+/// The text a CommonMark reader sees, with every extension on.
+fn markdown_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser};
+    Parser::new_ext(markdown, Options::all())
+        .filter_map(|event| match event {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+                Some(t.into_string())
+            }
+            Event::Html(t) | Event::InlineHtml(t) => Some(format!("<HTML:{t}>")),
+            Event::SoftBreak | Event::HardBreak => Some(" ".into()),
+            _ => None,
+        })
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_text_never_panics_the_pipeline(text in "(?s).{0,400}") {
+        pipeline(&text);
+    }
+
+    #[test]
+    fn mutated_samples_never_panic_the_pipeline(text in mutated_sample()) {
+        pipeline(&text);
+    }
+
+    #[test]
+    fn escaped_markdown_reads_back_as_the_data(text in tricky_text()) {
+        let escaped = escape_markdown(&text);
+        prop_assert_eq!(markdown_text(&escaped), text.clone(), "escaped as {}", escaped);
+        // The same text as a heading, where the title and section titles go.
+        prop_assert_eq!(markdown_text(&format!("## {escaped}")), text);
+    }
+
+    #[test]
+    fn escaped_typst_markup_holds_no_live_markup(text in tricky_text(), line_start: bool, after_code: bool) {
+        let escaped = escape_markup(&text, line_start, after_code);
+        // Dropping each escaping backslash gives the text back…
+        let mut plain = String::new();
+        let mut chars = escaped.chars();
+        while let Some(c) = chars.next() {
+            plain.push(if c == '\\' { chars.next().expect("a backslash escapes something") } else { c });
+        }
+        prop_assert_eq!(&plain, &text);
+        // …and every markup character is escaped.
+        let mut chars = escaped.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                chars.next();
+            } else {
+                prop_assert!(!"*_`<>@=-+/$#[]'\"~\\".contains(c), "live `{}` in {}", c, escaped);
+            }
+        }
+    }
+
+    #[test]
+    fn the_writer_takes_any_markdown(text in "(?s).{0,300}") {
+        let converted = convert(&text, Placed { signature: Some(("某局", "2024年1月1日")), has_colophon: true });
+        let _ = converted.markup.len();
+    }
+}
+
+mod regressions {
+    use super::*;
+
+    #[test]
+    fn heading_attributes_in_data_print_as_text() {
+        let text = "总结 {#id .class}";
+        assert_eq!(
+            markdown_text(&format!("## {}", escape_markdown(text))),
+            text
+        );
+    }
+
+    #[test]
+    fn quotes_and_dashes_stay_plain_for_smart_punctuation() {
+        for text in ["'", "\"引号\"", "a--b", "等等..."] {
+            assert_eq!(markdown_text(&escape_markdown(text)), text);
+        }
+    }
+
+    #[test]
+    fn a_colon_at_line_start_is_no_definition() {
+        let text = ": 定义";
+        assert_eq!(
+            markdown_text(&format!("术语\n{}", escape_markdown(text))),
+            format!("术语 {text}")
+        );
+    }
+}
