@@ -49,6 +49,31 @@ enum Command {
         #[arg(long)]
         templates: Option<PathBuf>,
     },
+    /// Write a commented skeleton of a document kind, to fill in
+    New {
+        /// work-report, proposal-reply or action-plan
+        kind: String,
+        /// The data file to write [default: standard output]
+        #[arg(short = 'o', long = "out")]
+        output: Option<PathBuf>,
+    },
+    /// Write the JSON Schema of the data files, for editors with the YAML language server
+    Schema {
+        /// The schema file to write [default: standard output]
+        #[arg(short = 'o', long = "out")]
+        output: Option<PathBuf>,
+    },
+    /// Turn a plain-text report, reply or plan (as copied from a web page or Word) into a data file
+    Import {
+        /// The text file (UTF-8)
+        input: PathBuf,
+        /// The kind of document [default: recognised from the text]
+        #[arg(long)]
+        kind: Option<String>,
+        /// The data file to write [default: the input with .yaml]
+        #[arg(short = 'o', long = "out")]
+        output: Option<PathBuf>,
+    },
     /// Show which installed face serves each role of the official layout
     Fonts {
         /// Also make DIR a folder of links to the chosen font files, for a hand-run
@@ -117,6 +142,13 @@ pub fn main() -> ExitCode {
             templates,
         } => commands::pdf(&input, output.as_deref(), templates.as_deref()),
         Command::Fonts { link } => commands::fonts(link.as_deref()),
+        Command::New { kind, output } => commands::new(&kind, output.as_deref()),
+        Command::Schema { output } => commands::schema(output.as_deref()),
+        Command::Import {
+            input,
+            kind,
+            output,
+        } => commands::import(&input, kind.as_deref(), output.as_deref()),
     };
     ExitCode::from(status as u8)
 }

@@ -241,3 +241,51 @@ pub fn fonts(link: Option<&Path>) -> Status {
     }
     Status::Ok
 }
+
+/// Writes `text` to `output` (atomically, never over an existing file unless asked) or to
+/// standard output.
+fn emit(text: &str, output: Option<&Path>, replace: bool) -> Status {
+    match output {
+        None => {
+            print!("{text}");
+            Status::Ok
+        }
+        Some(path) if !replace && path.exists() => {
+            eprintln!("{}: error: the file exists already", path.display());
+            eprintln!("  hint: choose another name, or remove the file first");
+            Status::Usage
+        }
+        Some(path) => match write::write_atomic(path, text.as_bytes()) {
+            Ok(()) => {
+                eprintln!("wrote {}", path.display());
+                Status::Ok
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Status::Usage
+            }
+        },
+    }
+}
+
+/// `gongwen new KIND`: a commented skeleton to fill in.
+pub fn new(kind: &str, output: Option<&Path>) -> Status {
+    let Some(text) = crate::authoring::skeleton(kind) else {
+        eprintln!("error: unknown document kind `{kind}`");
+        eprintln!("  hint: the kinds are: {}", crate::kinds::KINDS.join(", "));
+        return Status::Usage;
+    };
+    emit(text, output, false)
+}
+
+/// `gongwen schema`: the JSON Schema of every kind.
+pub fn schema(output: Option<&Path>) -> Status {
+    emit(&crate::authoring::schema::schema_text(), output, true)
+}
+
+/// `gongwen import FILE.txt`: a data file from a plain-text document.
+pub fn import(input: &Path, kind: Option<&str>, output: Option<&Path>) -> Status {
+    let _ = (input, kind, output);
+    eprintln!("error: import is not implemented yet");
+    Status::Usage
+}

@@ -4,6 +4,7 @@
 //! `render` (templates → Markdown, CSV tables) → `write` (atomic files).
 //! Document kinds live in `kinds`; `commands` runs the stages for the CLI.
 
+pub mod authoring;
 pub mod build;
 pub mod cli;
 pub mod commands;

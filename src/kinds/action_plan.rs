@@ -49,6 +49,11 @@ impl Comparison {
         ("plain", Comparison::Plain),
     ];
 
+    /// Every name a comparison may be written with.
+    pub fn names() -> Vec<&'static str> {
+        Self::NAMES.iter().map(|(name, _)| *name).collect()
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Comparison::AtLeast => "以上",
@@ -139,7 +144,7 @@ pub struct Task {
     pub pos: Pos,
 }
 
-const FIELDS: &[FieldSpec] = &[
+pub(crate) const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "kind",
         help: "文种，此处为 action-plan",
@@ -178,7 +183,7 @@ const FIELDS: &[FieldSpec] = &[
     },
 ];
 
-const PERIOD_FIELDS: &[FieldSpec] = &[
+pub(crate) const PERIOD_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "first",
         help: "计划期第一年，如 2018",
@@ -189,7 +194,7 @@ const PERIOD_FIELDS: &[FieldSpec] = &[
     },
 ];
 
-const GOALS_FIELDS: &[FieldSpec] = &[
+pub(crate) const GOALS_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "lead",
         help: "主要目标的总述段落",
@@ -200,7 +205,7 @@ const GOALS_FIELDS: &[FieldSpec] = &[
     },
 ];
 
-const GOAL_GROUP_FIELDS: &[FieldSpec] = &[
+pub(crate) const GOAL_GROUP_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "title",
         help: "分组标题，如“创新主体不断壮大”",
@@ -215,7 +220,7 @@ const GOAL_GROUP_FIELDS: &[FieldSpec] = &[
     },
 ];
 
-const TASK_GROUP_FIELDS: &[FieldSpec] = &[
+pub(crate) const TASK_GROUP_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "title",
         help: "任务分组标题，如“培育创新主体，不断增强创新动力”",
@@ -226,7 +231,7 @@ const TASK_GROUP_FIELDS: &[FieldSpec] = &[
     },
 ];
 
-const TASK_FIELDS: &[FieldSpec] = &[
+pub(crate) const TASK_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "title",
         help: "任务名称，如“实施高新技术企业倍增计划”",
@@ -253,7 +258,7 @@ const TASK_FIELDS: &[FieldSpec] = &[
     },
 ];
 
-const TARGET_FIELDS: &[FieldSpec] = &[
+pub(crate) const TARGET_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "id",
         help: "目标代号，供正文引用和工作总结对照，如 hitech_2020",

@@ -117,7 +117,7 @@ impl Figure {
     }
 }
 
-const FIGURE_FIELDS: &[FieldSpec] = &[
+pub(crate) const FIGURE_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "id",
         help: "指标代号，正文中以 {代号} 引用，如 tech_contracts",
@@ -340,7 +340,7 @@ pub struct Item {
     pub pos: Pos,
 }
 
-const SECTION_FIELDS: &[FieldSpec] = &[
+pub(crate) const SECTION_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "title",
         help: "标题，编号自动生成，如“聚焦工作标准，全力争先创优”",
@@ -359,7 +359,7 @@ const SECTION_FIELDS: &[FieldSpec] = &[
     },
 ];
 
-const ITEM_FIELDS: &[FieldSpec] = &[
+pub(crate) const ITEM_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "title",
         help: "分项的要点，如“聚力提升科技品牌”",

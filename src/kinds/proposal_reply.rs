@@ -52,7 +52,7 @@ pub struct Contact {
     pub phone: Located<String>,
 }
 
-const FIELDS: &[FieldSpec] = &[
+pub(crate) const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "kind",
         help: "文种，此处为 proposal-reply",
@@ -115,7 +115,7 @@ const FIELDS: &[FieldSpec] = &[
     },
 ];
 
-const PROPOSAL_FIELDS: &[FieldSpec] = &[
+pub(crate) const PROPOSAL_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "meeting",
         help: "会议，如“政协石家庄市第十四届委员会第四次会议”",
@@ -142,7 +142,7 @@ const PROPOSAL_FIELDS: &[FieldSpec] = &[
     },
 ];
 
-const CONTACT_FIELDS: &[FieldSpec] = &[
+pub(crate) const CONTACT_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "name",
         help: "联系人姓名",

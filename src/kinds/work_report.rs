@@ -60,14 +60,14 @@ pub struct Part {
     pub pos: Pos,
 }
 
-const FIELDS: &[FieldSpec] = &[
+pub(crate) const FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "kind",
         help: "文种，此处为 work-report",
     },
     FieldSpec {
         name: "organ",
-        help: "发文机关，如“鹤壁市科学技术局”",
+        help: "发文机关，如“某市科学技术局”",
     },
     FieldSpec {
         name: "year",
@@ -103,7 +103,7 @@ const FIELDS: &[FieldSpec] = &[
     },
 ];
 
-const PART_FIELDS: &[FieldSpec] = &[
+pub(crate) const PART_FIELDS: &[FieldSpec] = &[
     FieldSpec {
         name: "heading",
         help: "部分标题，不填则为“2024年工作总结”或“2025年工作计划”",

@@ -123,6 +123,19 @@ impl<'a> Decoder<'a> {
                 return None;
             }
         };
+        if let Some(placeholder) = find_placeholder(&value) {
+            // Point at the placeholder itself where the raw text shows it.
+            let at = self
+                .raw_range(node)
+                .and_then(|r| {
+                    self.source[r.clone()]
+                        .find(placeholder)
+                        .map(|i| self.pos_at(r.start + i))
+                })
+                .unwrap_or(pos);
+            self.placeholder(at, placeholder);
+            return None;
+        }
         if value.chars().count() > MAX_STRING_CHARS {
             self.diags
                 .error(
@@ -229,11 +242,23 @@ impl<'a> Decoder<'a> {
     }
 
     /// The position of a byte offset of the source, for errors inside a string.
+    fn placeholder(&mut self, pos: Pos, text: &str) {
+        self.diags
+            .error(pos, format!("placeholder {text} is not filled in"))
+            .hint("replace it, brackets included, with the value it describes");
+    }
+
     pub fn pos_at(&self, offset: usize) -> Pos {
         Pos::at(self.source, offset)
     }
 
     fn type_error(&mut self, node: &Node, expected: &str) {
+        if let Value::Str(s) = &node.value
+            && let Some(placeholder) = find_placeholder(s)
+        {
+            self.placeholder(node::pos(node), placeholder);
+            return;
+        }
         let found = node.value.type_name();
         let hint = match (&node.value, expected) {
             (Value::Str(s), "a number") => format!(
@@ -312,6 +337,14 @@ impl<'n> Fields<'n> {
         }
         clean
     }
+}
+
+/// `〖发文机关〗`: what `gongwen new` writes where a value is still to be filled in. These
+/// lenticular brackets are not used in official documents, unlike 〈〉 inside 《》.
+pub fn find_placeholder(text: &str) -> Option<&str> {
+    let start = text.find('〖')?;
+    let end = start + text[start..].find('〗')? + '〗'.len_utf8();
+    Some(&text[start..end])
 }
 
 fn known_fields_hint(specs: &[FieldSpec]) -> String {
