@@ -285,7 +285,38 @@ pub fn schema(output: Option<&Path>) -> Status {
 
 /// `gongwen import FILE.txt`: a data file from a plain-text document.
 pub fn import(input: &Path, kind: Option<&str>, output: Option<&Path>) -> Status {
-    let _ = (input, kind, output);
-    eprintln!("error: import is not implemented yet");
-    Status::Usage
+    let bytes = match std::fs::read(input) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!(
+                "{}: error: cannot read: {}",
+                input.display(),
+                load::io_reason(&e)
+            );
+            return Status::Usage;
+        }
+    };
+    // Text saved by Word or a browser on Chinese Windows is often GBK.
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => encoding_rs::GBK.decode(e.as_bytes()).0.into_owned(),
+    };
+    let name = input.file_name().unwrap_or_default().to_string_lossy();
+    let yaml = match crate::authoring::import::import(&text, kind, &name) {
+        Ok(yaml) => yaml,
+        Err(message) => {
+            eprintln!("error: {message}");
+            eprintln!("  hint: the kinds are: {}", crate::kinds::KINDS.join(", "));
+            return Status::Usage;
+        }
+    };
+    let target = output.map_or_else(|| input.with_extension("yaml"), Path::to_path_buf);
+    let status = emit(&yaml, Some(&target), false);
+    if status == Status::Ok {
+        eprintln!(
+            "  next: check it with `gongwen validate {}`",
+            target.display()
+        );
+    }
+    status
 }
