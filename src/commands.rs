@@ -150,6 +150,18 @@ pub(crate) fn pdf_error(
     }
 }
 
+/// The bytes of a file named on the command line; a failure is reported (exit status 2).
+fn read_input(path: &Path) -> Result<Vec<u8>, Status> {
+    std::fs::read(path).map_err(|e| {
+        eprintln!(
+            "{}: error: cannot read: {}",
+            path.display(),
+            load::io_reason(&e)
+        );
+        Status::Usage
+    })
+}
+
 /// `gongwen pdf FILE.md`: typesets a Markdown file that carries gongwen front matter.
 pub fn pdf(input: &Path, output: Option<&Path>, templates: Option<&Path>) -> Status {
     let templates = match templates_dir(templates) {
@@ -159,16 +171,13 @@ pub fn pdf(input: &Path, output: Option<&Path>, templates: Option<&Path>) -> Sta
             return Status::Usage;
         }
     };
-    let markdown = match std::fs::read_to_string(input) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!(
-                "{}: error: cannot read: {}",
-                input.display(),
-                load::io_reason(&e)
-            );
-            return Status::Usage;
+    let markdown = match read_input(input).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
+            eprintln!("{}: error: the file is not UTF-8 text", input.display());
+            return Status::Invalid;
         }
+        Err(status) => return status,
     };
     let renderer = Renderer::new(templates.as_deref());
     let engine = match pdf_engine(&renderer, true) {
@@ -285,16 +294,9 @@ pub fn schema(output: Option<&Path>) -> Status {
 
 /// `gongwen import FILE.txt`: a data file from a plain-text document.
 pub fn import(input: &Path, kind: Option<&str>, output: Option<&Path>) -> Status {
-    let bytes = match std::fs::read(input) {
+    let bytes = match read_input(input) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            eprintln!(
-                "{}: error: cannot read: {}",
-                input.display(),
-                load::io_reason(&e)
-            );
-            return Status::Usage;
-        }
+        Err(status) => return status,
     };
     // Text saved by Word or a browser on Chinese Windows is often GBK.
     let text = match String::from_utf8(bytes) {

@@ -3,49 +3,21 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
 use common::*;
 
 /// Builds the sample work report as a PDF into a fresh folder.
 fn sample_pdf() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = temp_dir();
-    let out = gongwen(&[
-        "build",
-        "data/work-report-2024.yaml",
-        "--format",
-        "pdf",
-        "-o",
-        path_str(dir.path()),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let dir = build_into_temp("data/work-report-2024.yaml", "pdf");
     let pdf = dir.path().join("work-report-2024.pdf");
     (dir, pdf)
-}
-
-/// The text of a PDF with all white space removed: CJK lines break anywhere.
-fn squeezed_text(pdf: &Path) -> String {
-    poppler("pdftotext", &[], pdf)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
-}
-
-fn assert_in_order(text: &str, needles: &[&str]) {
-    let mut from = 0;
-    for needle in needles {
-        let found = text[from..]
-            .find(needle)
-            .unwrap_or_else(|| panic!("`{needle}` not found in order in:\n{text}"));
-        from += found + needle.len();
-    }
 }
 
 #[test]
 fn sample_report_text_reads_in_order() {
     let (_dir, pdf) = sample_pdf();
     assert_in_order(
-        &squeezed_text(&pdf),
+        &squeezed_pdf_text(&pdf),
         &[
             "2024年科技创新工作总结和2025年工作计划",
             "全年新申报高新技术企业55家，同比增长34.15%",
@@ -95,7 +67,7 @@ fn page_is_a4_and_pages_are_numbered() {
         .and_then(|n| n.trim().parse().ok())
         .expect("a page count");
     assert!(pages >= 2, "{info}");
-    let text = squeezed_text(&pdf);
+    let text = squeezed_pdf_text(&pdf);
     for n in 1..=pages {
         assert!(
             text.contains(&format!("—{n}—")),
@@ -190,7 +162,7 @@ fn hand_edited_markdown_is_typeset_by_the_pdf_command() {
     fs::write(&md_path, edited).unwrap();
     let out = gongwen_in(root.path(), &["pdf", "out/report.md", "-o", "edited.pdf"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let text = squeezed_text(&root.path().join("edited.pdf"));
+    let text = squeezed_pdf_text(&root.path().join("edited.pdf"));
     assert!(text.contains("一企一档，手工补充的一句话。"), "{text}");
     assert!(text.contains("测试县科学技术局"));
     // The colophon from the front matter's `cc`, at the foot of the last page.
@@ -310,7 +282,7 @@ fn typ_format_writes_a_source_that_bare_typst_compiles() {
         "{}",
         String::from_utf8_lossy(&compiled.stderr)
     );
-    assert!(squeezed_text(&root.path().join("out/report.pdf")).contains("测试县科学技术局"));
+    assert!(squeezed_pdf_text(&root.path().join("out/report.pdf")).contains("测试县科学技术局"));
 }
 
 #[test]

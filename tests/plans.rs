@@ -7,17 +7,7 @@ use std::fs;
 use common::*;
 
 fn build(data: &str, format: &str) -> tempfile::TempDir {
-    let dir = temp_dir();
-    let out = gongwen(&[
-        "build",
-        data,
-        "--format",
-        format,
-        "-o",
-        path_str(dir.path()),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    dir
+    build_into_temp(data, format)
 }
 
 /// A CSV written by gongwen (UTF-8 with BOM) as rows of cells.
@@ -135,32 +125,22 @@ fn plan_markdown_ends_each_task_with_its_units() {
 #[test]
 fn plan_pdf_reads_in_order() {
     let dir = build(PLAN, "pdf");
-    let text: String = poppler(
-        "pdftotext",
-        &[],
-        &dir.path().join("zhangjiakou-plan-2018-2020.pdf"),
-    )
-    .chars()
-    .filter(|c| !c.is_whitespace())
-    .collect();
-    let mut from = 0;
-    for needle in [
-        "张家口市科技创新三年行动计划（2018—2020年）",
-        "一、指导思想",
-        "二、主要目标",
-        "三、主要任务",
-        "1.实施高新技术企业倍增计划。",
-        "（牵头单位：市科技和地震局；责任单位：市财政局、市国税局、市地税局、各县区人民政府）",
-        "29.营造创新创业良好氛围。",
-        "四、保障措施",
-        "张家口市人民政府",
-        "2018年7月2日",
-    ] {
-        let found = text[from..]
-            .find(needle)
-            .unwrap_or_else(|| panic!("`{needle}` not in order"));
-        from += found + needle.len();
-    }
+    let text = squeezed_pdf_text(&dir.path().join("zhangjiakou-plan-2018-2020.pdf"));
+    assert_in_order(
+        &text,
+        &[
+            "张家口市科技创新三年行动计划（2018—2020年）",
+            "一、指导思想",
+            "二、主要目标",
+            "三、主要任务",
+            "1.实施高新技术企业倍增计划。",
+            "（牵头单位：市科技和地震局；责任单位：市财政局、市国税局、市地税局、各县区人民政府）",
+            "29.营造创新创业良好氛围。",
+            "四、保障措施",
+            "张家口市人民政府",
+            "2018年7月2日",
+        ],
+    );
 }
 
 #[test]

@@ -91,18 +91,7 @@ fn contact_is_required() {
 }
 
 fn build_sample(stem: &str, format: &str) -> tempfile::TempDir {
-    let dir = temp_dir();
-    let data = format!("data/{stem}.yaml");
-    let out = gongwen(&[
-        "build",
-        &data,
-        "--format",
-        format,
-        "-o",
-        path_str(dir.path()),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    dir
+    build_into_temp(&format!("data/{stem}.yaml"), format)
 }
 
 fn sample_markdown(stem: &str) -> String {
@@ -152,10 +141,7 @@ fn figures_of_a_reply_go_to_its_csv() {
 fn pdf_of_the_reply_reads_in_order_with_its_colophon() {
     let dir = build_sample("proposal-reply-0520", "pdf");
     let pdf = dir.path().join("proposal-reply-0520.pdf");
-    let text: String = poppler("pdftotext", &[], &pdf)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
+    let text = squeezed_pdf_text(&pdf);
     let order = [
         "是否同意公开：是办理结果：A",
         "承办单位提案字〔2024〕第12号",
@@ -172,13 +158,7 @@ fn pdf_of_the_reply_reads_in_order_with_its_colophon() {
         "联系人及电话：侯彦波，0311-85057592",
         "抄送：市政府办公室，市政协提案委员会。",
     ];
-    let mut from = 0;
-    for needle in order {
-        let found = text[from..]
-            .find(needle)
-            .unwrap_or_else(|| panic!("`{needle}` not in order in:\n{text}"));
-        from += found + needle.len();
-    }
+    assert_in_order(&text, &order);
     // 抄送 appears once: as the colophon, not also as a body line.
     assert_eq!(text.matches("抄送").count(), 1, "{text}");
     // The colophon is on the last page.

@@ -73,7 +73,7 @@ impl Yaml {
 
     fn scalar(&self) -> String {
         match self {
-            Yaml::Str(text) => crate::pdf::writer::string_literal(text),
+            Yaml::Str(text) => crate::render::yaml_quote(text),
             Yaml::Int(n) => n.to_string(),
             Yaml::Bool(b) => b.to_string(),
             _ => unreachable!("only scalars"),

@@ -495,16 +495,7 @@ fn decode_target(d: &mut Decoder, node: &Node) -> Option<Target> {
         figure: Figure {
             id: id?,
             name: name?,
-            unit: unit.map_or_else(
-                || Located {
-                    value: String::new(),
-                    pos: value.pos,
-                },
-                |u| Located {
-                    value: u.value.trim().to_owned(),
-                    pos: u.pos,
-                },
-            ),
+            unit: super::common::unit_or_none(unit, value.pos),
             value,
             previous: None,
             target: None,

@@ -171,20 +171,25 @@ fn decode_figure(d: &mut Decoder, node: &Node) -> Option<Figure> {
     Some(Figure {
         id: id?,
         name: name?,
-        unit: unit.map_or_else(
-            || Located {
-                value: String::new(),
-                pos: value.pos,
-            },
-            |u| Located {
-                value: u.value.trim().to_owned(),
-                pos: u.pos,
-            },
-        ),
+        unit: unit_or_none(unit, value.pos),
         value,
         previous,
         target,
     })
+}
+
+/// The unit as written, or an empty one placed at the value (for errors about units).
+pub fn unit_or_none(unit: Option<Located<String>>, value_pos: Pos) -> Located<String> {
+    match unit {
+        Some(u) => Located {
+            value: u.value.trim().to_owned(),
+            pos: u.pos,
+        },
+        None => Located {
+            value: String::new(),
+            pos: value_pos,
+        },
+    }
 }
 
 /// How a reference shows its figure: `{id}` value and unit, `{id:change}` 同比增长x%, ….

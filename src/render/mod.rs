@@ -307,7 +307,7 @@ impl FrontMatter {
 }
 
 /// A YAML double-quoted string: safe for any text.
-fn yaml_quote(text: &str) -> String {
+pub fn yaml_quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

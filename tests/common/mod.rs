@@ -108,3 +108,37 @@ pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     );
     String::from_utf8(out.stdout).expect("poppler prints UTF-8")
 }
+
+/// Builds `data` (a file or folder, relative to the project) in `format` into a fresh folder.
+pub fn build_into_temp(data: &str, format: &str) -> tempfile::TempDir {
+    let dir = temp_dir();
+    let out = gongwen(&[
+        "build",
+        data,
+        "--format",
+        format,
+        "-o",
+        path_str(dir.path()),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    dir
+}
+
+/// The text of a PDF with all white space removed: CJK lines break anywhere.
+pub fn squeezed_pdf_text(pdf: &Path) -> String {
+    poppler("pdftotext", &[], pdf)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Each needle occurs in `text`, after the previous one.
+pub fn assert_in_order(text: &str, needles: &[&str]) {
+    let mut from = 0;
+    for needle in needles {
+        let found = text[from..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("`{needle}` not found in order in:\n{text}"));
+        from += found + needle.len();
+    }
+}
