@@ -13,7 +13,6 @@ use crate::{load, validate as rules};
 
 /// A data file after loading and validation: its diagnostics, and its document if valid.
 pub struct Checked {
-    pub path: PathBuf,
     pub diagnostics: Vec<Diagnostic>,
     pub document: Option<Document>,
 }
@@ -27,7 +26,6 @@ pub fn check(file: &DataFile) -> Checked {
     }
     let valid = !diags.has_errors();
     Checked {
-        path: path.to_path_buf(),
         diagnostics: diags.into_sorted(),
         document: document.filter(|_| valid),
     }
@@ -130,20 +128,12 @@ pub(crate) fn pdf_engine(renderer: &Renderer, with_typst: bool) -> Result<Engine
 }
 
 /// `FILE:LINE:COL: error: …` for a PDF error, located in `text` (the data or Markdown).
-pub(crate) fn pdf_error(
-    file: &Path,
-    text: &str,
-    error: &PdfError,
-    fallback_offset: Option<usize>,
-) -> String {
-    let offset = match error {
-        PdfError::Uncovered { character, offset } => text.find(*character).or(Some(*offset)),
-        _ => fallback_offset,
-    };
-    match (error, offset) {
-        (PdfError::FrontMatter { line, .. }, _) => format!("{}:{line}:1: {error}", file.display()),
-        (PdfError::Uncovered { .. }, Some(offset)) => {
-            let pos = crate::diag::Pos::at(text, offset);
+/// A character the template wrote itself has no place in `text`: then no position.
+pub(crate) fn pdf_error(file: &Path, text: &str, error: &PdfError) -> String {
+    match error {
+        PdfError::FrontMatter { line, .. } => format!("{}:{line}:1: {error}", file.display()),
+        PdfError::Uncovered { character } if text.contains(*character) => {
+            let pos = crate::diag::Pos::at(text, text.find(*character).unwrap_or(0));
             format!("{}:{}:{}: {error}", file.display(), pos.line, pos.col)
         }
         _ => format!("{}: {error}", file.display()),
@@ -200,7 +190,7 @@ pub fn pdf(input: &Path, output: Option<&Path>, templates: Option<&Path>) -> Sta
             }
         },
         Err(e) => {
-            eprintln!("{}", pdf_error(input, &markdown, &e, None));
+            eprintln!("{}", pdf_error(input, &markdown, &e));
             Status::Invalid
         }
     }

@@ -8,18 +8,8 @@ use std::process::Output;
 
 use common::*;
 
-/// Runs `validate` on one invalid fixture and returns its exit code and diagnostics.
-fn validate_fixture(name: &str) -> (i32, Vec<String>) {
-    let out = gongwen(&["validate", &fixture(&format!("invalid/{name}.yaml"))]);
-    (out.status.code().expect("exited"), diagnostics(&out))
-}
-
 fn assert_diagnostics(name: &str, expected_code: i32, expected: &[&str]) {
-    let (code, got) = validate_fixture(name);
-    let prefix = fixture(&format!("invalid/{name}.yaml"));
-    let expected: Vec<String> = expected.iter().map(|e| format!("{prefix}:{e}")).collect();
-    assert_eq!(got, expected, "diagnostics of {name}");
-    assert_eq!(code, expected_code, "exit status of {name}");
+    assert_fixture_diagnostics(&format!("invalid/{name}"), expected_code, expected);
 }
 
 // ---- validate: the sample data and one test per rule -------------------------------

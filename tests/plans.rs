@@ -217,11 +217,7 @@ fn sample_report_is_measured_against_the_sample_plan() {
 }
 
 fn assert_diagnostics(name: &str, expected: &[&str]) {
-    let path = fixture(&format!("linked/{name}.yaml"));
-    let out = gongwen(&["validate", &path]);
-    let expected: Vec<String> = expected.iter().map(|e| format!("{path}:{e}")).collect();
-    assert_eq!(diagnostics(&out), expected, "diagnostics of {name}");
-    assert_eq!(out.status.code(), Some(1));
+    assert_fixture_diagnostics(&format!("linked/{name}"), 1, expected);
 }
 
 #[test]

@@ -7,15 +7,7 @@ use std::fs;
 use common::*;
 
 fn assert_diagnostics(name: &str, expected_code: i32, expected: &[&str]) {
-    let path = fixture(&format!("invalid/{name}.yaml"));
-    let out = gongwen(&["validate", &path]);
-    let expected: Vec<String> = expected.iter().map(|e| format!("{path}:{e}")).collect();
-    assert_eq!(diagnostics(&out), expected, "diagnostics of {name}");
-    assert_eq!(
-        out.status.code(),
-        Some(expected_code),
-        "exit status of {name}"
-    );
+    assert_fixture_diagnostics(&format!("invalid/{name}"), expected_code, expected);
 }
 
 #[test]

@@ -309,7 +309,7 @@ impl Run<'_> {
             );
         }
         let mut inputs = vec![path.clone()];
-        inputs.extend(document.linked_files(path));
+        inputs.extend(document.linked_files());
         Outcome::Built(Entry {
             kind: document.kind().to_owned(),
             environment: self.environments[document.kind()].clone(),
@@ -347,7 +347,7 @@ impl Run<'_> {
         if let Some(engine) = &self.engine {
             let located = |e: PdfError| {
                 let data = std::fs::read_to_string(data_path).unwrap_or_default();
-                pdf_error(data_path, &data, &e, None)
+                pdf_error(data_path, &data, &e)
             };
             if args.format.contains(&Format::Typ) {
                 let source = engine.source(&rendered.markdown).map_err(located)?;

@@ -23,17 +23,12 @@ pub enum Document {
 
 impl Document {
     /// The files this document links to (a report's action plan), as paths to read.
-    pub fn linked_files(&self, data_path: &std::path::Path) -> Vec<std::path::PathBuf> {
+    pub fn linked_files(&self) -> Vec<std::path::PathBuf> {
         match self {
             Document::WorkReport(report) => report
                 .action_plan
                 .iter()
-                .map(|link| {
-                    data_path
-                        .parent()
-                        .unwrap_or(std::path::Path::new("."))
-                        .join(&link.path.value)
-                })
+                .filter_map(|link| link.file.clone())
                 .collect(),
             _ => Vec::new(),
         }

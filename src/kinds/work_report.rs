@@ -32,6 +32,8 @@ pub struct WorkReport {
 #[derive(Debug)]
 pub struct PlanLink {
     pub path: Located<String>,
+    /// The path as a file to read, resolved against the report's folder by the load stage.
+    pub file: Option<std::path::PathBuf>,
     pub plan: Option<std::sync::Arc<ActionPlan>>,
 }
 
@@ -128,7 +130,11 @@ pub fn decode(d: &mut Decoder, root: &Node) -> Option<WorkReport> {
     let action_plan = f
         .optional("action_plan")
         .and_then(|n| d.text(n, "the plan path"))
-        .map(|path| PlanLink { path, plan: None });
+        .map(|path| PlanLink {
+            path,
+            file: None,
+            plan: None,
+        });
     let figures = f
         .optional("figures")
         .map(|n| decode_figures(d, n))

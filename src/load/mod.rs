@@ -229,7 +229,13 @@ pub fn load(file: &DataFile, diags: &mut Diagnostics) -> Option<Document> {
     if let Document::WorkReport(report) = &mut document
         && let Some(link) = &mut report.action_plan
     {
-        link.plan = load_plan(file, &link.path, diags);
+        let path = file
+            .path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(&link.path.value);
+        link.plan = load_plan(file, &path, &link.path, diags);
+        link.file = Some(path);
     }
     Some(document)
 }
@@ -250,12 +256,11 @@ pub fn load_source(source: &Source, diags: &mut Diagnostics) -> Option<Document>
 /// the report's `plan` field.
 fn load_plan(
     file: &DataFile,
+    path: &Path,
     link: &Located<String>,
     diags: &mut Diagnostics,
 ) -> Option<Arc<ActionPlan>> {
-    let base = file.path.parent().unwrap_or(Path::new("."));
-    let path = base.join(&link.value);
-    let Ok(real) = std::fs::canonicalize(&path) else {
+    let Ok(real) = std::fs::canonicalize(path) else {
         diags
             .error(
                 link.pos,
@@ -281,7 +286,7 @@ fn load_plan(
             .hint("a linked file must be inside the folder being built; copy the plan into it");
         return None;
     }
-    match linked_document(&path, &real) {
+    match linked_document(path, &real) {
         Linked::Plan(plan) => Some(plan),
         Linked::Invalid(errors) => {
             diags

@@ -39,10 +39,9 @@ pub enum PdfError {
         line: u32,
         message: String,
     },
-    /// No chosen face can draw this character; `offset` is its byte offset in the Markdown.
+    /// No chosen face can draw this character.
     Uncovered {
         character: char,
-        offset: usize,
     },
     Fonts(FontError),
     Typst(TypstError),
@@ -53,7 +52,7 @@ impl fmt::Display for PdfError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PdfError::FrontMatter { message, .. } => write!(f, "error: {message}"),
-            PdfError::Uncovered { character, .. } => write!(
+            PdfError::Uncovered { character } => write!(
                 f,
                 "error: no installed font has the character `{character}` (U+{:04X})\n  hint: replace the character, or install a font that has it (see `gongwen fonts`)",
                 *character as u32
@@ -297,8 +296,7 @@ impl Engine {
     pub fn source(&self, markdown: &str) -> Result<Source, PdfError> {
         let source = typst_source(markdown, &self.fonts)?;
         if let Some(character) = self.fonts.first_uncovered(&source.text) {
-            let offset = markdown.find(character).unwrap_or(0);
-            return Err(PdfError::Uncovered { character, offset });
+            return Err(PdfError::Uncovered { character });
         }
         Ok(source)
     }

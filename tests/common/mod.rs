@@ -142,3 +142,17 @@ pub fn assert_in_order(text: &str, needles: &[&str]) {
         from += found + needle.len();
     }
 }
+
+/// Validates `tests/fixtures/NAME.yaml` and checks its exact diagnostics and exit status;
+/// `expected` holds `LINE:COL: …`, the file name is put in front.
+pub fn assert_fixture_diagnostics(name: &str, expected_code: i32, expected: &[&str]) {
+    let path = fixture(&format!("{name}.yaml"));
+    let out = gongwen(&["validate", &path]);
+    let expected: Vec<String> = expected.iter().map(|e| format!("{path}:{e}")).collect();
+    assert_eq!(diagnostics(&out), expected, "diagnostics of {name}");
+    assert_eq!(
+        out.status.code(),
+        Some(expected_code),
+        "exit status of {name}"
+    );
+}
