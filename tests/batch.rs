@@ -94,10 +94,10 @@ fn changing_one_data_file_rebuilds_exactly_that_document() {
     let root = project();
     build(root.path(), &[]);
     let data = root.path().join("data/suggestion-reply-b.yaml");
-    let text = fs::read_to_string(&data)
-        .unwrap()
-        .replace("感谢您对科技工作的关心和支持", "感谢您的关心和支持");
-    fs::write(&data, text).unwrap();
+    edit(
+        &data,
+        &[("感谢您对科技工作的关心和支持", "感谢您的关心和支持")],
+    );
     let out = build(root.path(), &[]);
     assert_eq!(built_files(&out), ["data/suggestion-reply-b.yaml"]);
     assert_eq!(summary(&out), (1, 4, 0));
@@ -110,10 +110,7 @@ fn changing_a_linked_plan_rebuilds_the_report_that_links_it() {
     let root = project();
     build(root.path(), &[]);
     let plan = root.path().join("data/zhangjiakou-plan-2018-2020.yaml");
-    let text = fs::read_to_string(&plan)
-        .unwrap()
-        .replace("value: 200, unit: 家", "value: 220, unit: 家");
-    fs::write(&plan, text).unwrap();
+    edit(&plan, &[("value: 200, unit: 家", "value: 220, unit: 家")]);
     let mut rebuilt = built_files(&build(root.path(), &[]));
     rebuilt.sort();
     assert_eq!(

@@ -309,10 +309,7 @@ fn a_failed_build_keeps_earlier_outputs_and_leaves_no_partial_file() {
     let before = fs::read(out_dir.join("report.md")).unwrap();
 
     // The data breaks: nothing is rebuilt, nothing is lost.
-    let broken = fs::read_to_string(data.join("report.yaml"))
-        .unwrap()
-        .replace("year: 2024", "year: [");
-    fs::write(data.join("report.yaml"), broken).unwrap();
+    edit(&data.join("report.yaml"), &[("year: 2024", "year: [")]);
     let out = gongwen_in(root.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(fs::read(out_dir.join("report.md")).unwrap(), before);
@@ -466,18 +463,11 @@ fn markup_in_data_prints_as_itself() {
     ];
     let root = temp_dir();
     let data = data_folder(root.path(), "report.yaml");
-    let mut text = fs::read_to_string(data.join("report.yaml")).unwrap();
-    text = text.replace(
-        "organ: 测试县科学技术局",
-        &format!("organ: '{}'", hostile[0]),
+    place_in_report(&data.join("report.yaml"), &hostile);
+    edit(
+        &data.join("report.yaml"),
+        &[("lead: 全县", "lead: 全县{firms:name}，")],
     );
-    text = text.replace("title: 培育创新主体", &format!("title: '{}'", hostile[1]));
-    text = text.replace("text: 建立企业档案。", &format!("text: '{}'", hostile[2]));
-    text = text.replace("- 新建两个平台。", &format!("- '{}'", hostile[3]));
-    text = text.replace("title: 扩大数量", &format!("title: '{}'", hostile[4]));
-    text = text.replace("name: 高新技术企业", &format!("name: '{}'", hostile[5]));
-    text = text.replace("lead: 全县", "lead: 全县{firms:name}，");
-    fs::write(data.join("report.yaml"), text).unwrap();
     let out = gongwen_in(root.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let md = fs::read_to_string(root.path().join("out/report.md")).unwrap();

@@ -252,14 +252,16 @@ fn binary_junk() {
 fn csv_cells_cannot_run_as_formulas() {
     let root = temp_dir();
     let data = data_folder(root.path(), "report.yaml");
-    let text = fs::read_to_string(data.join("report.yaml"))
-        .unwrap()
-        .replace(
-            "name: 高新技术企业",
-            "name: '=HYPERLINK(\"http://x\",\"点击\")'",
-        )
-        .replace("name: 技术合同成交额", "name: '@SUM(A1:A9)'");
-    fs::write(data.join("report.yaml"), text).unwrap();
+    edit(
+        &data.join("report.yaml"),
+        &[
+            (
+                "name: 高新技术企业",
+                "name: '=HYPERLINK(\"http://x\",\"点击\")'",
+            ),
+            ("name: 技术合同成交额", "name: '@SUM(A1:A9)'"),
+        ],
+    );
     let out = run_bounded(root.path(), &["build", "--format", "csv"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let csv = fs::read_to_string(root.path().join("out/report-metrics.csv")).unwrap();
@@ -277,11 +279,13 @@ fn csv_cells_cannot_run_as_formulas() {
 fn nothing_in_data_can_write_outside_the_output_folder() {
     let root = temp_dir();
     let data = data_folder(root.path(), "report.yaml");
-    let text = fs::read_to_string(data.join("report.yaml"))
-        .unwrap()
-        .replace("organ: 测试县科学技术局", "organ: ../../escaped")
-        .replace("title: 培育创新主体", "title: /tmp/escaped");
-    fs::write(data.join("report.yaml"), text).unwrap();
+    edit(
+        &data.join("report.yaml"),
+        &[
+            ("organ: 测试县科学技术局", "organ: ../../escaped"),
+            ("title: 培育创新主体", "title: /tmp/escaped"),
+        ],
+    );
     let out = run_bounded(root.path(), &["build"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(entries(root.path()), ["data", "out"]);
@@ -402,10 +406,7 @@ fn a_read_only_output_folder() {
     let md = fs::read(out_dir.join("report.md")).unwrap();
     mount.remount("ro");
     let data = root.path().join("data/report.yaml");
-    let text = fs::read_to_string(&data)
-        .unwrap()
-        .replace("一企一档。", "一企一档，动态管理。");
-    fs::write(&data, text).unwrap();
+    edit(&data, &[("一企一档。", "一企一档，动态管理。")]);
     let out = run_bounded(root.path(), &["build", "--format", "md,csv"], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(

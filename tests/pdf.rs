@@ -100,15 +100,7 @@ fn hostile_strings_come_out_literally() {
     let root = temp_dir();
     fs::write(root.path().join("secret.txt"), "SECRET-CONTENT").unwrap();
     let data = data_folder(root.path(), "report.yaml");
-    let mut text = fs::read_to_string(data.join("report.yaml")).unwrap();
-    text = text.replace(
-        "organ: 测试县科学技术局",
-        &format!("organ: '{}'", hostile[0]),
-    );
-    text = text.replace("title: 培育创新主体", &format!("title: '{}'", hostile[1]));
-    text = text.replace("text: 建立企业档案。", &format!("text: '{}'", hostile[2]));
-    text = text.replace("- 新建两个平台。", &format!("- '{}'", hostile[3]));
-    fs::write(data.join("report.yaml"), text).unwrap();
+    place_in_report(&data.join("report.yaml"), &hostile);
     let out = gongwen_in(root.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let pdf_text = poppler("pdftotext", &[], &root.path().join("out/report.pdf"));
@@ -127,10 +119,7 @@ fn hostile_strings_come_out_literally() {
 fn a_character_no_font_has_fails_the_build_naming_it() {
     let root = temp_dir();
     let data = data_folder(root.path(), "report.yaml");
-    let text = fs::read_to_string(data.join("report.yaml"))
-        .unwrap()
-        .replace("一企一档。", "一企一档𓀀。");
-    fs::write(data.join("report.yaml"), text).unwrap();
+    edit(&data.join("report.yaml"), &[("一企一档。", "一企一档𓀀。")]);
     let out = gongwen_in(root.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
@@ -155,11 +144,13 @@ fn hand_edited_markdown_is_typeset_by_the_pdf_command() {
             .success()
     );
     let md_path = root.path().join("out/report.md");
-    let edited = fs::read_to_string(&md_path)
-        .unwrap()
-        .replace("一企一档。", "一企一档，手工补充的一句话。")
-        .replace("year: 2024\n", "year: 2024\ncc: [市政府办公室, 市财政局]\n");
-    fs::write(&md_path, edited).unwrap();
+    edit(
+        &md_path,
+        &[
+            ("一企一档。", "一企一档，手工补充的一句话。"),
+            ("year: 2024\n", "year: 2024\ncc: [市政府办公室, 市财政局]\n"),
+        ],
+    );
     let out = gongwen_in(root.path(), &["pdf", "out/report.md", "-o", "edited.pdf"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = squeezed_pdf_text(&root.path().join("edited.pdf"));

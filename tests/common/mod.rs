@@ -156,3 +156,41 @@ pub fn assert_fixture_diagnostics(name: &str, expected_code: i32, expected: &[&s
         "exit status of {name}"
     );
 }
+
+/// Rewrites a file with each `(from, to)` replaced; every `from` must be there, so a
+/// changed fixture cannot make a test silently edit nothing.
+pub fn edit(path: &Path, replacements: &[(&str, &str)]) {
+    let mut text = fs::read_to_string(path).unwrap();
+    for (from, to) in replacements {
+        assert!(text.contains(from), "`{from}` not in {}", path.display());
+        text = text.replacen(from, to, 1);
+    }
+    fs::write(path, text).unwrap();
+}
+
+/// Puts data strings into the minimal report's organ, a section title, a text, an item, an
+/// item title and a figure name, in that order, as many as given (quoted for YAML).
+pub fn place_in_report(report: &Path, strings: &[&str]) {
+    const FIELDS: [&str; 6] = [
+        "organ: 测试县科学技术局",
+        "title: 培育创新主体",
+        "text: 建立企业档案。",
+        "- 新建两个平台。",
+        "title: 扩大数量",
+        "name: 高新技术企业",
+    ];
+    let quoted: Vec<String> = FIELDS
+        .iter()
+        .zip(strings)
+        .map(|(field, value)| {
+            let key = field.split_once(' ').map_or("", |(k, _)| k);
+            format!("{key} '{}'", value.replace('\'', "''"))
+        })
+        .collect();
+    let replacements: Vec<(&str, &str)> = FIELDS
+        .iter()
+        .copied()
+        .zip(quoted.iter().map(String::as_str))
+        .collect();
+    edit(report, &replacements);
+}
