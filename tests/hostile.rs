@@ -390,23 +390,28 @@ impl Drop for Mount {
     }
 }
 
-#[test]
-fn a_read_only_output_folder() {
+/// A project whose output folder is a tmpfs mounted with `options`, already holding a
+/// good Markdown and CSV build: the project, the mount and the Markdown as built.
+fn project_on_tmpfs(options: &str) -> Option<(tempfile::TempDir, Mount, Vec<u8>)> {
     let root = temp_dir();
     data_folder(root.path(), "report.yaml");
-    let out_dir = root.path().join("out");
-    let Some(mount) = Mount::tmpfs(&out_dir, "size=4m") else {
+    let mount = Mount::tmpfs(&root.path().join("out"), options)?;
+    let out = run_bounded(root.path(), &["build", "--format", "md,csv"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = fs::read(root.path().join("out/report.md")).unwrap();
+    Some((root, mount, md))
+}
+
+#[test]
+fn a_read_only_output_folder() {
+    let Some((root, mount, md)) = project_on_tmpfs("size=4m") else {
         return;
     };
-    assert!(
-        run_bounded(root.path(), &["build", "--format", "md,csv"], &[])
-            .status
-            .success()
-    );
-    let md = fs::read(out_dir.join("report.md")).unwrap();
     mount.remount("ro");
-    let data = root.path().join("data/report.yaml");
-    edit(&data, &[("一企一档。", "一企一档，动态管理。")]);
+    edit(
+        &root.path().join("data/report.yaml"),
+        &[("一企一档。", "一企一档，动态管理。")],
+    );
     let out = run_bounded(root.path(), &["build", "--format", "md,csv"], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
@@ -414,24 +419,16 @@ fn a_read_only_output_folder() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(fs::read(out_dir.join("report.md")).unwrap(), md);
+    assert_eq!(fs::read(root.path().join("out/report.md")).unwrap(), md);
 }
 
 #[test]
 fn a_full_disk() {
-    let root = temp_dir();
-    data_folder(root.path(), "report.yaml");
-    let out_dir = root.path().join("out");
     // Room for the Markdown and CSV, not for a PDF of some hundred KiB.
-    let Some(_mount) = Mount::tmpfs(&out_dir, "size=64k") else {
+    let Some((root, _mount, md)) = project_on_tmpfs("size=64k") else {
         return;
     };
-    assert!(
-        run_bounded(root.path(), &["build", "--format", "md,csv"], &[])
-            .status
-            .success()
-    );
-    let md = fs::read(out_dir.join("report.md")).unwrap();
+    let out_dir = root.path().join("out");
     let out = run_bounded(root.path(), &["build"], &[]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(

@@ -420,11 +420,11 @@ fn decode_task(d: &mut Decoder, node: &Node, number: &mut usize) -> Option<Task>
         .and_then(|n| decode_prose(d, n, "the task text"));
     let lead_units = f
         .optional("lead_units")
-        .map(|n| decode_units(d, n))
+        .map(|n| d.text_list(n, "units", "a unit"))
         .unwrap_or_default();
     let units = f
         .optional("units")
-        .map(|n| decode_units(d, n))
+        .map(|n| d.text_list(n, "units", "a unit"))
         .unwrap_or_default();
     let targets = f
         .optional("targets")
@@ -445,13 +445,6 @@ fn decode_task(d: &mut Decoder, node: &Node, number: &mut usize) -> Option<Task>
         deadline,
         pos,
     })
-}
-
-fn decode_units(d: &mut Decoder, node: &Node) -> Vec<Located<String>> {
-    let Some(items) = d.list(node, "units") else {
-        return Vec::new();
-    };
-    items.iter().filter_map(|n| d.text(n, "a unit")).collect()
 }
 
 fn decode_targets(d: &mut Decoder, node: &Node) -> Vec<Target> {

@@ -192,7 +192,7 @@ pub fn decode(d: &mut Decoder, root: &Node) -> Option<ProposalReply> {
     let contact = f.required(d, "contact").and_then(|n| decode_contact(d, n));
     let cc = f
         .optional("cc")
-        .map(|n| decode_cc(d, n))
+        .map(|n| d.text_list(n, "the units copied", "a unit"))
         .unwrap_or_default();
     f.finish(d);
     Some(ProposalReply {
@@ -249,13 +249,6 @@ fn decode_contact(d: &mut Decoder, node: &Node) -> Option<Contact> {
         name: name?,
         phone: phone?,
     })
-}
-
-fn decode_cc(d: &mut Decoder, node: &Node) -> Vec<Located<String>> {
-    let Some(items) = d.list(node, "the units copied") else {
-        return Vec::new();
-    };
-    items.iter().filter_map(|n| d.text(n, "a unit")).collect()
 }
 
 /// `承办单位提案字〔2024〕第12号`: the year of its 〔〕, if the number is well-formed.
