@@ -123,6 +123,8 @@ pub struct Fonts {
     pub choices: Vec<Choice>,
     /// Roles for which no face of any family of the chain exists.
     pub unresolved: Vec<Role>,
+    /// The chosen files, mapped once for the character checks of all documents.
+    mapped: std::sync::OnceLock<Vec<(PathBuf, Option<memmap2::Mmap>)>>,
 }
 
 #[derive(Debug)]
@@ -298,6 +300,7 @@ pub fn resolve(faces: &[Face]) -> Fonts {
     Fonts {
         choices,
         unresolved,
+        mapped: std::sync::OnceLock::new(),
     }
 }
 
@@ -374,13 +377,18 @@ impl Fonts {
 
     /// The first character of `text` that no chosen face can draw.
     pub fn first_uncovered(&self, text: &str) -> Option<char> {
-        let maps: Vec<memmap2::Mmap> = self.files().into_iter().filter_map(map_file).collect();
+        let mapped = self.mapped.get_or_init(|| {
+            self.files()
+                .into_iter()
+                .map(|path| (path.to_path_buf(), map_file(path)))
+                .collect()
+        });
         let faces: Vec<ttf_parser::Face> = self
             .choices
             .iter()
             .filter_map(|c| {
-                let i = self.files().into_iter().position(|p| p == c.face.path)?;
-                ttf_parser::Face::parse(&maps[i], c.face.index).ok()
+                let (_, data) = mapped.iter().find(|(path, _)| *path == c.face.path)?;
+                ttf_parser::Face::parse(data.as_ref()?, c.face.index).ok()
             })
             .collect();
         let mut seen = BTreeSet::new();
