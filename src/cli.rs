@@ -1,12 +1,16 @@
-//! Command-line arguments, and the exit status of each command.
+//! The command line: arguments parsed by clap, turned into the library's settings, the
+//! command run, and what it returns printed by the one printer; the exit status.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use rust_i18n::t;
 
 use crate::commands;
-use crate::render::tables::CsvEncoding;
+use crate::diag::{Diagnostic, MessageFormat, Printer};
+use crate::settings::{BuildSettings, CsvEncoding, Format, Status};
+use crate::templates::Templates;
 
 #[derive(Parser)]
 #[command(
@@ -15,8 +19,22 @@ use crate::render::tables::CsvEncoding;
     about = "Chinese official documents (公文) from YAML data: Markdown, CSV appendices and PDF"
 )]
 struct Cli {
+    /// Language of messages [default: Chinese, or English in an English locale]
+    #[arg(long, global = true, value_enum)]
+    lang: Option<Lang>,
+    /// How problems are printed: long (with the source line) or short (one line each)
+    #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Long)]
+    message_format: MessageFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Lang {
+    /// 中文
+    Zh,
+    /// English
+    En,
 }
 
 #[derive(Subcommand)]
@@ -51,7 +69,7 @@ enum Command {
     },
     /// Write a commented skeleton of a document kind, to fill in
     New {
-        /// work-report, proposal-reply or action-plan
+        /// The kind: work-report, proposal-reply, action-plan, notice
         kind: String,
         /// The data file to write [default: standard output]
         #[arg(short = 'o', long = "out")]
@@ -63,9 +81,9 @@ enum Command {
         #[arg(short = 'o', long = "out")]
         output: Option<PathBuf>,
     },
-    /// Turn a plain-text report, reply or plan (as copied from a web page or Word) into a data file
+    /// Turn a plain-text document (as copied from a web page or Word) into a data file
     Import {
-        /// The text file (UTF-8)
+        /// The text file (UTF-8 or GBK)
         input: PathBuf,
         /// The kind of document [default: recognised from the text]
         #[arg(long)]
@@ -84,63 +102,104 @@ enum Command {
 }
 
 #[derive(Args)]
-pub struct BuildArgs {
+struct BuildArgs {
     /// Data files or folders (every *.yaml / *.yml in them)
     #[arg(default_value = "data")]
-    pub paths: Vec<PathBuf>,
+    paths: Vec<PathBuf>,
     /// Output folder
     #[arg(short = 'o', long = "out", default_value = "out")]
-    pub out_dir: PathBuf,
+    out_dir: PathBuf,
     /// Output formats, comma-separated: md, csv, pdf, typ (the Typst source)
     #[arg(long, value_delimiter = ',', default_value = "md,csv,pdf")]
-    pub format: Vec<Format>,
+    format: Vec<Format>,
     /// Folder whose templates replace the built-in ones of the same name
     /// [default: templates/ when it exists]
     #[arg(long)]
-    pub templates: Option<PathBuf>,
+    templates: Option<PathBuf>,
     /// Encoding of CSV files
     #[arg(long, value_enum, default_value_t = CsvEncoding::Utf8Bom)]
-    pub csv_encoding: CsvEncoding,
+    csv_encoding: CsvEncoding,
     /// Documents built at once [default: the number of cores]
     #[arg(short = 'j', long)]
-    pub jobs: Option<usize>,
+    jobs: Option<usize>,
     /// Build every document, even those unchanged since the last build
-    #[arg(long)]
-    pub force: bool,
+    #[arg(short, long)]
+    force: bool,
     /// No progress bar and no line per built document; errors are still shown
     #[arg(short = 'q', long)]
-    pub quiet: bool,
+    quiet: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Md,
-    Csv,
-    Pdf,
-    Typ,
+fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// The exit status: 0 all good, 1 some document invalid or not built, 2 usage or I/O.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Status {
-    Ok = 0,
-    Invalid = 1,
-    Usage = 2,
+/// The templates folder: the one given, which must exist, or `templates/` when it exists.
+fn templates_dir(given: Option<&Path>) -> Result<Templates, Diagnostic> {
+    match given {
+        Some(dir) if dir.is_dir() => Ok(Templates::new(Some(dir))),
+        Some(dir) => Err(Diagnostic::error(t!("templates folder not found")).in_file(dir)),
+        None => {
+            let default = Path::new("templates");
+            Ok(Templates::new(default.is_dir().then_some(default)))
+        }
+    }
+}
+
+impl BuildArgs {
+    fn settings(self) -> Result<BuildSettings, Diagnostic> {
+        let templates = templates_dir(self.templates.as_deref())?;
+        Ok(BuildSettings {
+            paths: self.paths,
+            out_dir: self.out_dir,
+            formats: self.format,
+            templates: templates.dir().map(Path::to_path_buf),
+            csv_encoding: self.csv_encoding,
+            jobs: self.jobs.unwrap_or_else(default_jobs).max(1),
+            force: self.force,
+            quiet: self.quiet,
+        })
+    }
+}
+
+/// The language of messages: `--lang`, else the locale (LC_ALL, LC_MESSAGES, LANG), where
+/// an English one gives English; Chinese otherwise.
+fn choose_language(lang: Option<Lang>) -> &'static str {
+    let english = match lang {
+        Some(lang) => lang == Lang::En,
+        None => ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .find(|value| !value.is_empty())
+            .is_some_and(|value| value.starts_with("en")),
+    };
+    if english { "en" } else { "zh-CN" }
 }
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let status = match cli.command {
-        Command::Validate { paths } => commands::validate(&paths),
-        Command::Build(args) => commands::build(&args),
-        Command::Watch { build, interval } => {
-            crate::build::watch(&build, std::time::Duration::from_millis(interval))
-        }
+    rust_i18n::set_locale(choose_language(cli.lang));
+    let printer = Printer {
+        format: cli.message_format,
+    };
+    let result = match cli.command {
+        Command::Validate { paths } => commands::validate(&paths, default_jobs(), printer),
+        Command::Build(args) => args
+            .settings()
+            .and_then(|settings| crate::build::run(&settings, printer)),
+        Command::Watch { build, interval } => build.settings().and_then(|settings| {
+            crate::build::watch(
+                &settings,
+                std::time::Duration::from_millis(interval),
+                printer,
+            )
+        }),
         Command::Pdf {
             input,
             output,
             templates,
-        } => commands::pdf(&input, output.as_deref(), templates.as_deref()),
+        } => templates_dir(templates.as_deref())
+            .and_then(|t| commands::pdf(&input, output.as_deref(), &t, printer)),
         Command::Fonts { link } => commands::fonts(link.as_deref()),
         Command::New { kind, output } => commands::new(&kind, output.as_deref()),
         Command::Schema { output } => commands::schema(output.as_deref()),
@@ -150,5 +209,9 @@ pub fn main() -> ExitCode {
             output,
         } => commands::import(&input, kind.as_deref(), output.as_deref()),
     };
+    let status = result.unwrap_or_else(|d| {
+        printer.print(&[d]);
+        Status::Usage
+    });
     ExitCode::from(status as u8)
 }

@@ -1,210 +1,103 @@
-//! The commands: each runs the pipeline stages over the data files and reports.
+//! The commands: each runs the stages for the CLI. Problems in files are printed through
+//! the one printer as they are found; a problem of the command itself is returned.
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{BuildArgs, Status};
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::kinds::Document;
-use crate::load::DataFile;
-use crate::pdf::{Engine, PdfError};
-use crate::render::Renderer;
+use rust_i18n::t;
+
+use crate::build;
+use crate::diag::{Diagnostic, Printer};
+use crate::load::{self, Library};
+use crate::pdf::fonts;
+use crate::settings::Status;
+use crate::templates::Templates;
 use crate::write;
-use crate::{load, validate as rules};
 
-/// A data file after loading and validation: its diagnostics, and its document if valid.
-pub struct Checked {
-    pub diagnostics: Vec<Diagnostic>,
-    pub document: Option<Document>,
-}
-
-pub fn check(file: &DataFile) -> Checked {
-    let path = file.path.as_path();
-    let mut diags = Diagnostics::new(path);
-    let document = load::load(file, &mut diags);
-    if let Some(doc) = &document {
-        rules::validate(doc, &mut diags);
-    }
-    let valid = !diags.has_errors();
-    Checked {
-        diagnostics: diags.into_sorted(),
-        document: document.filter(|_| valid),
-    }
-}
-
-pub(crate) fn report(diagnostics: &[Diagnostic]) {
-    for d in diagnostics {
-        eprintln!("{d}");
-    }
-}
-
-fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    (errors, diagnostics.len() - errors)
-}
-
-pub(crate) fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
-pub(crate) fn discover(paths: &[PathBuf]) -> Option<Vec<DataFile>> {
-    match load::discover(paths) {
-        Ok(files) if files.is_empty() => {
-            eprintln!(
-                "error: no *.yaml or *.yml data files in {}",
-                display_paths(paths)
-            );
-            None
-        }
-        Ok(files) => Some(files),
-        Err(e) => {
-            eprintln!("{e}");
-            None
-        }
-    }
-}
-
-fn display_paths(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-pub fn validate(paths: &[PathBuf]) -> Status {
-    let Some(files) = discover(paths) else {
-        return Status::Usage;
-    };
+/// `gongwen validate`: every file checked, every problem reported, a count at the end.
+pub fn validate(paths: &[PathBuf], jobs: usize, printer: Printer) -> Result<Status, Diagnostic> {
+    let files = load::discover(paths)?;
+    let mut library = Library::load(&files, jobs);
+    crate::validate::validate(&mut library);
     let (mut invalid, mut errors, mut warnings) = (0, 0, 0);
-    for file in &files {
-        let checked = check(file);
-        report(&checked.diagnostics);
-        let (e, w) = count(&checked.diagnostics);
+    for entry in library.entries.iter().filter(|e| !e.linked_only) {
+        let diagnostics = entry.diagnostics.sorted();
+        printer.print(&diagnostics);
+        let e = diagnostics.iter().filter(|d| d.is_error()).count();
         errors += e;
-        warnings += w;
+        warnings += diagnostics.len() - e;
         invalid += usize::from(e > 0);
     }
     eprintln!(
-        "checked {}: {} valid, {} invalid ({}, {})",
-        plural(files.len(), "file"),
-        files.len() - invalid,
-        invalid,
-        plural(errors, "error"),
-        plural(warnings, "warning"),
+        "{}",
+        t!(
+            "checked %{files} files: %{valid} valid, %{invalid} invalid (%{errors} errors, %{warnings} warnings)",
+            files = files.len(),
+            valid = files.len() - invalid,
+            invalid = invalid,
+            errors = errors,
+            warnings = warnings
+        )
     );
-    if invalid > 0 {
+    Ok(if invalid > 0 {
         Status::Invalid
     } else {
         Status::Ok
-    }
+    })
 }
 
-/// The templates folder: the one given, or `templates/` when it exists.
-pub(crate) fn templates_dir(given: Option<&Path>) -> Result<Option<PathBuf>, String> {
-    match given {
-        Some(dir) if dir.is_dir() => Ok(Some(dir.to_path_buf())),
-        Some(dir) => Err(format!(
-            "{}: error: templates folder not found",
-            dir.display()
-        )),
-        None => Ok(Some(PathBuf::from("templates")).filter(|d| d.is_dir())),
-    }
-}
-
-pub fn build(args: &BuildArgs) -> Status {
-    crate::build::run(args)
-}
-
-pub(crate) fn pdf_engine(renderer: &Renderer, with_typst: bool) -> Result<Engine, String> {
-    let style = renderer
-        .template_source(crate::pdf::STYLE)
-        .map_err(|e| e.to_string())?;
-    Engine::new(
-        style,
-        renderer.template_origin(crate::pdf::STYLE),
-        with_typst,
-    )
-    .map_err(|e| e.to_string())
-}
-
-/// `FILE:LINE:COL: error: …` for a PDF error, located in `text` (the data or Markdown).
-/// A character the template wrote itself has no place in `text`: then no position.
-pub(crate) fn pdf_error(file: &Path, text: &str, error: &PdfError) -> String {
-    match error {
-        PdfError::FrontMatter { line, .. } => format!("{}:{line}:1: {error}", file.display()),
-        PdfError::Uncovered { character } if text.contains(*character) => {
-            let pos = crate::diag::Pos::at(text, text.find(*character).unwrap_or(0));
-            format!("{}:{}:{}: {error}", file.display(), pos.line, pos.col)
-        }
-        _ => format!("{}: {error}", file.display()),
-    }
-}
-
-/// The bytes of a file named on the command line; a failure is reported (exit status 2).
-fn read_input(path: &Path) -> Result<Vec<u8>, Status> {
+/// The bytes of a file named on the command line.
+fn read_input(path: &Path) -> Result<Vec<u8>, Diagnostic> {
     std::fs::read(path).map_err(|e| {
-        eprintln!(
-            "{}: error: cannot read: {}",
-            path.display(),
-            load::io_reason(&e)
-        );
-        Status::Usage
+        Diagnostic::error(t!("cannot read: %{reason}", reason = load::io_reason(&e))).in_file(path)
     })
 }
 
 /// `gongwen pdf FILE.md`: typesets a Markdown file that carries gongwen front matter.
-pub fn pdf(input: &Path, output: Option<&Path>, templates: Option<&Path>) -> Status {
-    let templates = match templates_dir(templates) {
-        Ok(dir) => dir,
-        Err(message) => {
-            eprintln!("{message}");
-            return Status::Usage;
-        }
-    };
-    let markdown = match read_input(input).map(String::from_utf8) {
-        Ok(Ok(text)) => text,
-        Ok(Err(_)) => {
-            eprintln!("{}: error: the file is not UTF-8 text", input.display());
-            return Status::Invalid;
-        }
-        Err(status) => return status,
-    };
-    let renderer = Renderer::new(templates.as_deref());
-    let engine = match pdf_engine(&renderer, true) {
-        Ok(engine) => engine,
-        Err(message) => {
-            eprintln!("{message}");
-            return Status::Usage;
-        }
-    };
+pub fn pdf(
+    input: &Path,
+    output: Option<&Path>,
+    templates: &Templates,
+    printer: Printer,
+) -> Result<Status, Diagnostic> {
+    let markdown = String::from_utf8(read_input(input)?).map_err(|_| {
+        Diagnostic::error(t!("the file is not UTF-8 text"))
+            .in_file(input)
+            .with_hint(t!("save the file as UTF-8"))
+    })?;
+    let engine = build::pdf_engine(templates, true)?;
     let target = output.map_or_else(|| input.with_extension("pdf"), Path::to_path_buf);
     match engine.pdf(&markdown, &input.display().to_string()) {
-        Ok(bytes) => match write::write_atomic(&target, &bytes) {
-            Ok(()) => {
-                println!("built {} → {}", input.display(), target.display());
-                Status::Ok
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                Status::Usage
-            }
-        },
+        Ok(bytes) => {
+            write::write_atomic(&target, &bytes).map_err(|e| e.diagnostic())?;
+            println!(
+                "{}",
+                t!(
+                    "built %{data} → %{outputs}",
+                    data = input.display(),
+                    outputs = target.display()
+                )
+            );
+            Ok(Status::Ok)
+        }
         Err(e) => {
-            eprintln!("{}", pdf_error(input, &markdown, &e));
-            Status::Invalid
+            printer.print(&[e.diagnostic(input, &markdown)]);
+            Ok(Status::Invalid)
         }
     }
 }
 
 /// `gongwen fonts`: the face serving each role, and the preferred faces that are missing.
-pub fn fonts(link: Option<&Path>) -> Status {
-    let faces = crate::pdf::fonts::scan(&crate::pdf::fonts::font_dirs());
-    let fonts = crate::pdf::fonts::resolve(&faces);
-    for choice in &fonts.choices {
+pub fn fonts(link: Option<&Path>) -> Result<Status, Diagnostic> {
+    let faces = fonts::scan(&fonts::font_dirs());
+    let found = fonts::resolve(&faces);
+    for choice in &found.choices {
         let marker = if choice.preferred {
-            ""
+            String::new()
         } else {
-            "  (fallback: the standard's face is not installed)"
+            format!(
+                "  ({})",
+                t!("fallback: the standard's face is not installed")
+            )
         };
         println!(
             "{:<12} {}  {} [{}] weight {}{marker}",
@@ -215,100 +108,99 @@ pub fn fonts(link: Option<&Path>) -> Status {
             choice.face.weight,
         );
     }
-    for role in &fonts.unresolved {
+    for role in &found.unresolved {
         println!(
-            "{:<12} {}  MISSING: no face of its chain is installed",
+            "{:<12} {}  {}",
             role.key(),
-            role.describe()
+            role.describe(),
+            t!("MISSING: no face of its chain is installed")
         );
     }
-    if !fonts.unresolved.is_empty() {
-        eprintln!(
-            "{}",
-            crate::pdf::fonts::FontError {
-                unresolved: fonts.unresolved.clone()
-            }
-        );
-        return Status::Invalid;
+    if !found.unresolved.is_empty() {
+        let error = fonts::FontError {
+            unresolved: found.unresolved.clone(),
+        };
+        Printer::default().print(&[error.diagnostic()]);
+        return Ok(Status::Invalid);
     }
     if let Some(dir) = link {
-        if let Err(e) = fonts.link_folder(dir) {
-            eprintln!("{}: error: cannot link the fonts: {e}", dir.display());
-            return Status::Usage;
-        }
-        println!("linked the chosen font files into {}", dir.display());
+        found.link_folder(dir).map_err(|e| {
+            Diagnostic::error(t!("cannot link the fonts: %{reason}", reason = e)).in_file(dir)
+        })?;
+        println!(
+            "{}",
+            t!(
+                "linked the chosen font files into %{dir}",
+                dir = dir.display()
+            )
+        );
     }
-    Status::Ok
+    Ok(Status::Ok)
 }
 
 /// Writes `text` to `output` (atomically, never over an existing file unless asked) or to
 /// standard output.
-fn emit(text: &str, output: Option<&Path>, replace: bool) -> Status {
+fn emit(text: &str, output: Option<&Path>, replace: bool) -> Result<Status, Diagnostic> {
     match output {
         None => {
             print!("{text}");
-            Status::Ok
+            Ok(Status::Ok)
         }
         Some(path) if !replace && path.exists() => {
-            eprintln!("{}: error: the file exists already", path.display());
-            eprintln!("  hint: choose another name, or remove the file first");
-            Status::Usage
+            Err(Diagnostic::error(t!("the file exists already"))
+                .in_file(path)
+                .with_hint(t!("choose another name, or remove the file first")))
         }
-        Some(path) => match write::write_atomic(path, text.as_bytes()) {
-            Ok(()) => {
-                eprintln!("wrote {}", path.display());
-                Status::Ok
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                Status::Usage
-            }
-        },
+        Some(path) => {
+            write::write_atomic(path, text.as_bytes()).map_err(|e| e.diagnostic())?;
+            eprintln!("{}", t!("wrote %{path}", path = path.display()));
+            Ok(Status::Ok)
+        }
     }
 }
 
+fn unknown_kind(kind: &str) -> Diagnostic {
+    Diagnostic::error(t!("unknown document kind `%{kind}`", kind = kind))
+        .with_hint(t!("the kinds are: %{kinds}", kinds = crate::kinds::list()))
+}
+
 /// `gongwen new KIND`: a commented skeleton to fill in.
-pub fn new(kind: &str, output: Option<&Path>) -> Status {
-    let Some(text) = crate::authoring::skeleton(kind) else {
-        eprintln!("error: unknown document kind `{kind}`");
-        eprintln!("  hint: the kinds are: {}", crate::kinds::KINDS.join(", "));
-        return Status::Usage;
-    };
-    emit(text, output, false)
+pub fn new(kind: &str, output: Option<&Path>) -> Result<Status, Diagnostic> {
+    let kind = crate::kinds::find(kind).ok_or_else(|| unknown_kind(kind))?;
+    emit(&kind.skeleton(), output, false)
 }
 
 /// `gongwen schema`: the JSON Schema of every kind.
-pub fn schema(output: Option<&Path>) -> Status {
-    emit(&crate::authoring::schema::schema_text(), output, true)
+pub fn schema(output: Option<&Path>) -> Result<Status, Diagnostic> {
+    emit(&crate::authoring::schema_text(), output, true)
 }
 
 /// `gongwen import FILE.txt`: a data file from a plain-text document.
-pub fn import(input: &Path, kind: Option<&str>, output: Option<&Path>) -> Status {
-    let bytes = match read_input(input) {
-        Ok(bytes) => bytes,
-        Err(status) => return status,
-    };
+pub fn import(
+    input: &Path,
+    kind: Option<&str>,
+    output: Option<&Path>,
+) -> Result<Status, Diagnostic> {
+    let bytes = read_input(input)?;
     // Text saved by Word or a browser on Chinese Windows is often GBK.
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => encoding_rs::GBK.decode(e.as_bytes()).0.into_owned(),
     };
-    let name = input.file_name().unwrap_or_default().to_string_lossy();
-    let yaml = match crate::authoring::import::import(&text, kind, &name) {
-        Ok(yaml) => yaml,
-        Err(message) => {
-            eprintln!("error: {message}");
-            eprintln!("  hint: the kinds are: {}", crate::kinds::KINDS.join(", "));
-            return Status::Usage;
-        }
+    let kind = match kind {
+        Some(name) => Some(crate::kinds::find(name).ok_or_else(|| unknown_kind(name))?),
+        None => None,
     };
+    let name = input.file_name().unwrap_or_default().to_string_lossy();
+    let yaml = crate::authoring::import(&text, kind, &name);
     let target = output.map_or_else(|| input.with_extension("yaml"), Path::to_path_buf);
-    let status = emit(&yaml, Some(&target), false);
-    if status == Status::Ok {
-        eprintln!(
-            "  next: check it with `gongwen validate {}`",
-            target.display()
-        );
-    }
-    status
+    let status = emit(&yaml, Some(&target), false)?;
+    eprintln!(
+        "  {}",
+        t!(
+            "next: check it with `gongwen validate %{path}`",
+            path = target.display()
+        )
+    );
+    Ok(status)
 }

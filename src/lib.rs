@@ -1,17 +1,33 @@
 //! gongwen: Chinese official documents from YAML data.
 //!
-//! The pipeline, one module a stage: `load` (read, parse, decode) → `validate` →
-//! `render` (templates → Markdown, CSV tables) → `write` (atomic files).
-//! Document kinds live in `kinds`; `commands` runs the stages for the CLI.
+//! The stages run in one direction, one module each: `load` (find, read and parse the
+//! files, decode each document, resolve links into one library) → `validate` → `render`
+//! (templates → Markdown with the official parts as front matter, and tables) → the
+//! back-ends (`pdf`, `render::csv`) → `write` (atomic files). Document kinds live in
+//! `kinds`, one folder each; `decode` declares and reads their fields; `official` is the
+//! contract between the Markdown and the back-ends; `zh` holds the Chinese conventions;
+//! `diag` the diagnostics and their printer. `commands` runs the stages, `cli` parses.
+
+// A diagnostic is returned once per failed command or document, never in a hot loop:
+// its size does not matter, and boxing it would only add noise to every signature.
+#![allow(clippy::result_large_err)]
+
+rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod authoring;
 pub mod build;
 pub mod cli;
 pub mod commands;
+pub mod decode;
 pub mod diag;
 pub mod kinds;
 pub mod load;
+pub mod official;
 pub mod pdf;
 pub mod render;
+pub mod settings;
+pub mod table;
+pub mod templates;
 pub mod validate;
 pub mod write;
+pub mod zh;

@@ -1,134 +1,57 @@
-//! Stage 2, validate: the semantic rules that hold for a well-typed document.
-//! The checks shared by every kind are here; each kind calls them from its own `validate`.
+//! Stage 2, validate: each document's semantic rules, given the documents it links to.
+//! A linked document is judged before the one that follows it, so that a link to an
+//! invalid file is reported at the link.
 
-use std::collections::HashMap;
+use std::sync::Arc;
 
-use crate::diag::Diagnostics;
-use crate::kinds::Document;
-use crate::kinds::common::{Figure, Prose, REFERENCE_FORMS, Section, is_valid_id};
-use crate::load::decode::nearest;
+use rust_i18n::t;
 
-pub fn validate(doc: &Document, diags: &mut Diagnostics) {
-    match doc {
-        Document::WorkReport(report) => report.validate(diags),
-        Document::ProposalReply(reply) => reply.validate(diags),
-        Document::ActionPlan(plan) => plan.validate(diags),
-    }
-}
+use crate::kinds::{Document, Linked};
+use crate::load::Library;
 
-/// Figure ids unique and well-formed; no negative counts; no previous value of 0.
-pub fn figures(figures: &[Figure], diags: &mut Diagnostics) {
-    let mut seen: HashMap<&str, &Figure> = HashMap::new();
-    for figure in figures {
-        let id = figure.id.value.as_str();
-        if !is_valid_id(id) {
-            diags
-                .error(figure.id.pos, format!("`{id}` is not a valid figure id"))
-                .hint("an id is ASCII letters, digits, `_` or `-`, starting with a letter, e.g. tech_contracts");
+pub fn validate(library: &mut Library) {
+    let n = library.entries.len();
+    // Links go one way (a report names a plan; a plan names nothing), so the documents
+    // that link to nothing are judged first.
+    let (leaves, linkers): (Vec<usize>, Vec<usize>) =
+        (0..n).partition(|&i| library.entries[i].links.is_empty());
+    for i in leaves.into_iter().chain(linkers) {
+        let Some(document) = library.entries[i].document.clone() else {
+            continue;
+        };
+        let mut linked: Vec<Option<Arc<dyn Document>>> = Vec::new();
+        let mut invalid = Vec::new();
+        for (k, link) in library.entries[i].links.iter().enumerate() {
+            let target = link.and_then(|j| {
+                let entry = &library.entries[j];
+                let errors = entry.diagnostics.error_count();
+                if errors > 0 {
+                    invalid.push((k, errors, entry.file.path.clone()));
+                    return None;
+                }
+                entry.document.clone()
+            });
+            linked.push(target);
         }
-        if let Some(first) = seen.get(id) {
-            diags
-                .error(figure.id.pos, format!("duplicate figure id `{id}`"))
-                .hint(format!(
-                    "`{id}` is already used at line {}; give each figure its own id",
-                    first.id.pos.line
-                ));
-        } else {
-            seen.insert(id, figure);
-        }
-        for number in std::iter::once(&figure.value).chain(figure.previous.as_ref()) {
-            if number.value < 0.0 {
-                diags
-                    .error(number.pos, format!("negative count {} for `{id}`", number.text))
-                    .hint("figures are amounts and counts; a fall is shown by a `previous` value above `value`");
-            }
-        }
-        if let Some(previous) = &figure.previous
-            && previous.value == 0.0
-        {
-            diags
+        let links = document.links();
+        let entry = &mut library.entries[i];
+        for (k, errors, path) in invalid {
+            entry
+                .diagnostics
                 .error(
-                    previous.pos,
-                    format!("previous-year value of `{id}` is 0, so no year-on-year change can be computed"),
-                )
-                .hint("remove `previous` when there was nothing last year, or correct the value");
-        }
-    }
-}
-
-/// Every `{id}` in prose names a figure, with a known form that the figure can give.
-pub fn references(prose: &[&Prose], figures: &[Figure], diags: &mut Diagnostics) {
-    for text in prose {
-        for reference in &text.refs {
-            let Some(figure) = figures.iter().find(|f| f.id.value == reference.id) else {
-                let hint = match nearest(&reference.id, figures.iter().map(|f| f.id.value.as_str()))
-                {
-                    Some(near) => {
-                        format!("did you mean `{{{near}}}`? figures are declared under `figures:`")
-                    }
-                    None if figures.is_empty() => {
-                        "declare the figure under `figures:` with this id".to_owned()
-                    }
-                    None => format!(
-                        "the figure ids are: {}",
-                        figures
-                            .iter()
-                            .map(|f| f.id.value.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                    links[k].path.pos,
+                    t!(
+                        "the linked file `%{path}` is not valid (%{count} errors)",
+                        path = links[k].path.value,
+                        count = errors
                     ),
-                };
-                diags
-                    .error(reference.pos, format!("unknown figure `{}`", reference.id))
-                    .hint(hint);
-                continue;
-            };
-            match reference.form.as_deref() {
-                None => {}
-                Some(form) if !REFERENCE_FORMS.contains(&form) => {
-                    diags
-                        .error(
-                            reference.pos,
-                            format!("unknown form `{form}` in `{{{}:{form}}}`", reference.id),
-                        )
-                        .hint(format!("the forms are: {}", REFERENCE_FORMS.join(", ")));
-                }
-                Some(form @ ("change" | "previous")) if figure.previous.is_none() => {
-                    diags
-                        .error(
-                            reference.pos,
-                            format!("`{{{}:{form}}}` needs a previous-year value", reference.id),
-                        )
-                        .hint(format!("add `previous:` to the figure `{}`", reference.id));
-                }
-                Some(_) => {}
-            }
-        }
-    }
-}
-
-/// Every section says something: text, items or subsections.
-pub fn sections(sections: &[Section], diags: &mut Diagnostics) {
-    for section in sections {
-        if section.text.is_none()
-            && section.items.is_empty()
-            && section.sections.is_empty()
-            && !section.misspelt
-        {
-            diags
-                .error(
-                    section.title.pos,
-                    format!("empty section `{}`", section.title.value),
                 )
-                .hint("give the section `text`, `items` or `sections`, or remove it");
+                .hint(t!(
+                    "run `gongwen validate %{path}` to see them",
+                    path = path.display()
+                ));
         }
-        for item in &section.items {
-            if item.title.is_none() && item.text.is_none() {
-                diags
-                    .error(item.pos, "empty item")
-                    .hint("an item needs `title` or `text`");
-            }
-        }
-        self::sections(&section.sections, diags);
+        document.validate(Linked(&linked), &mut entry.diagnostics);
+        entry.linked = linked;
     }
 }

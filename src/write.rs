@@ -2,6 +2,10 @@
 //! truncated file and never destroys an earlier good one.
 
 use std::io::Write;
+
+use rust_i18n::t;
+
+use crate::diag::Diagnostic;
 use std::path::{Path, PathBuf};
 
 /// One output file of a document, rendered and encoded, not yet on disk.
@@ -16,14 +20,9 @@ pub struct WriteError {
     pub reason: String,
 }
 
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: error: cannot write: {}",
-            self.path.display(),
-            self.reason
-        )
+impl WriteError {
+    pub fn diagnostic(&self) -> Diagnostic {
+        Diagnostic::error(t!("cannot write: %{reason}", reason = self.reason)).in_file(&self.path)
     }
 }
 

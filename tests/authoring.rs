@@ -111,7 +111,7 @@ fn the_committed_schema_is_the_generated_one() {
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     // Descriptions are the decoders' own Chinese help texts.
     assert_eq!(
-        schema["definitions"]["work-report"]["properties"]["organ"]["description"],
+        schema["definitions"]["WorkReport"]["properties"]["organ"]["description"],
         "发文机关，如“某市科学技术局”"
     );
 }
@@ -161,7 +161,7 @@ fn the_schema_refuses_what_the_validator_refuses_most_plainly() {
 
 // ---- import ---------------------------------------------------------------------------
 
-use gongwen::authoring::import::{clean_lines, heading, split_run_in};
+use gongwen::kinds::common::import::{clean_lines, heading, split_run_in};
 
 /// The numbered headings of a text, in order: their level and title.
 fn numbered_headings(lines: impl Iterator<Item = String>) -> Vec<(usize, String)> {

@@ -204,7 +204,7 @@ fn the_project_typst_is_found_without_configuration() {
     // From the project folder, `tools/typst/bin/typst` is used: typst then runs in its own
     // private folder, so the relative path must have been made absolute.
     let dir = temp_dir();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongwen"))
+    let out = command()
         .args([
             "build",
             "data/work-report-2024.yaml",
@@ -237,7 +237,7 @@ fn wait_for(what: &str, check: impl Fn() -> bool) {
 #[test]
 fn watch_rebuilds_a_changed_document_and_survives_errors() {
     let root = project();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gongwen"))
+    let mut child = command()
         .args(["watch", "--format", "md", "--interval", "50", "-q"])
         .current_dir(root.path())
         .env("GONGWEN_TYPST", typst())

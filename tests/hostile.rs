@@ -12,7 +12,7 @@ use common::*;
 /// Runs gongwen, failing the test if it has not finished after a generous bound: a hang
 /// check, not a speed measurement.
 fn run_bounded(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gongwen"));
+    let mut command = command();
     command
         .args(args)
         .current_dir(dir)
@@ -108,7 +108,7 @@ fn wrong_types_and_duplicate_keys() {
     );
     assert!(
         found.contains(
-            &"x.yaml:6:9: error: expected a mapping (the review), found a number".to_owned()
+            &"x.yaml:6:9: error: expected a mapping (`review`), found a number".to_owned()
         ),
         "{found:?}"
     );

@@ -148,7 +148,10 @@ fn hand_edited_markdown_is_typeset_by_the_pdf_command() {
         &md_path,
         &[
             ("一企一档。", "一企一档，手工补充的一句话。"),
-            ("year: 2024\n", "year: 2024\ncc: [市政府办公室, 市财政局]\n"),
+            (
+                "date: \"2024-12-30\"\n",
+                "date: \"2024-12-30\"\ncc: [市政府办公室, 市财政局]\n",
+            ),
         ],
     );
     let out = gongwen_in(root.path(), &["pdf", "out/report.md", "-o", "edited.pdf"]);

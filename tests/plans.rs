@@ -116,7 +116,7 @@ fn targets_table_lists_goals_and_task_targets() {
 fn plan_markdown_ends_each_task_with_its_units() {
     let dir = build(PLAN, "md");
     let md = fs::read_to_string(dir.path().join("zhangjiakou-plan-2018-2020.md")).unwrap();
-    assert!(md.contains("### （一）创新主体不断壮大\n\n三年内新增高新技术企业100家以上，新增科技型中小企业1000家以上。\n"), "{md}");
+    assert!(md.contains("\n## （一）创新主体不断壮大\n\n三年内新增高新技术企业100家以上，新增科技型中小企业1000家以上。\n"), "{md}");
     assert!(md.contains("\n29.营造创新创业良好氛围。"));
     assert!(md.contains("（责任单位：市国税局、市地税局）\n"));
     insta::assert_snapshot!("zhangjiakou-plan-2018-2020", md);
@@ -181,7 +181,7 @@ fn completion_is_computed_from_linked_figures() {
     );
     let md = fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(
-        md.contains("### （二）对照《测试县科技创新三年行动计划（2018—2020年）》目标完成情况"),
+        md.contains("\n## （二）对照《测试县科技创新三年行动计划（2018—2020年）》目标完成情况"),
         "{md}"
     );
     assert!(
@@ -224,7 +224,7 @@ fn assert_diagnostics(name: &str, expected: &[&str]) {
 fn a_plan_that_does_not_exist() {
     assert_diagnostics(
         "bad-missing-plan",
-        &["5:14: error: the plan `plans/missing.yaml` does not exist"],
+        &["5:14: error: the linked file `plans/missing.yaml` does not exist"],
     );
 }
 
@@ -233,7 +233,7 @@ fn a_plan_outside_the_data_folder() {
     assert_diagnostics(
         "bad-escaping-plan",
         &[
-            "5:14: error: the plan `../valid/minimal.yaml` is outside the data folder tests/fixtures/linked",
+            "5:14: error: the linked file `../valid/minimal.yaml` is outside the data folder tests/fixtures/linked",
         ],
     );
 }
@@ -242,7 +242,7 @@ fn a_plan_outside_the_data_folder() {
 fn a_linked_file_that_is_not_a_plan() {
     assert_diagnostics(
         "bad-not-a-plan",
-        &["5:14: error: `report.yaml` is a work-report, not an action plan"],
+        &["5:14: error: `report.yaml` is of kind `work-report`, not `action-plan`"],
     );
 }
 

@@ -1,6 +1,6 @@
 //! `gongwen build`: every document of the given folders, in parallel, incrementally.
-//! Each document runs the stages load → validate → render → write on a worker thread;
-//! fonts, typst and templates are prepared once for the run and shared.
+//! The files are loaded into one library and validated; then each document is rendered
+//! and written on a worker thread. Fonts, typst and templates are prepared once a run.
 
 pub mod manifest;
 
@@ -12,26 +12,29 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use rust_i18n::t;
 
-use crate::cli::{BuildArgs, Format, Status};
-use crate::commands::{check, discover, pdf_engine, pdf_error, plural, templates_dir};
-use crate::kinds::{Document, KINDS};
-use crate::load::DataFile;
-use crate::pdf::{Engine, PdfError};
-use crate::render::{Renderer, tables};
+use crate::diag::{Diagnostic, Printer};
+use crate::kinds::{Document, KINDS, Linked};
+use crate::load::{self, Entry, Library};
+use crate::pdf::Engine;
+use crate::render::{Renderer, csv};
+use crate::settings::{BuildSettings, Format, Status};
+use crate::templates::{STYLE, Templates, builtins};
 use crate::write::{self, Output};
-use manifest::{Entry, Manifest, hash_bytes, hash_inputs, hash_parts};
+use manifest::{Entry as Built, Manifest, hash_bytes, hash_inputs, hash_parts};
 
 /// What happened to one document.
 enum Outcome {
-    Built(Entry),
+    Built(Built),
     Unchanged,
     Failed(Status),
 }
 
 /// Everything shared by the workers of one run.
 struct Run<'a> {
-    args: &'a BuildArgs,
+    args: &'a BuildSettings,
+    printer: Printer,
     renderer: Renderer,
     engine: Option<Engine>,
     /// The environment hash of each kind (see `Entry::environment`).
@@ -40,54 +43,44 @@ struct Run<'a> {
     progress: ProgressBar,
 }
 
-pub fn run(args: &BuildArgs) -> Status {
+/// The Engine that typesets PDFs (and Typst sources) with the run's page style.
+pub fn pdf_engine(templates: &Templates, with_typst: bool) -> Result<Engine, Diagnostic> {
+    let style = templates.source(STYLE)?;
+    Engine::new(style, templates.origin(STYLE), with_typst)
+        .map_err(|e| e.diagnostic(Path::new(&templates.origin(STYLE)), ""))
+}
+
+/// Builds every document; problems of a document are printed as they come, a problem of
+/// the run as a whole is returned.
+pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic> {
     let started = Instant::now();
-    let templates = match templates_dir(args.templates.as_deref()) {
-        Ok(dir) => dir,
-        Err(message) => {
-            eprintln!("{message}");
-            return Status::Usage;
-        }
-    };
-    let Some(files) = discover(&args.paths) else {
-        return Status::Usage;
-    };
-    if let Err(e) = std::fs::create_dir_all(&args.out_dir) {
-        eprintln!(
-            "{}: error: cannot create the output folder: {}",
-            args.out_dir.display(),
-            crate::load::io_reason(&e)
-        );
-        return Status::Usage;
-    }
-    let renderer = Renderer::new(templates.as_deref());
-    let wants = |f: Format| args.format.contains(&f);
+    let files = load::discover(&args.paths)?;
+    std::fs::create_dir_all(&args.out_dir).map_err(|e| {
+        Diagnostic::error(t!(
+            "cannot create the output folder: %{reason}",
+            reason = load::io_reason(&e)
+        ))
+        .in_file(&args.out_dir)
+    })?;
+    let templates = Templates::new(args.templates.as_deref());
+    let renderer = Renderer::new(&templates);
     // Fonts are resolved and typst located once for the whole run.
-    let engine = if wants(Format::Pdf) || wants(Format::Typ) {
-        match pdf_engine(&renderer, wants(Format::Pdf)) {
-            Ok(engine) => Some(engine),
-            Err(message) => {
-                eprintln!("{message}");
-                return Status::Usage;
-            }
-        }
+    let engine = if args.wants(Format::Pdf) || args.wants(Format::Typ) {
+        Some(pdf_engine(&templates, args.wants(Format::Pdf))?)
     } else {
         None
     };
-    if let Some(engine) = engine.as_ref().filter(|_| wants(Format::Typ)) {
+    if let Some(engine) = engine.as_ref().filter(|_| args.wants(Format::Typ)) {
         // The style beside the Typst sources, so that `typst compile out/x.typ` works.
-        let style = args.out_dir.join(crate::pdf::STYLE);
-        if let Err(e) = write::write_atomic(&style, engine.style().as_bytes()) {
-            eprintln!("{e}");
-            return Status::Usage;
-        }
+        write::write_atomic(&args.out_dir.join(STYLE), engine.style().as_bytes())
+            .map_err(|e| e.diagnostic())?;
     }
     let environments = KINDS
         .iter()
         .map(|&kind| {
             (
-                kind,
-                environment(args, &renderer, engine.as_ref(), templates.as_deref(), kind),
+                kind.name(),
+                environment(args, &templates, engine.as_ref(), kind.name()),
             )
         })
         .collect();
@@ -103,6 +96,7 @@ pub fn run(args: &BuildArgs) -> Status {
     };
     let run = Run {
         args,
+        printer,
         renderer,
         engine,
         environments,
@@ -113,9 +107,15 @@ pub fn run(args: &BuildArgs) -> Status {
     // Output names come from file stems: a second file with the same stem is refused
     // before anything is built, so that neither overwrites the other.
     let mut stems: HashMap<String, &Path> = HashMap::new();
-    let mut jobs: Vec<(&DataFile, String)> = Vec::new();
+    let mut jobs: Vec<(usize, String)> = Vec::new();
     let mut refused = 0;
-    for file in &files {
+    let mut library = Library::load(&files, args.jobs);
+    crate::validate::validate(&mut library);
+    for (index, entry) in library.entries.iter().enumerate() {
+        let file = &entry.file;
+        if entry.linked_only {
+            continue;
+        }
         let stem = file
             .path
             .file_stem()
@@ -123,19 +123,23 @@ pub fn run(args: &BuildArgs) -> Status {
             .to_string_lossy()
             .into_owned();
         if let Some(first) = stems.get(&stem) {
-            eprintln!(
-                "{}: error: output name `{stem}` is already taken by {}\n  hint: rename one of the files: outputs are named after the file",
-                file.path.display(),
-                first.display()
-            );
+            printer.print(&[Diagnostic::error(t!(
+                "output name `%{stem}` is already taken by %{first}",
+                stem = stem,
+                first = first.display()
+            ))
+            .in_file(&file.path)
+            .with_hint(t!(
+                "rename one of the files: outputs are named after the file"
+            ))]);
             refused += 1;
             continue;
         }
         stems.insert(stem.clone(), &file.path);
-        jobs.push((file, stem));
+        jobs.push((index, stem));
     }
 
-    let outcomes = run.parallel(&jobs);
+    let outcomes = run.parallel(&library, &jobs);
     run.progress.finish_and_clear();
 
     let mut manifest = run.manifest;
@@ -145,11 +149,11 @@ pub fn run(args: &BuildArgs) -> Status {
     } else {
         Status::Ok
     };
-    for ((file, _), outcome) in jobs.iter().zip(outcomes) {
+    for ((index, _), outcome) in jobs.iter().zip(outcomes) {
         match outcome {
             Outcome::Built(entry) => {
                 built += 1;
-                manifest.set(&file.path, entry);
+                manifest.set(&library.entries[*index].file.path, entry);
             }
             Outcome::Unchanged => unchanged += 1,
             Outcome::Failed(s) => {
@@ -161,41 +165,48 @@ pub fn run(args: &BuildArgs) -> Status {
     if built > 0
         && let Err(e) = manifest.save(&args.out_dir)
     {
-        eprintln!("{e}\n  hint: the documents were built; the next build will build them again");
+        printer.print(&[e.diagnostic().with_hint(t!(
+            "the documents were built; the next build will build them again"
+        ))]);
     }
     if !args.quiet || failed > 0 {
         eprintln!(
-            "{} built, {unchanged} unchanged, {failed} failed in {:.2} s",
-            plural(built, "document"),
-            started.elapsed().as_secs_f64()
+            "{}",
+            t!(
+                "%{built} built, %{unchanged} unchanged, %{failed} failed in %{seconds} s",
+                built = built,
+                unchanged = unchanged,
+                failed = failed,
+                seconds = format!("{:.2}", started.elapsed().as_secs_f64())
+            )
         );
     }
-    status
+    Ok(status)
 }
 
 /// The hash of everything outside the data that shapes a kind's outputs.
 fn environment(
-    args: &BuildArgs,
-    renderer: &Renderer,
+    args: &BuildSettings,
+    templates: &Templates,
     engine: Option<&Engine>,
-    templates: Option<&Path>,
     kind: &str,
 ) -> String {
     let mut parts: Vec<(String, Vec<u8>)> = vec![
         ("gongwen".into(), env!("CARGO_PKG_VERSION").into()),
-        ("formats".into(), format!("{:?}", args.format).into_bytes()),
+        ("formats".into(), format!("{:?}", args.formats).into_bytes()),
         (
             "csv".into(),
             format!("{:?}", args.csv_encoding).into_bytes(),
         ),
+        // Messages are not in the outputs; the language of the run does not matter.
     ];
     // The kind's template and every shared partial (`_*`), built-in or from the folder.
-    let mut names: Vec<String> = crate::render::BUILTIN_TEMPLATES
-        .iter()
-        .map(|(name, _)| name.to_string())
+    let mut names: Vec<String> = builtins()
+        .into_iter()
+        .map(|(name, _)| name)
         .filter(|name| name.starts_with('_'))
         .collect();
-    if let Some(dir) = templates
+    if let Some(dir) = templates.dir()
         && let Ok(entries) = std::fs::read_dir(dir)
     {
         names.extend(
@@ -207,9 +218,9 @@ fn environment(
     }
     names.sort();
     names.dedup();
-    names.push(format!("{kind}.md"));
+    names.push(crate::templates::kind_template(kind));
     for name in names {
-        let source = renderer.template_source(&name).unwrap_or_default();
+        let source = templates.load(&name).ok().flatten().unwrap_or_default();
         parts.push((name, source.into_bytes()));
     }
     if let Some(engine) = engine {
@@ -225,12 +236,8 @@ fn environment(
 
 impl Run<'_> {
     /// Builds the jobs on `--jobs` threads; the outcomes come back in the jobs' order.
-    fn parallel(&self, jobs: &[(&DataFile, String)]) -> Vec<Outcome> {
-        let threads = self
-            .args
-            .jobs
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-            .clamp(1, jobs.len().max(1));
+    fn parallel(&self, library: &Library, jobs: &[(usize, String)]) -> Vec<Outcome> {
+        let threads = self.args.jobs.clamp(1, jobs.len().max(1));
         let next = AtomicUsize::new(0);
         let results: Mutex<BTreeMap<usize, Outcome>> = Mutex::new(BTreeMap::new());
         std::thread::scope(|scope| {
@@ -238,11 +245,13 @@ impl Run<'_> {
                 scope.spawn(|| {
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((file, stem)) = jobs.get(i) else {
+                        let Some((index, stem)) = jobs.get(i) else {
                             break;
                         };
-                        self.progress.set_message(file.path.display().to_string());
-                        let outcome = self.one(file, stem);
+                        let entry = &library.entries[*index];
+                        self.progress
+                            .set_message(entry.file.path.display().to_string());
+                        let outcome = self.one(entry, stem);
                         self.progress.inc(1);
                         results
                             .lock()
@@ -270,32 +279,36 @@ impl Run<'_> {
         });
     }
 
-    fn one(&self, file: &DataFile, stem: &str) -> Outcome {
-        let path = &file.path;
+    fn one(&self, entry: &Entry, stem: &str) -> Outcome {
+        let path = &entry.file.path;
         if !self.args.force
-            && let Some(entry) = self.manifest.get(path)
-            && let Some(environment) = self.environments.get(entry.kind.as_str())
-            && entry.is_current(environment, &self.args.out_dir)
+            && let Some(built) = self.manifest.get(path)
+            && let Some(environment) = self.environments.get(built.kind.as_str())
+            && built.is_current(environment, &self.args.out_dir)
         {
             return Outcome::Unchanged;
         }
-        let checked = check(file);
-        if !checked.diagnostics.is_empty() {
-            let text: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
-            self.say(false, &text.join("\n"));
+        let diagnostics = entry.diagnostics.sorted();
+        if !diagnostics.is_empty() {
+            self.progress.suspend(|| self.printer.print(&diagnostics));
         }
-        let Some(document) = checked.document else {
+        let Some(document) = entry
+            .document
+            .as_deref()
+            .filter(|_| !entry.diagnostics.has_errors())
+        else {
             return Outcome::Failed(Status::Invalid);
         };
-        let outputs = match self.outputs(&document, path, stem) {
+        let outputs = match self.outputs(document, Linked(&entry.linked), path, stem) {
             Ok(outputs) => outputs,
-            Err(message) => {
-                self.say(false, &message);
+            Err(d) => {
+                self.progress.suspend(|| self.printer.print(&[d]));
                 return Outcome::Failed(Status::Invalid);
             }
         };
         if let Err(e) = write::write_all(&outputs) {
-            self.say(false, &e.to_string());
+            self.progress
+                .suspend(|| self.printer.print(&[e.diagnostic()]));
             return Outcome::Failed(Status::Usage);
         }
         if !self.args.quiet {
@@ -305,14 +318,19 @@ impl Run<'_> {
                 .collect();
             self.say(
                 true,
-                &format!("built {} → {}", path.display(), names.join(", ")),
+                &t!(
+                    "built %{data} → %{outputs}",
+                    data = path.display(),
+                    outputs = names.join(", ")
+                ),
             );
         }
         let mut inputs = vec![path.clone()];
-        inputs.extend(document.linked_files());
-        Outcome::Built(Entry {
-            kind: document.kind().to_owned(),
-            environment: self.environments[document.kind()].clone(),
+        inputs.extend(entry.linked_files.iter().cloned());
+        let kind = document.kind().name();
+        Outcome::Built(Built {
+            kind: kind.to_owned(),
+            environment: self.environments[kind].clone(),
             inputs: hash_inputs(&inputs),
             outputs: outputs
                 .iter()
@@ -333,30 +351,31 @@ impl Run<'_> {
     /// failure at any step writes none of its files.
     fn outputs(
         &self,
-        document: &Document,
+        document: &dyn Document,
+        linked: Linked,
         data_path: &Path,
         stem: &str,
-    ) -> Result<Vec<Output>, String> {
+    ) -> Result<Vec<Output>, Diagnostic> {
         let args = self.args;
         let rendered = self
             .renderer
-            .render(document)
-            .map_err(|e| format!("{e}\n  hint: while building {}", data_path.display()))?;
+            .render(document, linked)
+            .map_err(|d| d.with_note(t!("while building %{data}", data = data_path.display())))?;
         let mut outputs = Vec::new();
         let out = |name: String| -> PathBuf { args.out_dir.join(name) };
         if let Some(engine) = &self.engine {
-            let located = |e: PdfError| {
+            let located = |e: crate::pdf::PdfError| {
                 let data = std::fs::read_to_string(data_path).unwrap_or_default();
-                pdf_error(data_path, &data, &e)
+                e.diagnostic(data_path, &data)
             };
-            if args.format.contains(&Format::Typ) {
+            if args.wants(Format::Typ) {
                 let source = engine.source(&rendered.markdown).map_err(located)?;
                 outputs.push(Output {
                     path: out(format!("{stem}.typ")),
                     bytes: source.main.into_bytes(),
                 });
             }
-            if args.format.contains(&Format::Pdf) {
+            if args.wants(Format::Pdf) {
                 let pdf = engine
                     .pdf(&rendered.markdown, &data_path.display().to_string())
                     .map_err(located)?;
@@ -366,22 +385,23 @@ impl Run<'_> {
                 });
             }
         }
-        if args.format.contains(&Format::Md) {
+        if args.wants(Format::Md) {
             outputs.push(Output {
                 path: out(format!("{stem}.md")),
                 bytes: rendered.markdown.into_bytes(),
             });
         }
-        if args.format.contains(&Format::Csv) {
+        if args.wants(Format::Csv) {
             for table in &rendered.tables {
                 let path = out(format!("{stem}-{}.csv", table.name));
-                let bytes = tables::encode(table, args.csv_encoding).map_err(|u| {
-                    format!(
-                        "{}: error: the character `{}` in \"{}\" cannot be written in GBK\n  hint: use --csv-encoding utf-8-bom",
-                        path.display(),
-                        u.character,
-                        u.cell
-                    )
+                let bytes = csv::encode(table, args.csv_encoding).map_err(|u| {
+                    Diagnostic::error(t!(
+                        "the character `%{character}` in \"%{cell}\" cannot be written in GBK",
+                        character = u.character,
+                        cell = u.cell
+                    ))
+                    .in_file(&path)
+                    .with_hint(t!("use --csv-encoding utf-8-bom"))
                 })?;
                 outputs.push(Output { path, bytes });
             }
@@ -393,18 +413,23 @@ impl Run<'_> {
 /// `gongwen watch`: builds, then builds again whenever a data file, a linked file (which
 /// lies in the data folder) or a template changes. Only the changed documents are rebuilt;
 /// errors are shown and watching goes on.
-pub fn watch(args: &BuildArgs, interval: std::time::Duration) -> Status {
+pub fn watch(
+    args: &BuildSettings,
+    interval: std::time::Duration,
+    printer: Printer,
+) -> Result<Status, Diagnostic> {
     let mut last = None;
     loop {
         let now = snapshot(args);
         if last.as_ref() != Some(&now) {
             if last.is_some() {
-                eprintln!("change seen: building");
+                eprintln!("{}", t!("change seen: building"));
             }
-            let status = run(args);
-            if status == Status::Usage && last.is_none() {
+            match run(args, printer) {
                 // Nothing to watch: a wrong path or output folder.
-                return status;
+                Err(d) if last.is_none() => return Err(d),
+                Err(d) => printer.print(&[d]),
+                Ok(_) => {}
             }
             // The snapshot from before the build: a change made while it ran is seen next.
             last = Some(now);
@@ -414,8 +439,8 @@ pub fn watch(args: &BuildArgs, interval: std::time::Duration) -> Status {
 }
 
 /// Size and modification time of every watched file.
-fn snapshot(args: &BuildArgs) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
-    let mut files: Vec<PathBuf> = crate::load::discover(&args.paths)
+fn snapshot(args: &BuildSettings) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut files: Vec<PathBuf> = load::discover(&args.paths)
         .map(|found| found.into_iter().map(|f| f.path).collect())
         .unwrap_or_default();
     let templates = args

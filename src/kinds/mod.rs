@@ -1,57 +1,120 @@
-//! The document kinds. Each kind has its own module with its data model, decoder,
-//! kind-specific checks and CSV appendices; the pieces they share live in `common`.
+//! The document kinds. A kind is one folder — its model (records declared once), rules,
+//! view (template context and official parts), tables and importer — plus its template;
+//! it is registered by one line in `kinds!` below. `Kind` and `Document` have no default
+//! for any part a kind must bring, so a kind that lacks one does not compile.
 
-pub mod action_plan;
 pub mod common;
-pub mod proposal_reply;
-pub mod work_report;
 
+use std::any::Any;
+use std::sync::Arc;
+
+use rust_i18n::t;
+use serde_json::Value as Json;
+
+use crate::decode::node::{self, Node, Value};
+use crate::decode::record::{Definitions, Record, Skeleton, record_schema};
+use crate::decode::{Decoder, Located, nearest};
 use crate::diag::Diagnostics;
-use crate::load::Source;
-use crate::load::decode::{Decoder, nearest};
-use crate::load::node::{self, Node, Value};
+use crate::official::Official;
+use crate::table::Table;
+use common::import::Yaml;
 
-/// The kinds gongwen knows, as written in `kind:`.
-pub const KINDS: &[&str] = &[work_report::KIND, proposal_reply::KIND, action_plan::KIND];
-
-#[derive(Debug)]
-pub enum Document {
-    WorkReport(Box<work_report::WorkReport>),
-    ProposalReply(Box<proposal_reply::ProposalReply>),
-    ActionPlan(Box<action_plan::ActionPlan>),
+/// Registers the kinds: one module name a kind, each with a `Definition` implementing
+/// `Kind`. The order is the order `gongwen new`, the help and the schema list them in.
+macro_rules! kinds {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        /// Every kind gongwen knows.
+        pub static KINDS: &[&dyn Kind] = &[$(&$module::Definition),*];
+    };
 }
 
-impl Document {
-    /// The files this document links to (a report's action plan), as paths to read.
-    pub fn linked_files(&self) -> Vec<std::path::PathBuf> {
-        match self {
-            Document::WorkReport(report) => report
-                .action_plan
-                .iter()
-                .filter_map(|link| link.file.clone())
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
+kinds! {
+    work_report,
+    proposal_reply,
+    action_plan,
+    notice,
+}
 
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Document::WorkReport(_) => work_report::KIND,
-            Document::ProposalReply(_) => proposal_reply::KIND,
-            Document::ActionPlan(_) => action_plan::KIND,
-        }
+/// What a kind brings besides its model: its names, template, schema, skeleton, importer.
+pub trait Kind: Sync {
+    /// As written in `kind:` (`work-report`).
+    fn name(&self) -> &'static str;
+    /// Its Chinese name (文种), for the schema and the skeleton.
+    fn label(&self) -> &'static str;
+    /// The built-in template of its body, `<name>.md` (replaceable from `templates/`).
+    fn template(&self) -> &'static str;
+    fn decode(&self, d: &mut Decoder, root: &Node) -> Option<Box<dyn Document>>;
+    /// Its schema among `defs`: a reference to its root record.
+    fn schema(&self, defs: &mut Definitions) -> Json;
+    /// The commented skeleton `gongwen new` writes.
+    fn skeleton(&self) -> String;
+    /// Whether a plain text reads as a document of this kind (for `import`).
+    fn recognise(&self, lines: &[String]) -> bool;
+    /// The data file of a plain text of this kind.
+    fn import(&self, lines: &[String]) -> Yaml;
+}
+
+/// A data file this document names, to be loaded with it (a report's action plan).
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub path: Located<String>,
+    /// The kind the named file must be.
+    pub kind: &'static str,
+}
+
+/// The documents a document links to, in the order of its `links()`; `None` where a link
+/// could not be followed (already reported).
+#[derive(Clone, Copy)]
+pub struct Linked<'a>(pub &'a [Option<Arc<dyn Document>>]);
+
+impl Linked<'_> {
+    pub const NONE: Linked<'static> = Linked(&[]);
+
+    /// The `i`-th linked document, as the type it must be.
+    pub fn get<T: 'static>(&self, i: usize) -> Option<&T> {
+        self.0.get(i)?.as_deref()?.as_any().downcast_ref::<T>()
     }
+}
+
+/// A decoded document of any kind: what every later stage reads.
+pub trait Document: Send + Sync + std::fmt::Debug + Any {
+    fn kind(&self) -> &'static dyn Kind;
+    /// The data files it names; none for most kinds.
+    fn links(&self) -> Vec<Link>;
+    /// Its semantic rules, given the documents it links to.
+    fn validate(&self, linked: Linked, diags: &mut Diagnostics);
+    /// Its official parts by name: title, organ, date, signature, numbers, 抄送….
+    fn official(&self) -> Official;
+    /// The context its template renders the body from.
+    fn view(&self, linked: Linked) -> minijinja::Value;
+    /// Its appendix tables (CSV).
+    fn tables(&self, linked: Linked) -> Vec<Table>;
+    fn as_any(&self) -> &dyn Any;
+}
+
+pub fn names() -> Vec<&'static str> {
+    KINDS.iter().map(|k| k.name()).collect()
+}
+
+pub fn find(name: &str) -> Option<&'static dyn Kind> {
+    KINDS.iter().copied().find(|k| k.name() == name)
+}
+
+/// `work-report, proposal-reply, …`.
+pub fn list() -> String {
+    names().join(", ")
 }
 
 /// Decodes a parsed file into its document kind, as named by its `kind` field.
-pub fn decode(source: &Source, root: &Node, diags: &mut Diagnostics) -> Option<Document> {
-    let mut d = Decoder::new(&source.text, diags);
+pub fn decode(text: &str, root: &Node, diags: &mut Diagnostics) -> Option<Box<dyn Document>> {
+    let mut d = Decoder::new(text, diags);
     if matches!(root.value, Value::Null) {
         d.diags
-            .error(node::pos(root), "the file is empty")
-            .hint(format!(
-                "a data file starts with `kind:` ({}) and the document's fields",
-                KINDS.join(", ")
+            .error(node::pos(root), t!("the file is empty"))
+            .hint(t!(
+                "a data file starts with `kind:` (%{kinds}) and the document's fields",
+                kinds = list()
             ));
         return None;
     }
@@ -59,12 +122,15 @@ pub fn decode(source: &Source, root: &Node, diags: &mut Diagnostics) -> Option<D
         d.diags
             .error(
                 node::pos(root),
-                format!(
-                    "expected a mapping of fields, found {}",
-                    root.value.type_name()
+                t!(
+                    "expected a mapping of fields, found %{found}",
+                    found = t!(root.value.type_name())
                 ),
             )
-            .hint("a data file starts with `kind: work-report` and the document's fields");
+            .hint(t!(
+                "a data file starts with `kind:` (%{kinds}) and the document's fields",
+                kinds = list()
+            ));
         return None;
     };
     let kind_node = entries
@@ -73,30 +139,62 @@ pub fn decode(source: &Source, root: &Node, diags: &mut Diagnostics) -> Option<D
         .map(|(_, v)| v);
     let Some(kind_node) = kind_node else {
         d.diags
-            .error(node::pos(root), "missing required field `kind`")
-            .hint(format!("add `kind:` with one of: {}", KINDS.join(", ")));
+            .error(node::pos(root), t!("missing required field `kind`"))
+            .hint(t!("add `kind:` with one of: %{kinds}", kinds = list()));
         return None;
     };
-    let kind = d.string(kind_node)?;
-    match kind.value.as_str() {
-        work_report::KIND => {
-            work_report::decode(&mut d, root).map(|r| Document::WorkReport(Box::new(r)))
-        }
-        proposal_reply::KIND => {
-            proposal_reply::decode(&mut d, root).map(|r| Document::ProposalReply(Box::new(r)))
-        }
-        action_plan::KIND => {
-            action_plan::decode(&mut d, root).map(|p| Document::ActionPlan(Box::new(p)))
-        }
-        other => {
-            let hint = match nearest(other, KINDS.iter().copied()) {
-                Some(near) => format!("did you mean `{near}`? the kinds are: {}", KINDS.join(", ")),
-                None => format!("the kinds are: {}", KINDS.join(", ")),
+    let name = d.string(kind_node)?;
+    match find(&name.value) {
+        Some(kind) => kind.decode(&mut d, root),
+        None => {
+            let hint = match nearest(&name.value, names().into_iter()) {
+                Some(near) => t!(
+                    "did you mean `%{near}`? the kinds are: %{kinds}",
+                    near = near,
+                    kinds = list()
+                ),
+                None => t!("the kinds are: %{kinds}", kinds = list()),
             };
             d.diags
-                .error(kind.pos, format!("unknown document kind `{other}`"))
+                .error(
+                    name.pos,
+                    t!("unknown document kind `%{kind}`", kind = name.value),
+                )
                 .hint(hint);
             None
         }
     }
+}
+
+/// A kind's `decode`: its root record, as a document.
+pub fn decode_root<R: Record + Document>(
+    d: &mut Decoder,
+    root: &Node,
+) -> Option<Box<dyn Document>> {
+    R::decode_fields(d, root).map(|r| Box::new(r) as Box<dyn Document>)
+}
+
+/// A kind's `schema`: its root record, whose `kind` must be the kind's name.
+pub fn root_schema<R: Record>(name: &str, defs: &mut Definitions) -> Json {
+    let reference = record_schema::<R>(defs);
+    if let Some(kind) = defs
+        .get_mut(R::NAME)
+        .and_then(|d| d.pointer_mut("/properties/kind"))
+    {
+        let description = kind.get("description").cloned().unwrap_or_default();
+        *kind = serde_json::json!({"const": name, "description": description});
+    }
+    reference
+}
+
+/// A kind's `skeleton`: a header, then every field of its root record.
+pub fn root_skeleton<R: Record>(name: &str, label: &str) -> String {
+    let mut out = Skeleton::new();
+    out.comment("yaml-language-server: $schema=../schema/gongwen.schema.json");
+    out.comment(&format!("{label}（{name}）。"));
+    out.comment(
+        "把每个〖……〗连同括号换成实际内容；未填写的占位符会被 `gongwen validate` 逐一指出。",
+    );
+    out.fields::<R>();
+    out.into_text()
 }

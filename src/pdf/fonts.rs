@@ -3,8 +3,10 @@
 //! typst scans every system font on every start; handing it a folder that holds only the
 //! few chosen files (with `--ignore-system-fonts`) makes each compile cheaper.
 
+use rust_i18n::t;
 use std::collections::BTreeSet;
-use std::fmt;
+
+use crate::diag::Diagnostic;
 use std::path::{Path, PathBuf};
 
 /// The typographic roles of GB/T 9704, each with its preferred and fallback families.
@@ -132,14 +134,14 @@ pub struct FontError {
     pub unresolved: Vec<Role>,
 }
 
-impl fmt::Display for FontError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl FontError {
+    pub fn diagnostic(&self) -> Diagnostic {
         let roles: Vec<&str> = self.unresolved.iter().map(|r| r.key()).collect();
-        write!(
-            f,
-            "error: no installed font can serve the role(s) {}\n  hint: install the Debian packages fonts-noto-cjk and fonts-arphic-ukai (`make` does this), or put the official faces in ~/.local/share/fonts; `gongwen fonts` shows what was found",
-            roles.join(", ")
-        )
+        Diagnostic::error(t!(
+            "no installed font can serve the role(s) %{roles}",
+            roles = roles.join(", ")
+        ))
+        .with_hint(t!("install the Debian packages fonts-noto-cjk and fonts-arphic-ukai (`make` does this), or put the official faces in ~/.local/share/fonts; `gongwen fonts` shows what was found"))
     }
 }
 

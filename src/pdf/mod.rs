@@ -1,42 +1,29 @@
-//! The PDF stage: Markdown with gongwen front matter → Typst markup + the page style
-//! (`gongwen.typ`) → `typst compile` as a child process → PDF bytes.
+//! The PDF back-end: Markdown with gongwen front matter → Typst markup placed in the page
+//! style (`gongwen.typ`) → `typst compile` as a child process → PDF bytes. The official
+//! parts (title, addressee, signature, 抄送 …) come from the front matter by name; the
+//! Markdown body is set as the body.
 
 pub mod fonts;
 pub mod typst;
 pub mod writer;
 
-use std::fmt;
+use std::path::Path;
 
-use serde::Deserialize;
+use rust_i18n::t;
 
-use crate::kinds::common::Date;
+use crate::diag::{Diagnostic, Pos};
+use crate::official::{Official, split_front_matter};
+use crate::templates::STYLE;
+use crate::zh::Date;
 use fonts::{FontError, Fonts, Role};
 use typst::{Typst, TypstError};
-use writer::string_literal;
-
-/// The file name of the page style, a template like the others.
-pub const STYLE: &str = "gongwen.typ";
-
-/// The front matter the PDF stage reads. Fields it does not know are ignored, so a
-/// hand-edited file may carry notes of its own.
-#[derive(Debug, Default, Deserialize)]
-pub struct Meta {
-    pub kind: String,
-    pub title: String,
-    #[serde(default)]
-    pub organ: Option<String>,
-    #[serde(default)]
-    pub date: Option<String>,
-    /// 抄送: the colophon at the foot of the last page.
-    #[serde(default)]
-    pub cc: Vec<String>,
-}
+use writer::{escape_markup, string_literal};
 
 #[derive(Debug)]
 pub enum PdfError {
     /// The Markdown has no gongwen front matter, or it cannot be read.
     FrontMatter {
-        line: u32,
+        pos: Pos,
         message: String,
     },
     /// No chosen face can draw this character.
@@ -48,52 +35,67 @@ pub enum PdfError {
     Io(String),
 }
 
-impl fmt::Display for PdfError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PdfError {
+    /// The error as a diagnostic of `file`, located in `text` (the data or the Markdown)
+    /// where it can be. A character the page style wrote itself has no place in `text`.
+    pub fn diagnostic(&self, file: &Path, text: &str) -> Diagnostic {
         match self {
-            PdfError::FrontMatter { message, .. } => write!(f, "error: {message}"),
-            PdfError::Uncovered { character } => write!(
-                f,
-                "error: no installed font has the character `{character}` (U+{:04X})\n  hint: replace the character, or install a font that has it (see `gongwen fonts`)",
-                *character as u32
-            ),
-            PdfError::Fonts(e) => write!(f, "{e}"),
-            PdfError::Typst(e) => write!(f, "{e}"),
-            PdfError::Io(message) => write!(f, "error: {message}"),
+            PdfError::FrontMatter { pos, message } => {
+                Diagnostic::error(message.clone()).in_file(file).at(text, *pos).with_hint(t!(
+                    "the file starts with `---`, a YAML block with at least `kind` and `title`, and `---`; see the README for the fields"
+                ))
+            }
+            PdfError::Uncovered { character } => {
+                let d = Diagnostic::error(t!(
+                    "no installed font has the character `%{character}` (U+%{code})",
+                    character = character,
+                    code = format!("{:04X}", *character as u32)
+                ))
+                .in_file(file)
+                .with_hint(t!("replace the character, or install a font that has it (see `gongwen fonts`)"));
+                match text.find(*character) {
+                    Some(offset) => d.at(text, Pos::at(text, offset)),
+                    None => d,
+                }
+            }
+            PdfError::Fonts(e) => e.diagnostic(),
+            PdfError::Typst(e) => e.diagnostic().in_file(file),
+            PdfError::Io(message) => Diagnostic::error(message.clone()).in_file(file),
         }
     }
 }
 
-/// Splits `---\nYAML\n---\n` from the Markdown: the YAML, and the body with its byte offset.
-pub fn split_front_matter(markdown: &str) -> Option<(&str, &str, usize)> {
-    let rest = markdown
-        .strip_prefix("---\n")
-        .or_else(|| markdown.strip_prefix("---\r\n"))?;
-    let mut offset = markdown.len() - rest.len();
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "---" {
-            let yaml = &markdown[markdown.len() - rest.len()..offset];
-            let body_start = offset + line.len();
-            return Some((yaml, &markdown[body_start..], body_start));
-        }
-        offset += line.len();
+/// The official parts and the body of a Markdown text with gongwen front matter.
+pub fn read_front_matter(markdown: &str) -> Result<(Official, &str), PdfError> {
+    let Some((yaml, body, _)) = split_front_matter(markdown) else {
+        return Err(PdfError::FrontMatter {
+            pos: Pos::new(1, 1),
+            message: t!("no gongwen front matter: the file must start with a `---` block holding at least `kind` and `title`").into_owned(),
+        });
+    };
+    let parts: Official = serde_saphyr::from_str(yaml).map_err(|e| PdfError::FrontMatter {
+        // The YAML starts on the file's second line.
+        pos: e.location().map_or(Pos::new(2, 1), |l| {
+            Pos::new(l.line() as u32 + 1, l.column() as u32)
+        }),
+        message: t!(
+            "the front matter cannot be read: %{reason}",
+            reason = e
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+        )
+        .into_owned(),
+    })?;
+    if parts.kind.trim().is_empty() || parts.title.trim().is_empty() {
+        return Err(PdfError::FrontMatter {
+            pos: Pos::new(2, 1),
+            message: t!("the front matter needs `kind` and `title`").into_owned(),
+        });
     }
-    None
-}
-
-pub fn read_meta(markdown: &str) -> Result<(Meta, &str, usize), PdfError> {
-    let (yaml, body, offset) = split_front_matter(markdown).ok_or_else(|| PdfError::FrontMatter {
-        line: 1,
-        message: "no gongwen front matter: the file must start with a `---` block holding at least `kind` and `title`".to_owned(),
-    })?;
-    let meta: Meta = serde_saphyr::from_str(yaml).map_err(|e| PdfError::FrontMatter {
-        line: e.location().map_or(1, |l| l.line() as u32 + 1),
-        message: format!(
-            "the front matter cannot be read: {}",
-            e.to_string().lines().next().unwrap_or("")
-        ),
-    })?;
-    Ok((meta, body, offset))
+    Ok((parts, body))
 }
 
 /// The generated Typst source of one document, and the text it sets.
@@ -102,26 +104,6 @@ pub struct Source {
     /// Every character typst will set, for the font check.
     text: String,
     pub timestamp: i64,
-}
-
-/// Seconds since 1970 at midnight UTC of the document's date, for reproducible PDFs.
-fn timestamp(date: Option<&str>) -> i64 {
-    let Some(date) = date.and_then(Date::parse) else {
-        return 0;
-    };
-    // Days from the civil date (proleptic Gregorian), after H. Hinnant's algorithm.
-    let (y, m, d) = (
-        i64::from(date.year),
-        i64::from(date.month),
-        i64::from(date.day),
-    );
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    (era * 146_097 + doe - 719_468) * 86_400
 }
 
 fn family_list(fonts: &Fonts, role: Role) -> String {
@@ -142,69 +124,118 @@ fn weight(fonts: &Fonts, role: Role) -> &'static str {
     }
 }
 
-/// Builds the Typst source: the style applied with the chosen fonts, then the body.
+/// `[text]` content with every character escaped, for the page style's functions.
+fn content(text: &str) -> String {
+    format!("[{}]", escape_markup(text, true, false))
+}
+
+fn optional(text: Option<&str>) -> String {
+    text.map_or("none".to_owned(), content)
+}
+
+/// Builds the Typst source: the style applied with the chosen fonts, then each official
+/// part from its field and the body in between.
 pub fn typst_source(markdown: &str, fonts: &Fonts) -> Result<Source, PdfError> {
-    let (meta, body, _) = read_meta(markdown)?;
-    let date_cn = meta
+    let (parts, body) = read_front_matter(markdown)?;
+    let converted = writer::convert(body);
+    let mut text = converted.text;
+    let date_cn = parts
         .date
         .as_deref()
         .and_then(Date::parse)
         .map(|d| d.chinese());
-    let signature = meta.organ.as_deref().zip(date_cn.as_deref());
-    let converted = writer::convert(
-        body,
-        writer::Placed {
-            signature,
-            has_colophon: !meta.cc.is_empty(),
-        },
-    );
     let font_entries: Vec<String> = Role::ALL
         .iter()
         .map(|&role| format!("{}: {}", role.key(), family_list(fonts, role)))
         .collect();
     let mut main = format!(
         "// 由 gongwen 生成：{kind}。可手工修改后用 typst compile 排版。\n#import \"{STYLE}\": *\n#show: gongwen.with(\n  fonts: ({fonts}),\n  weights: (title: \"{title_weight}\", heading3: \"{h3_weight}\"),\n  doc-title: {title},\n  organ: {organ},\n)\n\n",
-        kind = meta.kind.replace('\n', " "),
+        kind = parts.kind.replace(['\n', '\r'], " "),
         fonts = font_entries.join(", "),
         title_weight = weight(fonts, Role::Title),
         h3_weight = weight(fonts, Role::Heading3),
-        title = string_literal(&meta.title),
-        organ = meta
+        title = string_literal(&parts.title),
+        organ = parts
             .organ
             .as_deref()
             .map_or("none".to_owned(), string_literal),
     );
-    let lines = |lines: &[String]| {
-        let content: Vec<String> = lines.iter().map(|l| format!("[{l}]")).collect();
-        content.join(", ")
-    };
-    if !converted.preamble.is_empty() {
-        main.push_str(&format!("#preamble({})\n\n", lines(&converted.preamble)));
+    // 版头: the marks above the document number, then the number.
+    if !parts.marks.is_empty() || parts.doc_number.is_some() {
+        let marks: Vec<String> = parts.marks.iter().map(|m| content(m)).collect();
+        main.push_str(&format!(
+            "#preamble(marks: ({}), number: {})\n\n",
+            marks.iter().map(|m| format!("{m},")).collect::<String>(),
+            optional(parts.doc_number.as_deref())
+        ));
+        text.extend(parts.marks.iter().map(String::as_str));
+        text.push_str(parts.doc_number.as_deref().unwrap_or(""));
+    }
+    main.push_str(&format!("#doc-title({})\n\n", content(&parts.title)));
+    text.push_str(&parts.title);
+    if let Some(addressee) = &parts.addressee {
+        main.push_str(&format!("#addressee({})\n\n", content(addressee)));
+        text.push_str(addressee);
+        text.push('：');
     }
     main.push_str(&converted.markup);
-    let mut text = converted.text;
-    if let Some((organ, date)) = signature {
+    if !parts.attachments.is_empty() {
+        let items: Vec<String> = parts.attachments.iter().map(|a| content(a)).collect();
+        main.push_str(&format!(
+            "#attachments(({}))\n\n",
+            items.iter().map(|i| format!("{i},")).collect::<String>()
+        ));
+        text.push_str("附件：0123456789.");
+        text.extend(parts.attachments.iter().map(String::as_str));
+    }
+    if let (Some(organ), Some(date)) = (parts.signing_organ(), date_cn.as_deref()) {
         main.push_str(&format!(
             "#signature({}, {})\n",
-            string_literal(organ),
-            string_literal(date)
+            content(organ),
+            content(date)
         ));
         text.push_str(organ);
         text.push_str(date);
     }
-    if !converted.notes.is_empty() {
-        main.push_str(&format!("#notes({})\n", lines(&converted.notes)));
+    let mut notes = Vec::new();
+    if let Some(signer) = &parts.signer {
+        notes.push(format!("领导签发：{signer}"));
     }
-    if !meta.cc.is_empty() {
-        let cc: Vec<String> = meta.cc.iter().map(|c| string_literal(c)).collect();
-        main.push_str(&format!("#colophon(cc: ({},))\n", cc.join(", ")));
-        text.push_str("抄送：，。");
-        text.extend(meta.cc.iter().map(String::as_str));
+    if let Some(contact) = &parts.contact {
+        notes.push(format!("联系人及电话：{}，{}", contact.name, contact.phone));
     }
+    if !notes.is_empty() {
+        let lines: Vec<String> = notes.iter().map(|n| content(n)).collect();
+        main.push_str(&format!("#notes({})\n", lines.join(", ")));
+        text.extend(notes.iter().map(String::as_str));
+    }
+    if !parts.cc.is_empty() || parts.printer.is_some() {
+        let cc: Vec<String> = parts.cc.iter().map(|c| string_literal(c)).collect();
+        let printed = parts
+            .printed
+            .as_deref()
+            .and_then(Date::parse)
+            .map(|d| d.chinese());
+        main.push_str(&format!(
+            "#colophon(cc: ({}), printer: {}, printed: {})\n",
+            cc.iter().map(|c| format!("{c},")).collect::<String>(),
+            optional(parts.printer.as_deref()),
+            optional(printed.as_deref())
+        ));
+        text.push_str("抄送：，。印发");
+        text.extend(parts.cc.iter().map(String::as_str));
+        text.push_str(parts.printer.as_deref().unwrap_or(""));
+        text.push_str(printed.as_deref().unwrap_or(""));
+    }
+    let timestamp = parts
+        .date
+        .as_deref()
+        .and_then(Date::parse)
+        .map_or(0, |d| d.unix_midnight());
     Ok(Source {
         main,
         text,
-        timestamp: timestamp(meta.date.as_deref()),
+        timestamp,
     })
 }
 
@@ -231,10 +262,12 @@ impl Engine {
         let font_dir = tempfile::Builder::new()
             .prefix("gongwen-fonts-")
             .tempdir()
-            .map_err(|e| PdfError::Io(format!("cannot create a font folder: {e}")))?;
-        fonts
-            .link_folder(font_dir.path())
-            .map_err(|e| PdfError::Io(format!("cannot link the fonts: {e}")))?;
+            .map_err(|e| {
+                PdfError::Io(t!("cannot create a font folder: %{reason}", reason = e).into_owned())
+            })?;
+        fonts.link_folder(font_dir.path()).map_err(|e| {
+            PdfError::Io(t!("cannot link the fonts: %{reason}", reason = e).into_owned())
+        })?;
         if let Some(typst) = &typst {
             let families = typst.families(
                 font_dir.path(),
@@ -312,10 +345,17 @@ impl Engine {
         let root = tempfile::Builder::new()
             .prefix("gongwen-typst-")
             .tempdir()
-            .map_err(|e| PdfError::Io(format!("cannot create a temporary folder: {e}")))?;
+            .map_err(|e| {
+                PdfError::Io(
+                    t!("cannot create a temporary folder: %{reason}", reason = e).into_owned(),
+                )
+            })?;
         let write = |name: &str, text: &str| {
-            std::fs::write(root.path().join(name), text)
-                .map_err(|e| PdfError::Io(format!("cannot write {name}: {e}")))
+            std::fs::write(root.path().join(name), text).map_err(|e| {
+                PdfError::Io(
+                    t!("cannot write %{name}: %{reason}", name = name, reason = e).into_owned(),
+                )
+            })
         };
         write("main.typ", &source.main)?;
         write(STYLE, &self.style)?;
@@ -341,26 +381,5 @@ impl Engine {
                 }
                 e => PdfError::Typst(e),
             })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn front_matter_is_split_off() {
-        let (yaml, body, offset) = split_front_matter("---\nkind: x\n---\n\n# T\n").unwrap();
-        assert_eq!(yaml, "kind: x\n");
-        assert_eq!(body, "\n# T\n");
-        assert_eq!(offset, 16);
-        assert!(split_front_matter("# no front matter\n").is_none());
-    }
-
-    #[test]
-    fn timestamps_are_midnight_utc_of_the_date() {
-        assert_eq!(timestamp(Some("1970-01-01")), 0);
-        assert_eq!(timestamp(Some("2024-06-06")), 1_717_632_000);
-        assert_eq!(timestamp(None), 0);
     }
 }

@@ -1,6 +1,8 @@
 //! Running the typst CLI as a child process: found once, killed when it hangs.
 
-use std::fmt;
+use rust_i18n::t;
+
+use crate::diag::Diagnostic;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -24,26 +26,29 @@ pub enum TypstError {
     Io(String),
 }
 
-impl fmt::Display for TypstError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl TypstError {
+    pub fn diagnostic(&self) -> Diagnostic {
         match self {
-            TypstError::Missing => write!(
-                f,
-                "error: the typst CLI was not found\n  hint: run `make` (it builds typst {PINNED_VERSION} into {LOCAL_TYPST}), or install it with `cargo install typst-cli --version {PINNED_VERSION} --locked`, or set GONGWEN_TYPST to its path"
-            ),
+            TypstError::Missing => Diagnostic::error(t!("the typst CLI was not found")).with_hint(t!(
+                "run `make` (it builds typst %{version} into %{path}), or install it with `cargo install typst-cli --version %{version} --locked`, or set GONGWEN_TYPST to its path",
+                version = PINNED_VERSION,
+                path = LOCAL_TYPST
+            )),
             TypstError::Failed { status, stderr } => {
-                write!(f, "error: typst failed ({status})")?;
+                let mut d = Diagnostic::error(t!("typst failed (%{status})", status = status));
                 for line in stderr.lines().filter(|l| !l.trim().is_empty()).take(20) {
-                    write!(f, "\n  typst: {line}")?;
+                    d = d.with_note(format!("typst: {line}"));
                 }
-                Ok(())
+                d
             }
-            TypstError::TimedOut(limit) => write!(
-                f,
-                "error: typst did not finish within {} s and was stopped\n  hint: a very long document may need more time: set GONGWEN_TYPST_TIMEOUT (seconds)",
-                limit.as_secs()
-            ),
-            TypstError::Io(message) => write!(f, "error: cannot run typst: {message}"),
+            TypstError::TimedOut(limit) => Diagnostic::error(t!(
+                "typst did not finish within %{seconds} s and was stopped",
+                seconds = limit.as_secs()
+            ))
+            .with_hint(t!("a very long document may need more time: set GONGWEN_TYPST_TIMEOUT (seconds)")),
+            TypstError::Io(message) => {
+                Diagnostic::error(t!("cannot run typst: %{reason}", reason = message))
+            }
         }
     }
 }

@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::render::filters::is_cjk;
+use crate::zh::is_cjk;
 
 /// Characters with meaning in Typst markup; each is written with a backslash.
 const MARKUP_CHARS: &[char] = &[
@@ -58,34 +58,21 @@ fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
 }
 
-/// A Markdown document in Typst markup, in the parts the page style places itself.
+/// A Markdown body in Typst markup.
 #[derive(Debug, Default)]
 pub struct Converted {
-    /// Lines before the title (e.g. 是否同意公开, the document number).
-    pub preamble: Vec<String>,
     pub markup: String,
-    /// Lines after the signing organ and date (e.g. 领导签发, 联系人及电话).
-    pub notes: Vec<String>,
     /// Every character set, for the font check.
     pub text: String,
 }
 
-/// What the page style places itself, as written in the front matter.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Placed<'m> {
-    /// The signing organ and the date in Chinese: the paragraphs holding exactly these are
-    /// taken out of the body; the paragraphs after them become `notes`.
-    pub signature: Option<(&'m str, &'m str)>,
-    /// The colophon is set from the front matter, so a closing `抄送：` line is dropped.
-    pub has_colophon: bool,
-}
-
-/// Converts Markdown (without its front matter) to Typst markup.
-pub fn convert(markdown: &str, placed: Placed) -> Converted {
+/// Converts a Markdown body (without its front matter) to Typst markup. Headings `#` to
+/// `####` are the levels 一、 （一） 1. （1）.
+pub fn convert(markdown: &str) -> Converted {
     let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
     // Footnote definitions are set where they are referenced.
     let mut footnotes = HashMap::new();
-    let mut events_wo_notes = Vec::new();
+    let mut body = Vec::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i] {
@@ -93,72 +80,16 @@ pub fn convert(markdown: &str, placed: Placed) -> Converted {
             footnotes.insert(label.to_string(), events[i + 1..end].to_vec());
             i = end + 1;
         } else {
-            events_wo_notes.push(events[i].clone());
+            body.push(events[i].clone());
             i += 1;
         }
     }
-    let events = events_wo_notes;
-    let title = events.iter().position(|e| {
-        matches!(
-            e,
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            })
-        )
-    });
-    let body_start = title
-        .filter(|&t| only_paragraphs(&events[..t]))
-        .unwrap_or(0);
-    let (body_end, tail_start) = placed
-        .signature
-        .and_then(|(organ, date)| find_signature(&events[body_start..], organ, date))
-        .map_or((events.len(), events.len()), |(s, e)| {
-            (body_start + s, body_start + e)
-        });
-
     let mut writer = Writer::new(&footnotes);
-    let preamble = paragraphs(&events[..body_start])
-        .into_iter()
-        .map(|p| writer.line(p))
-        .collect();
-    writer.events(&events[body_start..body_end]);
-    let markup = std::mem::take(&mut writer.out);
-    let notes = paragraphs(&events[tail_start..])
-        .into_iter()
-        .filter(|p| !(placed.has_colophon && plain_text(p).is_some_and(|t| t.starts_with("抄送"))))
-        .map(|p| writer.line(p))
-        .collect();
+    writer.events(&body);
     Converted {
-        preamble,
-        markup,
-        notes,
+        markup: writer.out,
         text: writer.text,
     }
-}
-
-fn only_paragraphs(events: &[Event]) -> bool {
-    paragraphs(events)
-        .iter()
-        .map(|p| p.len() + 2)
-        .sum::<usize>()
-        == events.len()
-}
-
-/// The top-level paragraphs of `events`, each without its start and end.
-fn paragraphs<'e, 'a>(events: &'e [Event<'a>]) -> Vec<&'e [Event<'a>]> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < events.len() {
-        if matches!(events[i], Event::Start(Tag::Paragraph)) {
-            let end = matching_end(events, i);
-            out.push(&events[i + 1..end]);
-            i = end + 1;
-        } else {
-            i += 1;
-        }
-    }
-    out
 }
 
 fn matching_end(events: &[Event], start: usize) -> usize {
@@ -176,40 +107,6 @@ fn matching_end(events: &[Event], start: usize) -> usize {
         }
     }
     events.len() - 1
-}
-
-/// The plain text of a paragraph's inner events, if it is plain text only.
-fn plain_text(inner: &[Event]) -> Option<String> {
-    let mut text = String::new();
-    for event in inner {
-        match event {
-            Event::Text(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => {}
-            _ => return None,
-        }
-    }
-    Some(text.trim().to_owned())
-}
-
-/// The last top-level pair of paragraphs reading exactly `organ` then `date`: the index
-/// where the organ's paragraph starts and the index after the date's.
-fn find_signature(events: &[Event], organ: &str, date: &str) -> Option<(usize, usize)> {
-    let mut starts = Vec::new();
-    let mut i = 0;
-    while i < events.len() {
-        let end = matching_end(events, i);
-        if matches!(events[i], Event::Start(Tag::Paragraph)) {
-            starts.push((i, end, plain_text(&events[i + 1..end])));
-        } else {
-            starts.push((i, end, None));
-        }
-        i = end + 1;
-    }
-    starts.windows(2).rev().find_map(|pair| {
-        let ((organ_start, _, first), (_, date_end, second)) = (&pair[0], &pair[1]);
-        (first.as_deref() == Some(organ) && second.as_deref() == Some(date))
-            .then_some((*organ_start, date_end + 1))
-    })
 }
 
 struct Writer<'f, 'a> {
@@ -231,14 +128,6 @@ impl<'f, 'a> Writer<'f, 'a> {
             list_stack: Vec::new(),
             in_code_block: None,
         }
-    }
-
-    /// One paragraph's inner events as a line of markup, apart from the body.
-    fn line(&mut self, inner: &[Event<'a>]) -> String {
-        let body = std::mem::take(&mut self.out);
-        self.events(inner);
-        self.pending_soft_break = false;
-        std::mem::replace(&mut self.out, body)
     }
 
     fn events(&mut self, events: &[Event<'a>]) {
@@ -330,13 +219,8 @@ impl<'f, 'a> Writer<'f, 'a> {
         match tag {
             Tag::Paragraph => {}
             Tag::Heading { level, .. } => {
-                if *level == HeadingLevel::H1 {
-                    self.out.push_str("#title[");
-                } else {
-                    let typst_level = (*level as usize).saturating_sub(1).max(1);
-                    self.out
-                        .push_str(&format!("#heading(level: {typst_level})["));
-                }
+                let level = (*level as usize).min(4);
+                self.out.push_str(&format!("#heading(level: {level})["));
             }
             Tag::BlockQuote(_) => self.out.push_str("#quote(block: true)["),
             Tag::CodeBlock(_) => self.in_code_block = Some(String::new()),
@@ -431,35 +315,23 @@ mod tests {
 
     #[test]
     fn soft_breaks_between_han_characters_vanish() {
-        let c = convert("第一行\n第二行 and\nmore", Placed::default());
+        let c = convert("第一行\n第二行 and\nmore");
         assert_eq!(c.markup, "第一行第二行 and more\n\n");
     }
 
     #[test]
     fn headings_lists_tables_footnotes() {
-        let md = "# 标题\n\n## 一、部分\n\n- 甲\n- 乙\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n注[^1]\n\n[^1]: 说明\n";
-        let c = convert(md, Placed::default());
+        let md = "# 一、部分\n\n## （一）节\n\n- 甲\n- 乙\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n注[^1]\n\n[^1]: 说明\n";
+        let c = convert(md);
         assert_eq!(
             c.markup,
-            "#title[标题]\n\n#heading(level: 1)[一、部分]\n\n#list([甲], [乙], )\n\n#table(columns: 2, table.header([a], [b], ), [1], [2], )\n\n注#footnote[说明]\n\n"
+            "#heading(level: 1)[一、部分]\n\n#heading(level: 2)[（一）节]\n\n#list([甲], [乙], )\n\n#table(columns: 2, table.header([a], [b], ), [1], [2], )\n\n注#footnote[说明]\n\n"
         );
     }
 
     #[test]
-    fn signature_paragraphs_are_left_to_the_style() {
-        let placed = Placed {
-            signature: Some(("某局", "2024年1月2日")),
-            has_colophon: true,
-        };
-        let c = convert(
-            "是否同意公开：是\n\n某字〔2024〕1号\n\n# 题\n\n正文。\n\n某局\n\n2024年1月2日\n\n领导签发：甲\n\n抄送：乙。\n",
-            placed,
-        );
-        assert_eq!(c.preamble, ["是否同意公开：是", "某字〔2024〕1号"]);
-        assert_eq!(c.markup, "#title[题]\n\n正文。\n\n");
-        assert_eq!(c.notes, ["领导签发：甲"]);
-        let kept = convert("正文。\n\n别的局\n\n2024年1月2日\n", placed);
-        assert!(kept.markup.contains("别的局"));
-        assert!(kept.notes.is_empty());
+    fn text_that_looks_like_a_signature_stays_in_the_body() {
+        let c = convert("正文。\n\n某局\n\n2024年1月2日\n\n抄送：乙。\n");
+        assert_eq!(c.markup, "正文。\n\n某局\n\n2024年1月2日\n\n抄送：乙。\n\n");
     }
 }

@@ -3,109 +3,10 @@
 use minijinja::value::Value;
 use minijinja::{Error, ErrorKind, State};
 
-use crate::kinds::common::{Date, Piece, split_prose};
-
-/// Chinese numerals for heading numbers: 1 → 一, 10 → 十, 21 → 二十一, 105 → 一百零五.
-pub fn chinese_numeral(n: u32) -> String {
-    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    const UNITS: [&str; 4] = ["", "十", "百", "千"];
-    if n == 0 {
-        return DIGITS[0].to_owned();
-    }
-    if n >= 10_000 {
-        return n.to_string();
-    }
-    let digits: Vec<usize> = n
-        .to_string()
-        .bytes()
-        .map(|b| usize::from(b - b'0'))
-        .collect();
-    let mut out = String::new();
-    let mut pending_zero = false;
-    for (i, &digit) in digits.iter().enumerate() {
-        let unit = digits.len() - 1 - i;
-        if digit == 0 {
-            pending_zero = !out.is_empty();
-            continue;
-        }
-        if pending_zero {
-            out.push_str(DIGITS[0]);
-            pending_zero = false;
-        }
-        // 十一 rather than 一十一 when ten is the leading unit.
-        if !(digit == 1 && unit == 1 && out.is_empty()) {
-            out.push_str(DIGITS[digit]);
-        }
-        out.push_str(UNITS[unit]);
-    }
-    out
-}
-
-/// The number of a heading at `level`: 一、 （一） 1. （1）.
-pub fn heading_number(n: u32, level: u32) -> Option<String> {
-    match level {
-        1 => Some(format!("{}、", chinese_numeral(n))),
-        2 => Some(format!("（{}）", chinese_numeral(n))),
-        3 => Some(format!("{n}.")),
-        4 => Some(format!("（{n}）")),
-        _ => None,
-    }
-}
-
-/// `同比增长44.79%`, `同比下降3.2%`, `与上年持平`: two decimals at most, trailing zeros dropped.
-pub fn change_text(percent: f64) -> String {
-    let rounded = format!("{:.2}", percent.abs());
-    let trimmed = rounded.trim_end_matches('0').trim_end_matches('.');
-    if trimmed == "0" {
-        "与上年持平".to_owned()
-    } else if percent > 0.0 {
-        format!("同比增长{trimmed}%")
-    } else {
-        format!("同比下降{trimmed}%")
-    }
-}
-
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
-        | 0x20000..=0x3134F)
-}
-
-/// Joins the lines of one paragraph: no space between two CJK characters, one elsewhere.
-pub fn join_lines(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if let (Some(last), Some(first)) = (out.chars().last(), line.chars().next())
-            && !(is_cjk(last) || is_cjk(first))
-        {
-            out.push(' ');
-        }
-        out.push_str(line);
-    }
-    out
-}
-
-/// Splits prose into paragraphs at blank lines, each joined into one line.
-pub fn paragraphs(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for line in text.lines() {
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                out.push(join_lines(&current));
-                current.clear();
-            }
-        } else {
-            current.push_str(line);
-            current.push('\n');
-        }
-    }
-    if !current.is_empty() {
-        out.push(join_lines(&current));
-    }
-    out
-}
+use crate::kinds::common::{Piece, split_prose};
+use crate::zh::{
+    Date, change_text, heading_number, inline_number, join_lines, numeral, paragraphs,
+};
 
 /// Escapes data so that Markdown prints it as itself: every character with meaning
 /// anywhere gets a backslash, and line-start markers (`-`, `+`, `=`, `1.`) are defused.
@@ -248,7 +149,12 @@ pub fn cn_heading(n: u32, level: u32) -> Result<Value, Error> {
 
 /// `{{ loop.index | cn_inline }}` → `一是`.
 pub fn cn_inline(n: u32) -> String {
-    format!("{}是", chinese_numeral(n))
+    inline_number(n)
+}
+
+/// `{{ 12 | cn_number }}` → `十二`.
+pub fn cn_number(n: u32) -> String {
+    numeral(n)
 }
 
 /// `{{ date | cn_date }}` → `2024年6月6日`.
@@ -275,49 +181,6 @@ pub fn sentence(text: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numerals() {
-        let got: Vec<String> = [1, 2, 10, 11, 20, 21, 99, 100, 101, 110, 1000, 1001]
-            .into_iter()
-            .map(chinese_numeral)
-            .collect();
-        assert_eq!(
-            got,
-            [
-                "一",
-                "二",
-                "十",
-                "十一",
-                "二十",
-                "二十一",
-                "九十九",
-                "一百",
-                "一百零一",
-                "一百一十",
-                "一千",
-                "一千零一"
-            ]
-        );
-    }
-
-    #[test]
-    fn heading_numbers_per_level() {
-        assert_eq!(heading_number(3, 1).unwrap(), "三、");
-        assert_eq!(heading_number(12, 2).unwrap(), "（十二）");
-        assert_eq!(heading_number(3, 3).unwrap(), "3.");
-        assert_eq!(heading_number(3, 4).unwrap(), "（3）");
-        assert_eq!(heading_number(1, 5), None);
-        assert_eq!(cn_inline(2), "二是");
-    }
-
-    #[test]
-    fn changes_read_as_written_by_hand() {
-        assert_eq!(change_text(44.7912), "同比增长44.79%");
-        assert_eq!(change_text(-3.2), "同比下降3.2%");
-        assert_eq!(change_text(25.0), "同比增长25%");
-        assert_eq!(change_text(0.001), "与上年持平");
-    }
 
     #[test]
     fn markdown_escaping_defuses_markup_but_keeps_numbers() {

@@ -30,12 +30,19 @@ pub fn gongwen_in(dir: &Path, args: &[&str]) -> Output {
     gongwen_with(dir, args, &[])
 }
 
-pub fn gongwen_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+/// The gongwen binary with the project's typst, speaking English: the tests read the
+/// English messages (`tests/i18n.rs` checks the Chinese ones).
+pub fn command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gongwen"));
     command
-        .args(args)
-        .current_dir(dir)
-        .env("GONGWEN_TYPST", typst());
+        .env("GONGWEN_TYPST", typst())
+        .env("LC_ALL", "en_US.UTF-8");
+    command
+}
+
+pub fn gongwen_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = command();
+    command.args(args).current_dir(dir);
     for (key, value) in env {
         command.env(key, value);
     }

@@ -1,9 +1,16 @@
 //! Decoding the positioned YAML tree into typed values, reporting every problem found.
+//! `record!` declares a mapping once: its struct, decoder, schema and skeleton lines.
+
+pub mod node;
+pub mod record;
 
 use std::ops::Range;
 
-use super::node::{self, Node, Value};
+use rust_i18n::t;
+
 use crate::diag::{Diagnostics, Pos};
+use node::{Node, Value};
+pub use record::{Decode, FieldDecl, Record};
 
 /// The longest string a data file may hold (about 30 printed pages of Chinese text).
 pub const MAX_STRING_CHARS: usize = 100_000;
@@ -29,12 +36,6 @@ pub struct Number {
     pub pos: Pos,
 }
 
-/// One field of a mapping the decoder knows, with the Chinese help shown in hints.
-pub struct FieldSpec {
-    pub name: &'static str,
-    pub help: &'static str,
-}
-
 /// Reads typed values out of nodes; every problem goes to `diags` and decoding goes on.
 pub struct Decoder<'a> {
     pub source: &'a str,
@@ -45,7 +46,7 @@ pub struct Decoder<'a> {
 pub struct Fields<'n> {
     pos: Pos,
     what: &'static str,
-    specs: &'static [FieldSpec],
+    specs: &'static [FieldDecl],
     entries: Vec<(&'n str, Pos, &'n Node)>,
     taken: Vec<bool>,
 }
@@ -60,10 +61,10 @@ impl<'a> Decoder<'a> {
         &mut self,
         node: &'n Node,
         what: &'static str,
-        specs: &'static [FieldSpec],
+        specs: &'static [FieldDecl],
     ) -> Option<Fields<'n>> {
         let Value::Map(entries) = &node.value else {
-            self.type_error(node, &format!("a mapping ({what})"));
+            self.type_error(node, &t!("a mapping (%{what})", what = t!(what)));
             return None;
         };
         let mut fields = Fields {
@@ -78,7 +79,7 @@ impl<'a> Decoder<'a> {
                 self.diags
                     .error(
                         node::pos(key),
-                        format!("a key of {what} must be a field name"),
+                        t!("a key of %{what} must be a field name", what = t!(what)),
                     )
                     .hint(known_fields_hint(specs));
                 continue;
@@ -87,9 +88,15 @@ impl<'a> Decoder<'a> {
                 self.diags
                     .error(
                         node::pos(key),
-                        format!("duplicate field `{name}` in {what}"),
+                        t!(
+                            "duplicate field `%{name}` in %{what}",
+                            name = name,
+                            what = t!(what)
+                        ),
                     )
-                    .hint("each field may appear once; remove or merge the repeated one");
+                    .hint(t!(
+                        "each field may appear once; remove or merge the repeated one"
+                    ));
                 continue;
             }
             fields.entries.push((name.as_str(), node::pos(key), value));
@@ -98,11 +105,20 @@ impl<'a> Decoder<'a> {
         Some(fields)
     }
 
+    /// Whether the node is a mapping; if not, an error names the field.
+    pub fn expect_mapping(&mut self, node: &Node, key: &str) -> bool {
+        if matches!(node.value, Value::Map(_)) {
+            return true;
+        }
+        self.type_error(node, &t!("a mapping (`%{key}`)", key = key));
+        false
+    }
+
     pub fn list<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Node]> {
         match &node.value {
             Value::Seq(items) => Some(items),
             _ => {
-                self.type_error(node, &format!("a list ({what})"));
+                self.type_error(node, &t!("a list (`%{key}`)", key = what));
                 None
             }
         }
@@ -140,12 +156,15 @@ impl<'a> Decoder<'a> {
             self.diags
                 .error(
                     pos,
-                    format!(
-                        "a string of {} characters, more than the limit of {MAX_STRING_CHARS}",
-                        value.chars().count()
+                    t!(
+                        "a string of %{count} characters, more than the limit of %{limit}",
+                        count = value.chars().count(),
+                        limit = MAX_STRING_CHARS
                     ),
                 )
-                .hint("split the text into several paragraphs, items or sections");
+                .hint(t!(
+                    "split the text into several paragraphs, items or sections"
+                ));
             return None;
         }
         Some(Located { value, pos })
@@ -164,8 +183,8 @@ impl<'a> Decoder<'a> {
         let text = self.string(node)?;
         if text.value.trim().is_empty() {
             self.diags
-                .error(text.pos, format!("{what} is empty"))
-                .hint("write the text, or remove the field if it is optional");
+                .error(text.pos, t!("`%{what}` is empty", what = what))
+                .hint(t!("write the text, or remove the field if it is optional"));
             return None;
         }
         Some(Located {
@@ -252,8 +271,10 @@ impl<'a> Decoder<'a> {
     /// The position of a byte offset of the source, for errors inside a string.
     fn placeholder(&mut self, pos: Pos, text: &str) {
         self.diags
-            .error(pos, format!("placeholder {text} is not filled in"))
-            .hint("replace it, brackets included, with the value it describes");
+            .error(pos, t!("placeholder %{text} is not filled in", text = text))
+            .hint(t!(
+                "replace it, brackets included, with the value it describes"
+            ));
     }
 
     pub fn pos_at(&self, offset: usize) -> Pos {
@@ -269,21 +290,25 @@ impl<'a> Decoder<'a> {
         }
         let found = node.value.type_name();
         let hint = match (&node.value, expected) {
-            (Value::Str(s), "a number") => format!(
-                "write a plain number such as 42.27, without quotes or unit (found \"{}\"); the unit goes in `unit`",
-                s.chars().take(20).collect::<String>()
-            ),
-            (Value::Str(_), "a whole number") => "write the number in digits, e.g. 2024".to_owned(),
-            (Value::Null, _) => "write a value after the colon, or remove the field".to_owned(),
+            (Value::Str(s), "a number") => t!(
+                "write a plain number such as 42.27, without quotes or unit (found \"%{found}\"); the unit goes in `unit`",
+                found = s.chars().take(20).collect::<String>()
+            ).into_owned(),
+            (Value::Str(_), "a whole number") => t!("write the number in digits, e.g. 2024").into_owned(),
+            (Value::Null, _) => t!("write a value after the colon, or remove the field").into_owned(),
             (Value::Map(_) | Value::Seq(_), "a string") => {
-                "write the text on the same line after the colon, or as a block with `|`".to_owned()
+                t!("write the text on the same line after the colon, or as a block with `|`").into_owned()
             }
-            _ => format!("this field takes {expected}"),
+            _ => t!("this field takes %{expected}", expected = t!(expected)).into_owned(),
         };
         self.diags
             .error(
                 node::pos(node),
-                format!("expected {expected}, found {found}"),
+                t!(
+                    "expected %{expected}, found %{found}",
+                    expected = t!(expected),
+                    found = t!(found)
+                ),
             )
             .hint(hint);
     }
@@ -320,9 +345,13 @@ impl<'n> Fields<'n> {
             d.diags
                 .error(
                     pos,
-                    format!("missing required field `{name}` in {}", self.what),
+                    t!(
+                        "missing required field `%{name}` in %{what}",
+                        name = name,
+                        what = t!(self.what)
+                    ),
                 )
-                .hint(format!("add `{name}:` ({help})"));
+                .hint(t!("add `%{name}:` (%{help})", name = name, help = help));
         }
         node
     }
@@ -335,11 +364,18 @@ impl<'n> Fields<'n> {
                 continue;
             }
             let hint = match nearest(name, self.specs.iter().map(|s| s.name)) {
-                Some(near) => format!("did you mean `{near}`?"),
+                Some(near) => t!("did you mean `%{near}`?", near = near).into_owned(),
                 None => known_fields_hint(self.specs),
             };
             d.diags
-                .error(*pos, format!("unknown field `{name}` in {}", self.what))
+                .error(
+                    *pos,
+                    t!(
+                        "unknown field `%{name}` in %{what}",
+                        name = name,
+                        what = t!(self.what)
+                    ),
+                )
                 .hint(hint);
             clean = false;
         }
@@ -355,9 +391,9 @@ pub fn find_placeholder(text: &str) -> Option<&str> {
     Some(&text[start..end])
 }
 
-fn known_fields_hint(specs: &[FieldSpec]) -> String {
+fn known_fields_hint(specs: &[FieldDecl]) -> String {
     let names: Vec<String> = specs.iter().map(|s| format!("`{}`", s.name)).collect();
-    format!("the known fields are {}", names.join(", "))
+    t!("the known fields are %{names}", names = names.join(", ")).into_owned()
 }
 
 /// The closest candidate by edit distance, if it is close enough to be a likely typo.

@@ -1,0 +1,84 @@
+//! What the template sees of an action plan.
+
+use serde::Serialize;
+
+use super::model::{GoalGroup, units_note};
+use super::{ActionPlan, KIND, Task};
+use crate::kinds::common::{Figure, Prose};
+use crate::zh::Date;
+
+#[derive(Serialize)]
+struct TaskView<'a> {
+    #[serde(flatten)]
+    task: &'a Task,
+    /// Numbered continuously across the groups (safeguards on their own).
+    number: usize,
+    units_note: String,
+}
+
+#[derive(Serialize)]
+struct GroupView<'a> {
+    title: &'a str,
+    tasks: Vec<TaskView<'a>>,
+}
+
+fn task_view(number: usize, task: &Task) -> TaskView<'_> {
+    TaskView {
+        task,
+        number,
+        units_note: units_note(task),
+    }
+}
+
+pub fn context(plan: &ActionPlan) -> minijinja::Value {
+    #[derive(Serialize)]
+    struct Context<'a> {
+        kind: &'static str,
+        title: &'a str,
+        organ: &'a str,
+        first_year: i64,
+        last_year: i64,
+        date: Date,
+        figures: Vec<Figure>,
+        guiding: &'a Prose,
+        goals_lead: &'a Option<Prose>,
+        goals: &'a [GoalGroup],
+        task_groups: Vec<GroupView<'a>>,
+        safeguards: Vec<TaskView<'a>>,
+    }
+    let mut number = 0;
+    let task_groups = plan
+        .task_groups
+        .iter()
+        .map(|g| GroupView {
+            title: &g.title.value,
+            tasks: g
+                .tasks
+                .iter()
+                .map(|task| {
+                    number += 1;
+                    task_view(number, task)
+                })
+                .collect(),
+        })
+        .collect();
+    minijinja::Value::from(minijinja::value::Serde(Context {
+        kind: KIND,
+        title: &plan.title.value,
+        organ: &plan.organ.value,
+        first_year: plan.period.first.value,
+        last_year: plan.period.last.value,
+        date: plan.date.value,
+        figures: plan.target_figures(),
+        guiding: &plan.guiding,
+        goals_lead: &plan.goals.lead,
+        goals: &plan.goals.groups,
+        task_groups,
+        safeguards: plan
+            .safeguards
+            .iter()
+            .enumerate()
+            .map(|(i, task)| task_view(i + 1, task))
+            .collect(),
+    }))
+}

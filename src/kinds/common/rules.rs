@@ -1,0 +1,152 @@
+//! The rules every kind applies to the pieces it shares: figures, references, sections.
+
+use std::collections::HashMap;
+
+use rust_i18n::t;
+
+use super::{Figure, Prose, REFERENCE_FORMS, Section, is_valid_id};
+use crate::decode::nearest;
+use crate::diag::Diagnostics;
+use crate::zh::MAX_HEADING_LEVEL;
+
+/// Figure ids unique and well-formed; no negative counts; no previous value of 0.
+pub fn figures(figures: &[Figure], diags: &mut Diagnostics) {
+    let mut seen: HashMap<&str, &Figure> = HashMap::new();
+    for figure in figures {
+        let id = figure.id.value.as_str();
+        if !is_valid_id(id) {
+            diags
+                .error(figure.id.pos, t!("`%{id}` is not a valid figure id", id = id))
+                .hint(t!("an id is ASCII letters, digits, `_` or `-`, starting with a letter, e.g. tech_contracts"));
+        }
+        if let Some(first) = seen.get(id) {
+            diags
+                .error(figure.id.pos, t!("duplicate figure id `%{id}`", id = id))
+                .hint(t!(
+                    "`%{id}` is already used at line %{line}; give each figure its own id",
+                    id = id,
+                    line = first.id.pos.line
+                ));
+        } else {
+            seen.insert(id, figure);
+        }
+        for number in std::iter::once(&figure.value).chain(figure.previous.as_ref()) {
+            if number.value < 0.0 {
+                diags
+                    .error(
+                        number.pos,
+                        t!("negative count %{number} for `%{id}`", number = number.text, id = id),
+                    )
+                    .hint(t!("figures are amounts and counts; a fall is shown by a `previous` value above `value`"));
+            }
+        }
+        if let Some(previous) = &figure.previous
+            && previous.value == 0.0
+        {
+            diags
+                .error(
+                    previous.pos,
+                    t!("previous-year value of `%{id}` is 0, so no year-on-year change can be computed", id = id),
+                )
+                .hint(t!("remove `previous` when there was nothing last year, or correct the value"));
+        }
+    }
+}
+
+/// Every `{id}` in prose names a figure, with a known form that the figure can give.
+pub fn references(prose: &[&Prose], figures: &[Figure], diags: &mut Diagnostics) {
+    for text in prose {
+        for reference in &text.refs {
+            let id = reference.id.as_str();
+            let Some(figure) = figures.iter().find(|f| f.id.value == id) else {
+                let hint = match nearest(id, figures.iter().map(|f| f.id.value.as_str())) {
+                    Some(near) => t!(
+                        "did you mean `{%{near}}`? figures are declared under `figures:`",
+                        near = near
+                    ),
+                    None if figures.is_empty() => {
+                        t!("declare the figure under `figures:` with this id")
+                    }
+                    None => t!(
+                        "the figure ids are: %{ids}",
+                        ids = figures
+                            .iter()
+                            .map(|f| f.id.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                diags
+                    .error(reference.pos, t!("unknown figure `%{id}`", id = id))
+                    .hint(hint);
+                continue;
+            };
+            match reference.form.as_deref() {
+                None => {}
+                Some(form) if !REFERENCE_FORMS.contains(&form) => {
+                    diags
+                        .error(
+                            reference.pos,
+                            t!(
+                                "unknown form `%{form}` in `{%{id}:%{form}}`",
+                                form = form,
+                                id = id
+                            ),
+                        )
+                        .hint(t!(
+                            "the forms are: %{forms}",
+                            forms = REFERENCE_FORMS.join(", ")
+                        ));
+                }
+                Some(form @ ("change" | "previous")) if figure.previous.is_none() => {
+                    diags
+                        .error(
+                            reference.pos,
+                            t!(
+                                "`{%{id}:%{form}}` needs a previous-year value",
+                                id = id,
+                                form = form
+                            ),
+                        )
+                        .hint(t!("add `previous:` to the figure `%{id}`", id = id));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// Every section says something (text, items or subsections), and headings go no deeper
+/// than four levels; `level` is the heading level of `sections`.
+pub fn sections(sections: &[Section], level: usize, diags: &mut Diagnostics) {
+    for section in sections {
+        if level > MAX_HEADING_LEVEL {
+            diags
+                .error(section.pos, t!("sections nest too deeply"))
+                .hint(t!("headings go four levels deep (一、 （一） 1. （1））; move the text into `items` or `text`"));
+            continue;
+        }
+        if section.text.is_none()
+            && section.items.is_empty()
+            && section.sections.is_empty()
+            && !section.misspelt
+        {
+            diags
+                .error(
+                    section.title.pos,
+                    t!("empty section `%{title}`", title = section.title.value),
+                )
+                .hint(t!(
+                    "give the section `text`, `items` or `sections`, or remove it"
+                ));
+        }
+        for item in &section.items {
+            if item.title.is_none() && item.text.is_none() {
+                diags
+                    .error(item.pos, t!("empty item"))
+                    .hint(t!("an item needs `title` or `text`"));
+            }
+        }
+        self::sections(&section.sections, level + 1, diags);
+    }
+}

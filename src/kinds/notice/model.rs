@@ -1,0 +1,31 @@
+//! The data of a notice, each field declared once.
+
+use crate::decode::Located;
+use crate::kinds::common::{Figure, Prose, Section};
+use crate::record;
+use crate::zh::Date;
+
+record! {
+    pub struct Notice("the notice", "通知") {
+        kind: req Located<String> = "文种，此处为 notice", example "notice";
+        organ: req Located<String> = "发文机关，如“石家庄市科学技术局”", example "〖发文机关，如“某市科学技术局”〗";
+        date: req Located<Date> = "成文日期，如 2025-03-10", example "〖日期〗";
+        title: req Located<String> = "标题，如“关于开展2025年度科技型中小企业评价工作的通知”", example "〖标题，如“关于开展某项工作的通知”〗";
+        doc_number: opt Located<String> = "发文字号，年份用六角括号，如“石科字〔2025〕3号”";
+        addressee: req Located<String> = "主送机关，如“各县（市、区）科技主管部门，市直有关单位”", example "〖主送机关〗";
+        figures: many Figure = "数据指标，正文中以 {代号} 引用";
+        lead: opt Prose = "开头段落，说明发文的缘由和目的", example "〖开头段落〗";
+        sections: req Vec<Section> = "正文各部分，自动编号为 一、二、，下一级为（一）（二）";
+        closing: opt Prose = "结束语，如“特此通知。”", example "特此通知。";
+        attachments: many Located<String> = "附件名称列表，依次编号", example "[〖附件名称〗]";
+        contact: opt Contact = "联系人：name 和 phone";
+        cc: many Located<String> = "抄送机关列表";
+    }
+}
+
+record! {
+    pub struct Contact("the contact", "联系人") {
+        name: req Located<String> = "联系人姓名", example "〖联系人姓名〗";
+        phone: req Located<String> = "联系电话，如 0311-85057592", example "〖联系电话〗";
+    }
+}

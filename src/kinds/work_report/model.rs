@@ -1,0 +1,44 @@
+//! The data of a work report, each field declared once.
+
+use crate::decode::Located;
+use crate::kinds::common::{Figure, Prose, Section};
+use crate::record;
+use crate::zh::Date;
+
+record! {
+    pub struct WorkReport("the work report", "工作总结和工作计划") {
+        kind: req Located<String> = "文种，此处为 work-report", example "work-report";
+        organ: req Located<String> = "发文机关，如“某市科学技术局”", example "〖发文机关，如“某市科学技术局”〗";
+        year: req Located<i64> = "总结的年度，如 2024", example "〖年份〗";
+        date: req Located<Date> = "成文日期，如 2024-12-20", example "〖日期〗";
+        title: opt Located<String> = "标题，不填则自动生成“2024年科技创新工作总结和2025年工作计划”";
+        action_plan: opt Located<String> = "对照的行动计划数据文件（相对本文件的路径），指标可用 target 对照其目标";
+        figures: many Figure = "主要指标，正文中以 {代号} 引用";
+        lead: opt Prose = "导语段落", example "〖导语，可引用指标，如：全市新增{firms}。〗";
+        review: req Part = "本年工作总结：heading、lead、sections";
+        plan: req Part = "下一年工作计划：heading、lead、sections";
+    }
+}
+
+record! {
+    /// The review of the year, or next year's plan: a heading (一、…) over numbered sections.
+    #[derive(serde::Serialize)]
+    pub struct Part("a part of the report", "总结或计划部分") {
+        heading: opt Located<String> = "部分标题，不填则为“2024年工作总结”或“2025年工作计划”";
+        lead: opt Prose = "本部分的导语段落";
+        sections: req Vec<Section> = "各节，自动编号为（一）（二）……";
+    }
+}
+
+impl WorkReport {
+    pub fn title(&self) -> String {
+        match &self.title {
+            Some(title) => title.value.clone(),
+            None => format!(
+                "{}年科技创新工作总结和{}年工作计划",
+                self.year.value,
+                self.year.value.saturating_add(1)
+            ),
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! The rules of a work report, and of its figures against the linked plan's targets.
+
+use rust_i18n::t;
+
+use super::WorkReport;
+use crate::decode::nearest;
+use crate::diag::Diagnostics;
+use crate::kinds::action_plan::ActionPlan;
+use crate::kinds::common::{Prose, rules};
+
+pub fn validate(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diagnostics) {
+    rules::figures(&report.figures, diags);
+    let mut prose: Vec<&Prose> = report.lead.iter().collect();
+    for part in [&report.review, &report.plan] {
+        prose.extend(part.lead.iter());
+        if part.sections.is_empty() {
+            diags
+                .error(part.pos, t!("this part has no sections"))
+                .hint(t!("add at least one section under `sections:`"));
+        }
+        rules::sections(&part.sections, 2, diags);
+        for section in &part.sections {
+            section.collect_prose(&mut prose);
+        }
+    }
+    rules::references(&prose, &report.figures, diags);
+    targets(report, plan, diags);
+    let year = report.year.value;
+    if i64::from(report.date.value.year) != year {
+        diags
+            .warning(
+                report.date.pos,
+                t!(
+                    "the date %{date} is outside the reported year %{year}",
+                    date = report.date.value.iso(),
+                    year = year
+                ),
+            )
+            .hint(t!(
+                "check `year` and `date`: a report on %{year} is normally dated in %{year}",
+                year = year
+            ));
+    }
+}
+
+/// Linked figures against the plan's targets: ids, units and the report's year.
+fn targets(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diagnostics) {
+    if let Some(plan) = plan {
+        let (first, last) = (plan.period.first.value, plan.period.last.value);
+        if report.year.value < first || report.year.value > last {
+            diags
+                .error(
+                    report.year.pos,
+                    t!(
+                        "the report's year %{year} is outside the plan's period %{first}–%{last}",
+                        year = report.year.value,
+                        first = first,
+                        last = last
+                    ),
+                )
+                .hint(t!("link a report to the plan that covers its year"));
+        }
+    }
+    for figure in &report.figures {
+        let Some(target_id) = &figure.target else {
+            continue;
+        };
+        let Some(link) = &report.action_plan else {
+            diags
+                .error(
+                    target_id.pos,
+                    t!(
+                        "figure `%{id}` names a target, but the report names no plan",
+                        id = figure.id.value
+                    ),
+                )
+                .hint(t!("add `action_plan: path/to/plan.yaml` to the report"));
+            continue;
+        };
+        // A plan that could not be followed is already reported at `action_plan`.
+        let Some(plan) = plan else {
+            continue;
+        };
+        let Some(target) = plan.target(&target_id.value) else {
+            let ids = plan.targets().map(|t| t.id.value.as_str());
+            let hint = match nearest(&target_id.value, ids) {
+                Some(near) => t!("did you mean `%{near}`?", near = near),
+                None => t!(
+                    "the plan's target ids are listed in its targets CSV (`gongwen build %{path}`)",
+                    path = link.value
+                ),
+            };
+            diags
+                .error(
+                    target_id.pos,
+                    t!(
+                        "unknown target `%{id}` in the plan `%{path}`",
+                        id = target_id.value,
+                        path = link.value
+                    ),
+                )
+                .hint(hint);
+            continue;
+        };
+        if target.unit() != figure.unit() {
+            diags
+                .error(
+                    figure.unit_pos(),
+                    t!(
+                        "unit `%{unit}` differs from the unit `%{target_unit}` of target `%{id}`",
+                        unit = figure.unit(),
+                        target_unit = target.unit(),
+                        id = target_id.value
+                    ),
+                )
+                .hint(t!("a figure and its target must use the same unit (e.g. both 亿元)"));
+        }
+    }
+}

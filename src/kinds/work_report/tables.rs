@@ -1,0 +1,37 @@
+//! A work report's appendices: its figures, and its figures against the plan's targets.
+
+use super::WorkReport;
+use super::view::completion;
+use crate::kinds::action_plan::ActionPlan;
+use crate::kinds::common::metrics_table;
+use crate::table::Table;
+
+pub fn tables(report: &WorkReport, plan: Option<&ActionPlan>) -> Vec<Table> {
+    let targets = Table {
+        name: "targets",
+        header: vec![
+            "指标",
+            "目标代号",
+            "目标值",
+            "实际值",
+            "单位",
+            "完成率(%)",
+            "是否达标",
+        ],
+        rows: completion(report, plan)
+            .into_iter()
+            .map(|c| {
+                vec![
+                    c.name,
+                    c.target_id,
+                    c.target_value,
+                    c.actual_value,
+                    c.unit,
+                    c.rate,
+                    if c.met { "达标" } else { "未达标" }.to_owned(),
+                ]
+            })
+            .collect(),
+    };
+    vec![metrics_table(&report.figures), targets]
+}

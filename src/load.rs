@@ -1,0 +1,430 @@
+//! Stage 1, load: find the data files, read them, parse the YAML, decode each document,
+//! and gather them into one `Library` in which links between files are resolved. Nothing
+//! is cached beyond one library: each run (each round of `watch`) loads afresh.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rust_i18n::t;
+
+use crate::decode::node::Node;
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::kinds::{self, Document};
+
+fn is_data_file(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// A data file, and the data folder it was found in: linked files (a report's plan) must
+/// stay inside that folder.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DataFile {
+    pub path: PathBuf,
+    pub root: PathBuf,
+}
+
+/// Every `*.yaml`/`*.yml` file under the given files and folders, sorted, each once. A file
+/// named on its own has its parent folder as its data folder. A path that yields nothing
+/// is a usage error.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<DataFile>, Diagnostic> {
+    let mut files = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| {
+            Diagnostic::error(t!("cannot read: %{reason}", reason = io_reason(&e))).in_file(path)
+        })?;
+        if meta.is_dir() && !is_data_file(path) {
+            let mut found = Vec::new();
+            walk(path, &mut found)?;
+            files.extend(found.into_iter().map(|file| DataFile {
+                path: file,
+                root: path.clone(),
+            }));
+        } else {
+            let root = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            files.push(DataFile {
+                path: path.clone(),
+                root: root.to_path_buf(),
+            });
+        }
+    }
+    files.sort();
+    files.dedup_by(|a, b| a.path == b.path);
+    if files.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(Diagnostic::error(t!(
+            "no *.yaml or *.yml data files in %{paths}",
+            paths = names.join(", ")
+        ))
+        .with_hint(t!(
+            "name a folder that holds data files, or a data file itself"
+        )));
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Diagnostic> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        Diagnostic::error(t!("cannot list folder: %{reason}", reason = io_reason(&e))).in_file(dir)
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        // A folder named like a data file is listed, so that reading it reports it.
+        if is_data_file(&path) {
+            files.push(path);
+        } else if kind.is_dir() {
+            walk(&path, files)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => t!("no such file or folder").into_owned(),
+        std::io::ErrorKind::PermissionDenied => t!("permission denied").into_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// The largest data file read; larger ones are refused before reading.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a data file; problems with the file as a whole go to `diags`.
+pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<Arc<str>> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            diags
+                .file_error(t!("this is a folder, not a data file"))
+                .hint(t!(
+                    "rename the folder: names ending in .yaml or .yml are for data files"
+                ));
+            return None;
+        }
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            diags
+                .file_error(t!(
+                    "the file is %{size} MiB, more than the limit of %{limit} MiB",
+                    size = meta.len() / (1024 * 1024),
+                    limit = MAX_FILE_BYTES / (1024 * 1024)
+                ))
+                .hint(t!(
+                    "a document's data is a few hundred KiB at most; is this the right file?"
+                ));
+            return None;
+        }
+        _ => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            diags
+                .file_error(t!("cannot read file: %{reason}", reason = io_reason(&e)))
+                .hint(t!("check that the file exists and is readable"));
+            return None;
+        }
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match String::from_utf8(bytes.to_vec()) {
+        Ok(text) => {
+            let text: Arc<str> = Arc::from(text);
+            diags.set_source(text.clone());
+            Some(text)
+        }
+        Err(e) => {
+            let valid = &bytes[..e.utf8_error().valid_up_to()];
+            let text = String::from_utf8_lossy(valid);
+            let line = text.matches('\n').count() + 1;
+            let col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            diags
+                .error(Pos::new(line as u32, col as u32), t!("the file is not UTF-8 text"))
+                .hint(t!("save the file as UTF-8 (a GBK file from an old editor must be converted, e.g. `iconv -f GBK -t UTF-8`)"));
+            None
+        }
+    }
+}
+
+/// Parses YAML into the positioned tree; a syntax error goes to `diags`.
+pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Node> {
+    let mut options = serde_saphyr::Options::default();
+    // Duplicates reach the decoder, which reports each one at its own position.
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = MAX_NODES;
+    budget.max_depth = MAX_DEPTH;
+    options.budget = Some(budget);
+    match serde_saphyr::from_str_with_options::<Node>(text, options) {
+        Ok(node) => Some(node),
+        Err(e) => {
+            let pos = e.location().map_or(Pos::new(1, 1), |l| {
+                Pos::new(l.line() as u32, l.column() as u32)
+            });
+            let (message, hint) = syntax_message(&e);
+            diags.error(pos, message).hint(hint);
+            None
+        }
+    }
+}
+
+/// The parser's limits: values in one file, and how deep they nest.
+pub const MAX_NODES: usize = 250_000;
+pub const MAX_DEPTH: usize = 64;
+
+/// The parser's message without its own location and source excerpt (printed by us), and
+/// a hint. Its first line reads `error: line L column C: message`. The limits that protect
+/// against alias bombs and runaway nesting get messages of their own.
+fn syntax_message(e: &serde_saphyr::Error) -> (String, String) {
+    let full = e.to_string();
+    let first = full.lines().next().unwrap_or("").trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    let message = match first.strip_prefix("line ") {
+        Some(rest) => rest.split_once(": ").map_or(first, |(_, m)| m),
+        None => first,
+    };
+    if message.contains("budget breached: Nodes") {
+        (
+            t!("the file holds more than %{limit} values", limit = MAX_NODES).into_owned(),
+            t!("aliases (*name) multiply what is written; split a very large document into several files").into_owned(),
+        )
+    } else if message.contains("budget breached: Depth") || message.contains("recursion limit") {
+        (
+            t!(
+                "values nest more than %{limit} levels deep",
+                limit = MAX_DEPTH
+            )
+            .into_owned(),
+            t!("a document needs a handful of levels; check the indentation and the brackets")
+                .into_owned(),
+        )
+    } else if message.contains("budget breached") {
+        (
+            t!(
+                "the file exceeds a safety limit (%{message})",
+                message = message
+            )
+            .into_owned(),
+            t!("anchors and aliases (&name, *name) are limited; write the values out instead")
+                .into_owned(),
+        )
+    } else {
+        (
+            t!("invalid YAML: %{message}", message = message).into_owned(),
+            t!("check the indentation and the `:` after each field name; text with `: ` or `#` in it goes in quotes; indent with spaces, not tabs").into_owned(),
+        )
+    }
+}
+
+/// Reads, parses and decodes one data file.
+fn load_file(path: &Path) -> (Option<Box<dyn Document>>, Diagnostics) {
+    let mut diags = Diagnostics::new(path);
+    let document = read(path, &mut diags).and_then(|text| {
+        let root = parse(&text, &mut diags)?;
+        kinds::decode(&text, &root, &mut diags)
+    });
+    (document, diags)
+}
+
+/// Parses and decodes a data file's text, without reading anything else (for tests).
+pub fn load_text(path: &Path, text: &str) -> (Option<Box<dyn Document>>, Diagnostics) {
+    let mut diags = Diagnostics::new(path);
+    diags.set_source(Arc::from(text));
+    let document = parse(text, &mut diags).and_then(|root| kinds::decode(text, &root, &mut diags));
+    (document, diags)
+}
+
+/// One data file in the library.
+pub struct Entry {
+    pub file: DataFile,
+    /// Loaded only because another document links to it: checked, never built.
+    pub linked_only: bool,
+    pub document: Option<Arc<dyn Document>>,
+    /// For each of the document's links, the entry it names, where it could be followed.
+    pub links: Vec<Option<usize>>,
+    /// The files its links name, for deciding whether to rebuild it.
+    pub linked_files: Vec<PathBuf>,
+    /// The linked documents that passed their own checks, in link order (set by validate).
+    pub linked: Vec<Option<Arc<dyn Document>>>,
+    pub diagnostics: Diagnostics,
+}
+
+/// Every data file of a run, each loaded once, with the links between them resolved.
+pub struct Library {
+    pub entries: Vec<Entry>,
+}
+
+impl Library {
+    /// Loads the files on up to `jobs` threads, then the files they link to.
+    pub fn load(files: &[DataFile], jobs: usize) -> Library {
+        let loaded = parallel(files, jobs, |file| load_file(&file.path));
+        let mut entries: Vec<Entry> = files
+            .iter()
+            .zip(loaded)
+            .map(|(file, (document, diagnostics))| Entry {
+                file: file.clone(),
+                linked_only: false,
+                document: document.map(Arc::from),
+                links: Vec::new(),
+                linked_files: Vec::new(),
+                linked: Vec::new(),
+                diagnostics,
+            })
+            .collect();
+        let mut by_path: HashMap<PathBuf, usize> = entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((std::fs::canonicalize(&e.file.path).ok()?, i)))
+            .collect();
+        let mut i = 0;
+        // Entries added for linked files are resolved in turn, so links of links work.
+        while i < entries.len() {
+            let Some(document) = entries[i].document.clone() else {
+                i += 1;
+                continue;
+            };
+            for link in document.links() {
+                let file = entries[i].file.clone();
+                let target = file
+                    .path
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .join(&link.path.value);
+                entries[i].linked_files.push(target.clone());
+                let resolved =
+                    resolve(&file, &target, &link, &mut entries[i].diagnostics).map(|real| {
+                        match by_path.get(&real) {
+                            Some(&j) => j,
+                            None => {
+                                let (document, diagnostics) = load_file(&target);
+                                entries.push(Entry {
+                                    file: DataFile {
+                                        path: target.clone(),
+                                        root: file.root.clone(),
+                                    },
+                                    linked_only: true,
+                                    document: document.map(Arc::from),
+                                    links: Vec::new(),
+                                    linked_files: Vec::new(),
+                                    linked: Vec::new(),
+                                    diagnostics,
+                                });
+                                by_path.insert(real, entries.len() - 1);
+                                entries.len() - 1
+                            }
+                        }
+                    });
+                let resolved = resolved.filter(|&j| {
+                    let found = entries[j].document.as_ref().map(|d| d.kind().name());
+                    match found {
+                        Some(kind) if kind != link.kind => {
+                            entries[i]
+                                .diagnostics
+                                .error(
+                                    link.path.pos,
+                                    t!(
+                                        "`%{path}` is of kind `%{found}`, not `%{expected}`",
+                                        path = link.path.value,
+                                        found = kind,
+                                        expected = link.kind
+                                    ),
+                                )
+                                .hint(t!(
+                                    "this field names a data file with `kind: %{expected}`",
+                                    expected = link.kind
+                                ));
+                            false
+                        }
+                        _ => true,
+                    }
+                });
+                entries[i].links.push(resolved);
+            }
+            i += 1;
+        }
+        Library { entries }
+    }
+}
+
+/// The real path of a linked file, which must exist and stay inside the data folder;
+/// each failure is an error at the link.
+fn resolve(
+    file: &DataFile,
+    target: &Path,
+    link: &kinds::Link,
+    diags: &mut Diagnostics,
+) -> Option<PathBuf> {
+    let Ok(real) = std::fs::canonicalize(target) else {
+        diags
+            .error(
+                link.path.pos,
+                t!(
+                    "the linked file `%{path}` does not exist",
+                    path = link.path.value
+                ),
+            )
+            .hint(t!(
+                "the path is relative to this file's folder; it resolves to %{target}",
+                target = target.display()
+            ));
+        return None;
+    };
+    let root = std::fs::canonicalize(&file.root).unwrap_or_else(|_| file.root.clone());
+    if !real.starts_with(&root) {
+        diags
+            .error(
+                link.path.pos,
+                t!(
+                    "the linked file `%{path}` is outside the data folder %{root}",
+                    path = link.path.value,
+                    root = file.root.display()
+                ),
+            )
+            .hint(t!(
+                "a linked file must be inside the folder being built; copy it into it"
+            ));
+        return None;
+    }
+    Some(real)
+}
+
+/// `work` on every item, on up to `jobs` threads; the results in the items' order.
+pub fn parallel<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let threads = jobs.clamp(1, items.len().max(1));
+    if threads == 1 {
+        return items.iter().map(work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::with_capacity(items.len()));
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(item) = items.get(i) else {
+                        break;
+                    };
+                    let result = work(item);
+                    results
+                        .lock()
+                        .expect("no worker panics holding the lock")
+                        .push((i, result));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().expect("the workers are done");
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}

@@ -1,0 +1,184 @@
+//! The contract between the Markdown and the back-ends: a document's official parts, by
+//! name. The render stage writes them as the Markdown's front matter; the PDF writer (and
+//! any later back-end) places each from its field, never by looking for it in the body,
+//! which carries only the body. A hand-edited Markdown file uses the same fields.
+
+use serde::{Deserialize, Serialize};
+
+/// 联系人及电话.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: String,
+    pub phone: String,
+}
+
+/// Every official part a document may have. Only `kind` and `title` are required.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Official {
+    /// The kind of document (`work-report`, `proposal-reply`, …).
+    pub kind: String,
+    /// 标题.
+    pub title: String,
+    /// Lines above the document number, left-aligned (是否同意公开、办理结果).
+    pub marks: Vec<String>,
+    /// 发文字号, e.g. `承办单位提案字〔2024〕第12号`.
+    pub doc_number: Option<String>,
+    /// 签发人.
+    pub signer: Option<String>,
+    /// 主送机关, without the closing colon.
+    pub addressee: Option<String>,
+    /// 附件说明: the attachments' titles, in order.
+    pub attachments: Vec<String>,
+    /// 发文机关.
+    pub organ: Option<String>,
+    /// 落款: the signing organ under the body [default: `organ`].
+    pub signature: Option<String>,
+    /// 成文日期, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// 联系人及电话.
+    pub contact: Option<Contact>,
+    /// 抄送机关.
+    pub cc: Vec<String>,
+    /// 印发机关.
+    pub printer: Option<String>,
+    /// 印发日期, `YYYY-MM-DD`.
+    pub printed: Option<String>,
+}
+
+impl Official {
+    pub fn new(kind: &str, title: String) -> Self {
+        Official {
+            kind: kind.to_owned(),
+            title,
+            ..Official::default()
+        }
+    }
+
+    /// The signing organ: `signature`, else `organ`.
+    pub fn signing_organ(&self) -> Option<&str> {
+        self.signature.as_deref().or(self.organ.as_deref())
+    }
+
+    /// The parts as a `---` block: every string double-quoted, empty parts left out.
+    pub fn to_front_matter(&self) -> String {
+        let mut out = String::from("---\n");
+        let mut line = |key: &str, value: String| out.push_str(&format!("{key}: {value}\n"));
+        let list = |items: &[String]| {
+            let quoted: Vec<String> = items.iter().map(|i| yaml_quote(i)).collect();
+            format!("[{}]", quoted.join(", "))
+        };
+        line("kind", yaml_quote(&self.kind));
+        line("title", yaml_quote(&self.title));
+        if !self.marks.is_empty() {
+            line("marks", list(&self.marks));
+        }
+        let optional = [
+            ("doc_number", &self.doc_number),
+            ("signer", &self.signer),
+            ("addressee", &self.addressee),
+        ];
+        for (key, value) in optional {
+            if let Some(value) = value {
+                line(key, yaml_quote(value));
+            }
+        }
+        if !self.attachments.is_empty() {
+            line("attachments", list(&self.attachments));
+        }
+        let optional = [
+            ("organ", &self.organ),
+            ("signature", &self.signature),
+            ("date", &self.date),
+        ];
+        for (key, value) in optional {
+            if let Some(value) = value {
+                line(key, yaml_quote(value));
+            }
+        }
+        if let Some(contact) = &self.contact {
+            line(
+                "contact",
+                format!(
+                    "{{name: {}, phone: {}}}",
+                    yaml_quote(&contact.name),
+                    yaml_quote(&contact.phone)
+                ),
+            );
+        }
+        if !self.cc.is_empty() {
+            line("cc", list(&self.cc));
+        }
+        for (key, value) in [("printer", &self.printer), ("printed", &self.printed)] {
+            if let Some(value) = value {
+                line(key, yaml_quote(value));
+            }
+        }
+        out.push_str("---\n\n");
+        out
+    }
+}
+
+/// A YAML double-quoted string: safe for any text.
+pub fn yaml_quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Splits `---\nYAML\n---\n` from a Markdown text: the YAML, and the body with its offset.
+pub fn split_front_matter(markdown: &str) -> Option<(&str, &str, usize)> {
+    let rest = markdown
+        .strip_prefix("---\n")
+        .or_else(|| markdown.strip_prefix("---\r\n"))?;
+    let mut offset = markdown.len() - rest.len();
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &markdown[markdown.len() - rest.len()..offset];
+            let body_start = offset + line.len();
+            return Some((yaml, &markdown[body_start..], body_start));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_off() {
+        let (yaml, body, offset) = split_front_matter("---\nkind: x\n---\n\n正文\n").unwrap();
+        assert_eq!(yaml, "kind: x\n");
+        assert_eq!(body, "\n正文\n");
+        assert_eq!(offset, 16);
+        assert!(split_front_matter("# no front matter\n").is_none());
+    }
+
+    #[test]
+    fn front_matter_reads_back_as_written() {
+        let mut parts = Official::new("proposal-reply", "对#x*$<的答复".into());
+        parts.addressee = Some("范林委员".into());
+        parts.cc = vec!["甲\"乙".into(), "丙".into()];
+        parts.contact = Some(Contact {
+            name: "侯".into(),
+            phone: "0311-1".into(),
+        });
+        let text = parts.to_front_matter();
+        let (yaml, _, _) = split_front_matter(&text).unwrap();
+        let read: Official = serde_saphyr::from_str(yaml).unwrap();
+        assert_eq!(read, parts);
+    }
+}

@@ -1,0 +1,58 @@
+//! What a run is asked to do, apart from how the command line spelt it: the library's
+//! build settings and the exit status of a command.
+
+use std::path::PathBuf;
+
+/// The exit status: 0 all good, 1 some document invalid or not built, 2 usage or I/O.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Ok = 0,
+    Invalid = 1,
+    Usage = 2,
+}
+
+/// An output format of `build`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Md,
+    Csv,
+    Pdf,
+    /// The Typst source that `typst compile` turns into the PDF.
+    Typ,
+}
+
+/// How CSV files are encoded. Excel and WPS on Chinese Windows read UTF-8 only with a BOM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum CsvEncoding {
+    #[value(name = "utf-8")]
+    Utf8,
+    #[default]
+    #[value(name = "utf-8-bom")]
+    Utf8Bom,
+    #[value(name = "gbk")]
+    Gbk,
+}
+
+/// Everything `build` and `watch` need to know.
+#[derive(Clone, Debug)]
+pub struct BuildSettings {
+    /// Data files or folders.
+    pub paths: Vec<PathBuf>,
+    pub out_dir: PathBuf,
+    pub formats: Vec<Format>,
+    /// The folder whose templates replace the built-in ones, if any.
+    pub templates: Option<PathBuf>,
+    pub csv_encoding: CsvEncoding,
+    /// Documents built at once.
+    pub jobs: usize,
+    /// Build even the documents unchanged since the last build.
+    pub force: bool,
+    /// No progress and no line per built document.
+    pub quiet: bool,
+}
+
+impl BuildSettings {
+    pub fn wants(&self, format: Format) -> bool {
+        self.formats.contains(&format)
+    }
+}

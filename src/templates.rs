@@ -1,0 +1,120 @@
+//! The built-in templates, embedded in the binary: the shared partials, the page style and
+//! each kind's body template. A file of the same name in the templates folder replaces one.
+
+use std::path::{Path, PathBuf};
+
+use rust_i18n::t;
+
+use crate::diag::{Diagnostic, Pos};
+
+/// The file name of the page style (Typst), a template like the others.
+pub const STYLE: &str = "gongwen.typ";
+
+/// The templates every kind shares.
+const SHARED: &[(&str, &str)] = &[
+    ("_macros.md", include_str!("../templates/_macros.md")),
+    (STYLE, include_str!("../templates/gongwen.typ")),
+];
+
+/// The name of a kind's body template.
+pub fn kind_template(kind: &str) -> String {
+    format!("{kind}.md")
+}
+
+/// Every built-in template: name and text.
+pub fn builtins() -> Vec<(String, &'static str)> {
+    let shared = SHARED.iter().map(|(n, t)| ((*n).to_owned(), *t));
+    let kinds = crate::kinds::KINDS
+        .iter()
+        .map(|k| (kind_template(k.name()), k.template()));
+    shared.chain(kinds).collect()
+}
+
+fn builtin(name: &str) -> Option<&'static str> {
+    SHARED
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| *t)
+        .or_else(|| {
+            crate::kinds::KINDS
+                .iter()
+                .find(|k| kind_template(k.name()) == name)
+                .map(|k| k.template())
+        })
+}
+
+/// The templates of a run: the built-ins, each replaced by a file of the folder.
+#[derive(Clone, Debug, Default)]
+pub struct Templates {
+    dir: Option<PathBuf>,
+}
+
+impl Templates {
+    pub fn new(dir: Option<&Path>) -> Self {
+        Templates {
+            dir: dir.map(Path::to_path_buf),
+        }
+    }
+
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Where a template comes from, for messages: its file, or `<built-in>/name`.
+    pub fn origin(&self, name: &str) -> String {
+        match &self.dir {
+            Some(dir) if dir.join(name).is_file() => dir.join(name).display().to_string(),
+            _ => format!("<built-in>/{name}"),
+        }
+    }
+
+    /// The text of a template, from the folder or built in; `None` if there is none.
+    pub fn load(&self, name: &str) -> Result<Option<String>, String> {
+        // Template names are plain file names: nothing may be read from outside the folder.
+        if name.contains(['/', '\\']) || name.starts_with('.') {
+            return Ok(None);
+        }
+        if let Some(dir) = &self.dir {
+            let path = dir.join(name);
+            if path.is_file() {
+                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                    t!(
+                        "cannot read %{path}: %{reason}",
+                        path = path.display(),
+                        reason = crate::load::io_reason(&e)
+                    )
+                    .into_owned()
+                });
+            }
+        }
+        Ok(builtin(name).map(str::to_owned))
+    }
+
+    /// The text of a template, or a diagnostic naming it.
+    pub fn source(&self, name: &str) -> Result<String, Diagnostic> {
+        match self.load(name) {
+            Ok(Some(text)) => Ok(text),
+            Ok(None) => Err(template_error(
+                &self.origin(name),
+                None,
+                t!("no such template"),
+            )),
+            Err(message) => Err(template_error(&self.origin(name), None, message)),
+        }
+    }
+}
+
+/// A problem in a template, at its line when known.
+pub fn template_error(origin: &str, line: Option<usize>, message: impl Into<String>) -> Diagnostic {
+    let mut d = Diagnostic::error(message).in_file(Path::new(origin));
+    if let Some(line) = line {
+        d.pos = Some(Pos::new(u32::try_from(line).unwrap_or(u32::MAX), 1));
+        if let Some(text) = std::fs::read_to_string(origin)
+            .ok()
+            .or_else(|| builtin(origin.trim_start_matches("<built-in>/")).map(str::to_owned))
+        {
+            d = d.at(&text, Pos::new(u32::try_from(line).unwrap_or(u32::MAX), 1));
+        }
+    }
+    d
+}
