@@ -69,7 +69,7 @@ enum Command {
     },
     /// Write a commented skeleton of a document kind, to fill in
     New {
-        /// The kind: work-report, proposal-reply, action-plan, notice
+        /// The kind of document (work-report, proposal-reply, …; a wrong name lists them all)
         kind: String,
         /// The data file to write [default: standard output]
         #[arg(short = 'o', long = "out")]

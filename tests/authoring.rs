@@ -33,7 +33,7 @@ fn fill(skeleton: &str) -> String {
 
 #[test]
 fn skeletons_fail_with_positions_until_filled_then_pass() {
-    for kind in ["work-report", "proposal-reply", "action-plan"] {
+    for kind in ["work-report", "proposal-reply", "action-plan", "notice"] {
         let dir = temp_dir();
         let out = gongwen_in(dir.path(), &["new", kind, "-o", "doc.yaml"]);
         assert!(out.status.success(), "{}", stderr(&out));

@@ -164,3 +164,109 @@ fn pdf_of_the_reply_reads_in_order_with_its_colophon() {
     let last = poppler("pdftotext", &["-f", &pages, "-l", &pages], &pdf);
     assert!(last.contains("抄送"), "{last}");
 }
+
+/// A word of a PDF as `pdftotext -bbox` places it: page, left, top, right, text.
+#[derive(Debug, Clone, PartialEq)]
+struct Word {
+    page: usize,
+    left: f64,
+    top: f64,
+    right: f64,
+    text: String,
+}
+
+fn words(pdf: &std::path::Path) -> Vec<Word> {
+    let html = poppler("pdftotext", &["-bbox"], pdf);
+    let number = |line: &str, key: &str| -> f64 {
+        let start = line.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+        line[start..start + line[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let mut page = 0;
+    let mut out = Vec::new();
+    for line in html.lines() {
+        if line.trim_start().starts_with("<page ") {
+            page += 1;
+        } else if line.trim_start().starts_with("<word ") {
+            let text = &line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()];
+            out.push(Word {
+                page,
+                left: number(line, "xMin"),
+                top: number(line, "yMin"),
+                right: number(line, "xMax"),
+                text: text.to_owned(),
+            });
+        }
+    }
+    out
+}
+
+/// The last word that is exactly `text`.
+fn last<'w>(words: &'w [Word], text: &str) -> &'w Word {
+    words
+        .iter()
+        .rev()
+        .find(|w| w.text == text)
+        .unwrap_or_else(|| panic!("`{text}` not in {words:#?}"))
+}
+
+#[test]
+fn body_text_worded_like_the_official_parts_moves_none_of_them() {
+    let data = "data/suggestion-reply-b.yaml";
+    let original = build_into_temp(data, "pdf");
+    // The same template with paragraphs at its end that read like the signature, the
+    // signer and the 抄送 line: the old writer found those parts by such text.
+    let root = temp_dir();
+    let templates = root.path().join("mine");
+    fs::create_dir_all(&templates).unwrap();
+    let builtin = fs::read_to_string(manifest_dir().join("templates/proposal-reply.md")).unwrap();
+    fs::write(
+        templates.join("proposal-reply.md"),
+        format!("{builtin}\n{{{{ organ }}}}\n\n{{{{ date | cn_date }}}}\n\n领导签发：假名\n\n抄送：并非抄送单位。\n"),
+    )
+    .unwrap();
+    let out = gongwen(&[
+        "build",
+        data,
+        "--format",
+        "pdf",
+        "--templates",
+        path_str(&templates),
+        "-o",
+        path_str(root.path()),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = words(&original.path().join("suggestion-reply-b.pdf"));
+    let after = words(&root.path().join("suggestion-reply-b.pdf"));
+
+    // The look-alike paragraphs stay body text, in the body's place: before the real
+    // signature, which still follows them.
+    let position = |w: &Word| (w.page, w.top as i64);
+    let organs: Vec<&Word> = after
+        .iter()
+        .filter(|w| w.text == "某市科学技术局")
+        .collect();
+    assert_eq!(organs.len(), 2, "{organs:#?}");
+    let fake_cc = last(&after, "抄送：并非抄送单位。");
+    assert!(position(last(&after, "领导签发：假名")) < position(organs[1]));
+    assert!(position(fake_cc) < position(organs[1]));
+
+    // The real parts are placed as before: the signature right-aligned at the same
+    // places, the notes at the same indent, the 版记 at the foot of the last page.
+    // (pdftotext splits the date into its digits and characters: its first and last.)
+    for text in ["某市科学技术局", "2024", "日"] {
+        let (b, a) = (last(&before, text), last(&after, text));
+        assert_eq!((b.left, b.right), (a.left, a.right), "{text}");
+    }
+    assert_eq!(
+        last(&before, "领导签发：张华").left,
+        last(&after, "领导签发：张华").left
+    );
+    let colophon = "抄送：市政府办公室，市人大常委会代表工作委员会。";
+    let (b, a) = (last(&before, colophon), last(&after, colophon));
+    assert_eq!((b.left, b.top), (a.left, a.top));
+    let last_page = |words: &[Word]| words.iter().map(|w| w.page).max().unwrap();
+    assert_eq!(a.page, last_page(&after));
+    assert_eq!(b.page, last_page(&before));
+}

@@ -347,15 +347,22 @@ impl Skeleton {
             return;
         }
         self.line(&format!("{}:", field.name), field.help);
+        // The item is written two columns in from the dash, so its comments line up.
         let mut item = Skeleton {
+            indent: self.indent + 4,
             stack: self.stack.clone(),
             ..Skeleton::default()
         };
         item.fields::<R>();
-        let pad = " ".repeat(self.indent + 2);
+        let dash = format!("{}- ", " ".repeat(self.indent + 2));
         for (i, line) in item.out.lines().enumerate() {
-            let lead = if i == 0 { "- " } else { "  " };
-            self.out.push_str(&format!("{pad}{lead}{line}\n"));
+            if i == 0 {
+                self.out.push_str(&dash);
+                self.out.push_str(&line[self.indent + 4..]);
+            } else {
+                self.out.push_str(line);
+            }
+            self.out.push('\n');
         }
     }
 }

@@ -1,0 +1,89 @@
+//! Messages in Chinese by default and in a Chinese locale, in English with `--lang en` or an
+//! English locale; the long form shows the source line, the short one is one line each.
+
+mod common;
+
+use common::*;
+
+const FILE: &str = "tests/fixtures/invalid/reply-role-mismatch.yaml";
+
+/// Runs `validate FILE` with the given arguments and locale variables (others removed).
+fn validate_with(args: &[&str], locale: &[(&str, &str)]) -> String {
+    let mut command = command();
+    command
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANG")
+        .current_dir(manifest_dir())
+        .args(args)
+        .args(["validate", FILE]);
+    for (key, value) in locale {
+        command.env(key, value);
+    }
+    let out = command.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    stderr(&out)
+}
+
+#[test]
+fn chinese_by_default_with_the_source_line_and_a_caret() {
+    let err = validate_with(&[], &[]);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("{FILE}:13:9: 错误：委员提出的是提案，不是建议")
+    );
+    assert_eq!(lines[2], "13 |   type: 建议");
+    // The caret under column 9: `  type: ` is eight columns wide.
+    assert_eq!(lines[3], format!("   | {}^", " ".repeat(8)));
+    assert_eq!(lines[4], "  = 提示：请写 `type: 提案`，或更正 `role`");
+    assert!(err.contains("共检查 1 个文件：0 个有效，1 个无效（1 个错误，0 个警告）"));
+}
+
+#[test]
+fn the_locale_chooses_the_language_and_lang_overrides_it() {
+    let english = format!("{FILE}:13:9: error: a 委员 submits a 提案, not a 建议");
+    assert!(validate_with(&[], &[("LANG", "zh_CN.UTF-8")]).contains("错误：委员提出的是提案"));
+    assert!(validate_with(&[], &[("LANG", "en_GB.UTF-8")]).contains(&english));
+    // LC_ALL wins over LANG, as in every POSIX program.
+    assert!(
+        validate_with(&[], &[("LANG", "zh_CN.UTF-8"), ("LC_ALL", "en_US.UTF-8")])
+            .contains(&english)
+    );
+    assert!(validate_with(&["--lang", "en"], &[("LANG", "zh_CN.UTF-8")]).contains(&english));
+    assert!(validate_with(&["--lang", "zh"], &[("LC_ALL", "en_US.UTF-8")]).contains("错误："));
+    // Field names and data stay as written in either language.
+    assert!(
+        validate_with(&["--lang", "en"], &[]).contains("write `type: 提案`, or correct `role`")
+    );
+}
+
+#[test]
+fn the_short_form_is_one_line_per_problem_for_scripts() {
+    for lang in ["zh", "en"] {
+        let err = validate_with(&["--message-format", "short", "--lang", lang], &[]);
+        let problems: Vec<&str> = err.lines().filter(|l| l.starts_with(FILE)).collect();
+        assert_eq!(problems.len(), 1, "{err}");
+        assert!(
+            problems[0].starts_with(&format!("{FILE}:13:9: error: ")),
+            "{err}"
+        );
+        assert!(!err.contains(" | "), "no source excerpt: {err}");
+    }
+}
+
+#[test]
+fn usage_errors_go_through_the_same_printer() {
+    let out = command()
+        .env("LC_ALL", "zh_CN.UTF-8")
+        .args(["new", "letter"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("错误：未知的文种 `letter`"), "{err}");
+    assert!(
+        err.contains("= 提示：可用的文种：work-report, proposal-reply, action-plan, notice"),
+        "{err}"
+    );
+}
