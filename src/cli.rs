@@ -200,7 +200,7 @@ pub fn main() -> ExitCode {
             templates,
         } => templates_dir(templates.as_deref())
             .and_then(|t| commands::pdf(&input, output.as_deref(), &t, printer)),
-        Command::Fonts { link } => commands::fonts(link.as_deref()),
+        Command::Fonts { link } => commands::fonts(link.as_deref(), printer),
         Command::New { kind, output } => commands::new(&kind, output.as_deref()),
         Command::Schema { output } => commands::schema(output.as_deref()),
         Command::Import {

@@ -17,7 +17,7 @@ use crate::write;
 pub fn validate(paths: &[PathBuf], jobs: usize, printer: Printer) -> Result<Status, Diagnostic> {
     let files = load::discover(paths)?;
     let mut library = Library::load(&files, jobs);
-    crate::validate::validate(&mut library);
+    crate::validate::validate(&mut library, jobs);
     let (mut invalid, mut errors, mut warnings) = (0, 0, 0);
     for entry in library.entries.iter().filter(|e| !e.linked_only) {
         let diagnostics = entry.diagnostics.sorted();
@@ -87,7 +87,7 @@ pub fn pdf(
 }
 
 /// `gongwen fonts`: the face serving each role, and the preferred faces that are missing.
-pub fn fonts(link: Option<&Path>) -> Result<Status, Diagnostic> {
+pub fn fonts(link: Option<&Path>, printer: Printer) -> Result<Status, Diagnostic> {
     let faces = fonts::scan(&fonts::font_dirs());
     let found = fonts::resolve(&faces);
     for choice in &found.choices {
@@ -120,7 +120,7 @@ pub fn fonts(link: Option<&Path>) -> Result<Status, Diagnostic> {
         let error = fonts::FontError {
             unresolved: found.unresolved.clone(),
         };
-        Printer::default().print(&[error.diagnostic()]);
+        printer.print(&[error.diagnostic()]);
         return Ok(Status::Invalid);
     }
     if let Some(dir) = link {

@@ -259,6 +259,20 @@ impl Diagnostics {
         self.source = Some((text, starts));
     }
 
+    /// An empty collector for the same file, to be filled elsewhere and absorbed back.
+    pub fn fork(&self) -> Diagnostics {
+        Diagnostics {
+            file: self.file.clone(),
+            source: self.source.clone(),
+            items: Vec::new(),
+        }
+    }
+
+    /// Takes over the diagnostics of a fork.
+    pub fn absorb(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
     pub fn error(&mut self, pos: Pos, message: impl Into<String>) -> Hinted<'_> {
         self.push(Some(pos), Severity::Error, message.into())
     }

@@ -1,57 +1,66 @@
 //! Stage 2, validate: each document's semantic rules, given the documents it links to.
 //! A linked document is judged before the one that follows it, so that a link to an
-//! invalid file is reported at the link.
+//! invalid file is reported at the link. Documents are judged on up to `jobs` threads.
 
 use std::sync::Arc;
 
 use rust_i18n::t;
 
+use crate::diag::Diagnostics;
 use crate::kinds::{Document, Linked};
-use crate::load::Library;
+use crate::load::{Library, parallel};
 
-pub fn validate(library: &mut Library) {
-    let n = library.entries.len();
+pub fn validate(library: &mut Library, jobs: usize) {
     // Links go one way (a report names a plan; a plan names nothing), so the documents
-    // that link to nothing are judged first.
+    // that link to nothing are judged first, then those that link to them.
     let (leaves, linkers): (Vec<usize>, Vec<usize>) =
-        (0..n).partition(|&i| library.entries[i].links.is_empty());
-    for i in leaves.into_iter().chain(linkers) {
-        let Some(document) = library.entries[i].document.clone() else {
-            continue;
-        };
-        let mut linked: Vec<Option<Arc<dyn Document>>> = Vec::new();
-        let mut invalid = Vec::new();
-        for (k, link) in library.entries[i].links.iter().enumerate() {
-            let target = link.and_then(|j| {
-                let entry = &library.entries[j];
-                let errors = entry.diagnostics.error_count();
-                if errors > 0 {
-                    invalid.push((k, errors, entry.file.path.clone()));
-                    return None;
-                }
-                entry.document.clone()
-            });
-            linked.push(target);
+        (0..library.entries.len()).partition(|&i| library.entries[i].links.is_empty());
+    for round in [leaves, linkers] {
+        let judged = parallel(&round, jobs, |&i| judge(library, i));
+        for (i, judged) in round.into_iter().zip(judged) {
+            if let Some((diagnostics, linked)) = judged {
+                let entry = &mut library.entries[i];
+                entry.diagnostics.absorb(diagnostics);
+                entry.linked = linked;
+            }
         }
-        let links = document.links();
-        let entry = &mut library.entries[i];
-        for (k, errors, path) in invalid {
-            entry
-                .diagnostics
-                .error(
-                    links[k].path.pos,
-                    t!(
-                        "the linked file `%{path}` is not valid (%{count} errors)",
-                        path = links[k].path.value,
-                        count = errors
-                    ),
-                )
-                .hint(t!(
-                    "run `gongwen validate %{path}` to see them",
-                    path = path.display()
-                ));
-        }
-        document.validate(Linked(&linked), &mut entry.diagnostics);
-        entry.linked = linked;
     }
+}
+
+/// The documents a document links to, where they passed their own rules.
+type LinkedDocuments = Vec<Option<Arc<dyn Document>>>;
+
+/// The diagnostics of one document's rules, and the linked documents that passed theirs.
+fn judge(library: &Library, i: usize) -> Option<(Diagnostics, LinkedDocuments)> {
+    let entry = &library.entries[i];
+    let document = entry.document.as_ref()?;
+    let mut diags = entry.diagnostics.fork();
+    let links = document.links();
+    let mut linked: LinkedDocuments = Vec::new();
+    for (link, target) in links.iter().zip(&entry.links) {
+        let target = target.and_then(|j| {
+            let target = &library.entries[j];
+            let errors = target.diagnostics.error_count();
+            if errors > 0 {
+                diags
+                    .error(
+                        link.path.pos,
+                        t!(
+                            "the linked file `%{path}` is not valid (%{count} errors)",
+                            path = link.path.value,
+                            count = errors
+                        ),
+                    )
+                    .hint(t!(
+                        "run `gongwen validate %{path}` to see them",
+                        path = target.file.path.display()
+                    ));
+                return None;
+            }
+            target.document.clone()
+        });
+        linked.push(target);
+    }
+    document.validate(Linked(&linked), &mut diags);
+    Some((diags, linked))
 }

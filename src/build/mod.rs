@@ -110,7 +110,7 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
     let mut jobs: Vec<(usize, String)> = Vec::new();
     let mut refused = 0;
     let mut library = Library::load(&files, args.jobs);
-    crate::validate::validate(&mut library);
+    crate::validate::validate(&mut library, args.jobs);
     for (index, entry) in library.entries.iter().enumerate() {
         let file = &entry.file;
         if entry.linked_only {

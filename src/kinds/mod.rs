@@ -19,6 +19,53 @@ use crate::official::Official;
 use crate::table::Table;
 use common::import::Yaml;
 
+/// Defines a kind's `Definition` from its parts. Every part must be named: a kind that
+/// leaves one out does not compile.
+macro_rules! define_kind {
+    (
+        name: $name:expr,
+        label: $label:expr,
+        model: $model:ty,
+        template: $template:expr,
+        recognise: $recognise:expr,
+        import: $import:expr $(,)?
+    ) => {
+        /// The kind, as registered in `crate::kinds::KINDS`.
+        pub struct Definition;
+
+        impl $crate::kinds::Kind for Definition {
+            fn name(&self) -> &'static str {
+                $name
+            }
+            fn label(&self) -> &'static str {
+                $label
+            }
+            fn template(&self) -> &'static str {
+                $template
+            }
+            fn decode(
+                &self,
+                d: &mut $crate::decode::Decoder,
+                root: &$crate::decode::node::Node,
+            ) -> Option<Box<dyn $crate::kinds::Document>> {
+                $crate::kinds::decode_root::<$model>(d, root)
+            }
+            fn schema(&self, defs: &mut $crate::decode::record::Definitions) -> serde_json::Value {
+                $crate::kinds::root_schema::<$model>($name, defs)
+            }
+            fn skeleton(&self) -> String {
+                $crate::kinds::root_skeleton::<$model>($name, $label)
+            }
+            fn recognise(&self, lines: &[String]) -> bool {
+                ($recognise)(lines)
+            }
+            fn import(&self, lines: &[String]) -> $crate::kinds::common::import::Yaml {
+                ($import)(lines)
+            }
+        }
+    };
+}
+
 /// Registers the kinds: one module name a kind, each with a `Definition` implementing
 /// `Kind`. The order is the order `gongwen new`, the help and the schema list them in.
 macro_rules! kinds {

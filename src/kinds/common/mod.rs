@@ -61,6 +61,25 @@ impl Figure {
     }
 }
 
+record! {
+    /// 联系人及电话.
+    #[derive(Serialize)]
+    pub struct Contact("the contact", "联系人") {
+        name: req Located<String> = "联系人姓名", example "〖联系人姓名〗";
+        phone: req Located<String> = "联系电话，如 0311-85057592", example "〖联系电话〗";
+    }
+}
+
+impl Contact {
+    /// As an official part.
+    pub fn official(&self) -> crate::official::Contact {
+        crate::official::Contact {
+            name: self.name.value.clone(),
+            phone: self.phone.value.clone(),
+        }
+    }
+}
+
 /// The headline figures with their year-on-year change: `<stem>-metrics.csv`.
 pub fn metrics_table(figures: &[Figure]) -> Table {
     Table {

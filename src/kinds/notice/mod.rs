@@ -8,45 +8,21 @@ mod view;
 
 use std::any::Any;
 
-use crate::decode::Decoder;
-use crate::decode::node::Node;
-use crate::decode::record::Definitions;
 use crate::diag::Diagnostics;
-use crate::kinds::common::import::Yaml;
-use crate::kinds::{Document, Kind, Link, Linked, decode_root, root_schema, root_skeleton};
+use crate::kinds::{Document, Kind, Link, Linked};
 use crate::official::Official;
 use crate::table::Table;
 pub use model::Notice;
 
 pub const KIND: &str = "notice";
 
-pub struct Definition;
-
-impl Kind for Definition {
-    fn name(&self) -> &'static str {
-        KIND
-    }
-    fn label(&self) -> &'static str {
-        "通知"
-    }
-    fn template(&self) -> &'static str {
-        include_str!("../../../templates/notice.md")
-    }
-    fn decode(&self, d: &mut Decoder, root: &Node) -> Option<Box<dyn Document>> {
-        decode_root::<Notice>(d, root)
-    }
-    fn schema(&self, defs: &mut Definitions) -> serde_json::Value {
-        root_schema::<Notice>(KIND, defs)
-    }
-    fn skeleton(&self) -> String {
-        root_skeleton::<Notice>(KIND, self.label())
-    }
-    fn recognise(&self, lines: &[String]) -> bool {
-        import::recognise(lines)
-    }
-    fn import(&self, lines: &[String]) -> Yaml {
-        import::import(lines)
-    }
+define_kind! {
+    name: KIND,
+    label: "通知",
+    model: Notice,
+    template: include_str!("../../../templates/notice.md"),
+    recognise: import::recognise,
+    import: import::import,
 }
 
 impl Document for Notice {

@@ -1,7 +1,7 @@
 //! The data of a notice, each field declared once.
 
 use crate::decode::Located;
-use crate::kinds::common::{Figure, Prose, Section};
+use crate::kinds::common::{Contact, Figure, Prose, Section};
 use crate::record;
 use crate::zh::Date;
 
@@ -20,12 +20,5 @@ record! {
         attachments: many Located<String> = "附件名称列表，依次编号", example "[〖附件名称〗]";
         contact: opt Contact = "联系人：name 和 phone";
         cc: many Located<String> = "抄送机关列表";
-    }
-}
-
-record! {
-    pub struct Contact("the contact", "联系人") {
-        name: req Located<String> = "联系人姓名", example "〖联系人姓名〗";
-        phone: req Located<String> = "联系电话，如 0311-85057592", example "〖联系电话〗";
     }
 }

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{KIND, Notice};
 use crate::kinds::common::{Figure, Prose, Section};
-use crate::official::{Contact, Official};
+use crate::official::Official;
 
 pub fn official(notice: &Notice) -> Official {
     let mut parts = Official::new(KIND, notice.title.value.clone());
@@ -13,10 +13,7 @@ pub fn official(notice: &Notice) -> Official {
     parts.attachments = notice.attachments.iter().map(|a| a.value.clone()).collect();
     parts.organ = Some(notice.organ.value.clone());
     parts.date = Some(notice.date.value.iso());
-    parts.contact = notice.contact.as_ref().map(|c| Contact {
-        name: c.name.value.clone(),
-        phone: c.phone.value.clone(),
-    });
+    parts.contact = notice.contact.as_ref().map(|c| c.official());
     parts.cc = notice.cc.iter().map(|c| c.value.clone()).collect();
     parts
 }

@@ -2,7 +2,7 @@
 
 use crate::decode::Located;
 use crate::decode::record::{Choice, Choices};
-use crate::kinds::common::{Figure, Prose, Section};
+use crate::kinds::common::{Contact, Figure, Prose, Section};
 use crate::record;
 use crate::zh::Date;
 
@@ -56,14 +56,6 @@ record! {
         proposer: req Located<String> = "提出人姓名", example "〖提出人姓名〗";
         role: req Choice<Roles> = "委员（政协委员）或 代表（人大代表）", example "委员";
         kind as "type": req Choice<Types> = "提案（委员提出）或 建议（代表提出）", example "提案";
-    }
-}
-
-record! {
-    #[derive(serde::Serialize)]
-    pub struct Contact("the contact", "联系人") {
-        name: req Located<String> = "联系人姓名", example "〖联系人姓名〗";
-        phone: req Located<String> = "联系电话，如 0311-85057592", example "〖联系电话〗";
     }
 }
 

@@ -2,10 +2,10 @@
 
 use serde::Serialize;
 
-use super::model::{Contact, Proposal};
+use super::model::Proposal;
 use super::{KIND, ProposalReply};
-use crate::kinds::common::{Figure, Prose, Section};
-use crate::official::{self, Official};
+use crate::kinds::common::{Contact, Figure, Prose, Section};
+use crate::official::Official;
 use crate::zh::Date;
 
 pub fn official(reply: &ProposalReply) -> Official {
@@ -23,10 +23,7 @@ pub fn official(reply: &ProposalReply) -> Official {
     parts.organ = Some(reply.organ.value.clone());
     parts.date = Some(reply.date.value.iso());
     parts.signer = Some(reply.signed_by.value.clone());
-    parts.contact = Some(official::Contact {
-        name: reply.contact.name.value.clone(),
-        phone: reply.contact.phone.value.clone(),
-    });
+    parts.contact = Some(reply.contact.official());
     parts.cc = reply.cc.iter().map(|c| c.value.clone()).collect();
     parts
 }

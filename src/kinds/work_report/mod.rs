@@ -8,46 +8,22 @@ mod view;
 
 use std::any::Any;
 
-use crate::decode::Decoder;
-use crate::decode::node::Node;
-use crate::decode::record::Definitions;
 use crate::diag::Diagnostics;
-use crate::kinds::common::import::Yaml;
-use crate::kinds::{Document, Kind, Link, Linked, decode_root, root_schema, root_skeleton};
+use crate::kinds::{Document, Kind, Link, Linked};
 use crate::official::Official;
 use crate::table::Table;
 pub use model::{Part, WorkReport};
 
 pub const KIND: &str = "work-report";
 
-pub struct Definition;
-
-impl Kind for Definition {
-    fn name(&self) -> &'static str {
-        KIND
-    }
-    fn label(&self) -> &'static str {
-        "工作总结和工作计划"
-    }
-    fn template(&self) -> &'static str {
-        include_str!("../../../templates/work-report.md")
-    }
-    fn decode(&self, d: &mut Decoder, root: &Node) -> Option<Box<dyn Document>> {
-        decode_root::<WorkReport>(d, root)
-    }
-    fn schema(&self, defs: &mut Definitions) -> serde_json::Value {
-        root_schema::<WorkReport>(KIND, defs)
-    }
-    fn skeleton(&self) -> String {
-        root_skeleton::<WorkReport>(KIND, self.label())
-    }
-    fn recognise(&self, _: &[String]) -> bool {
-        // Registered first, it is the kind a text is taken for when no other recognises it.
-        false
-    }
-    fn import(&self, lines: &[String]) -> Yaml {
-        import::import(lines)
-    }
+// Registered first, it is the kind a text is taken for when no other recognises it.
+define_kind! {
+    name: KIND,
+    label: "工作总结和工作计划",
+    model: WorkReport,
+    template: include_str!("../../../templates/work-report.md"),
+    recognise: |_: &[String]| false,
+    import: import::import,
 }
 
 impl Document for WorkReport {
