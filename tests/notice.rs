@@ -122,3 +122,45 @@ fn no_source_file_outside_its_folder_names_the_notice() {
     // The one registry line, and nothing else.
     assert_eq!(named, ["src/kinds/mod.rs: notice,"], "{named:#?}");
 }
+
+#[test]
+fn a_plain_text_notice_is_imported_and_builds() {
+    let dir = temp_dir();
+    fs::write(
+        dir.path().join("notice.txt"),
+        "关于组织申报2025年度科技计划项目的通知\n\
+         各县（市、区）科技局，市直有关单位：\n\
+         为做好2025年度科技计划项目申报工作，现将有关事项通知如下。\n\
+         一、申报范围\n\
+         在本市注册的企业、高校和科研院所。\n\
+         二、申报要求\n\
+         （一）材料真实。申报单位对材料的真实性负责。\n\
+         （二）按时报送。逾期不予受理。\n\
+         特此通知。\n\
+         附件：1.项目申报书模板\n\
+         某市科学技术局\n\
+         2025年3月1日\n",
+    )
+    .unwrap();
+    let out = gongwen_in(dir.path(), &["import", "notice.txt"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let yaml = fs::read_to_string(dir.path().join("notice.yaml")).unwrap();
+    assert!(yaml.contains("kind: \"notice\""), "{yaml}");
+    assert!(
+        yaml.contains("addressee: \"各县（市、区）科技局，市直有关单位\""),
+        "{yaml}"
+    );
+    assert!(yaml.contains("closing: \"特此通知。\""), "{yaml}");
+    assert!(yaml.contains("  - \"项目申报书模板\""), "{yaml}");
+    let out = gongwen_in(dir.path(), &["build", "notice.yaml", "--format", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = fs::read_to_string(dir.path().join("out/notice.md")).unwrap();
+    assert!(
+        md.contains("# 二、申报要求\n\n## （一）材料真实\n\n申报单位对材料的真实性负责。"),
+        "{md}"
+    );
+    assert!(
+        md.contains("\norgan: \"某市科学技术局\"\ndate: \"2025-03-01\"\n"),
+        "{md}"
+    );
+}

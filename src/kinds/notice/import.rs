@@ -28,6 +28,13 @@ pub fn import(lines: &[String]) -> Yaml {
         }
         _ => None,
     };
+    // The attachments list (附件说明) follows the closing: taken out first.
+    let attachments: Vec<Yaml> = body
+        .iter()
+        .filter_map(|l| l.strip_prefix("附件："))
+        .map(|a| s(a.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.').trim()))
+        .collect();
+    body.retain(|l| !l.starts_with("附件："));
     let closing = body
         .last()
         .filter(|l| l.starts_with("特此通知"))
@@ -35,12 +42,6 @@ pub fn import(lines: &[String]) -> Yaml {
     if closing.is_some() {
         body.pop();
     }
-    let attachments: Vec<Yaml> = body
-        .iter()
-        .filter_map(|l| l.strip_prefix("附件："))
-        .map(|a| s(a.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.').trim()))
-        .collect();
-    body.retain(|l| !l.starts_with("附件："));
     let (lead, found) = sections(&body, 1);
     let mut entries = vec![
         ("kind", s(KIND)),
