@@ -152,13 +152,22 @@ fn hand_edited_markdown_is_typeset_by_the_pdf_command() {
                 "date: \"2024-12-30\"\n",
                 "date: \"2024-12-30\"\ncc: [市政府办公室, 市财政局]\n",
             ),
+            (
+                "organ: \"测试县科学技术局\"\n",
+                "organ: \"测试县科学技术局\"\nsignature: \"测试县人民政府办公室\"\n",
+            ),
         ],
     );
     let out = gongwen_in(root.path(), &["pdf", "out/report.md", "-o", "edited.pdf"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = squeezed_pdf_text(&root.path().join("edited.pdf"));
     assert!(text.contains("一企一档，手工补充的一句话。"), "{text}");
-    assert!(text.contains("测试县科学技术局"));
+    // The signing organ is the front matter's `signature`, placed before the date.
+    assert!(
+        text.contains("测试县人民政府办公室2024年12月30日"),
+        "{text}"
+    );
+    assert!(!text.contains("测试县科学技术局2024年12月30日"), "{text}");
     // The colophon from the front matter's `cc`, at the foot of the last page.
     assert!(
         text.ends_with("抄送：市政府办公室，市财政局。—2—"),
