@@ -233,8 +233,24 @@ impl<'f, 'a> Writer<'f, 'a> {
             }
             Tag::Item => self.out.push('['),
             Tag::Table(aligns) => {
-                self.out
-                    .push_str(&format!("#table(columns: {}, ", aligns.len().max(1)));
+                // The table spans the type area: the first column (the names) takes what the
+                // others, as wide as their contents, leave.
+                let columns: Vec<&str> = (0..aligns.len().max(1))
+                    .map(|i| if i == 0 { "1fr" } else { "auto" })
+                    .collect();
+                let align: Vec<&str> = aligns
+                    .iter()
+                    .map(|a| match a {
+                        pulldown_cmark::Alignment::Right => "right + horizon",
+                        pulldown_cmark::Alignment::Center => "center + horizon",
+                        _ => "left + horizon",
+                    })
+                    .collect();
+                self.out.push_str(&format!(
+                    "#table(columns: ({},), align: ({},), ",
+                    columns.join(", "),
+                    align.join(", ")
+                ));
                 self.list_stack.push(true);
             }
             Tag::TableHead => self.out.push_str("table.header("),
@@ -325,7 +341,7 @@ mod tests {
         let c = convert(md);
         assert_eq!(
             c.markup,
-            "#heading(level: 1)[一、部分]\n\n#heading(level: 2)[（一）节]\n\n#list([甲], [乙], )\n\n#table(columns: 2, table.header([a], [b], ), [1], [2], )\n\n注#footnote[说明]\n\n"
+            "#heading(level: 1)[一、部分]\n\n#heading(level: 2)[（一）节]\n\n#list([甲], [乙], )\n\n#table(columns: (1fr, auto,), align: (left + horizon, left + horizon,), table.header([a], [b], ), [1], [2], )\n\n注#footnote[说明]\n\n"
         );
     }
 

@@ -1,0 +1,300 @@
+//! The GB/T 9704 geometry of every sample, measured from the PDF's text positions: A4, the
+//! type area, 22 rows a full page on one grid, 28 characters a full line, nothing left of
+//! the left margin, page numbers, the 版记 at the foot of the last page, balanced titles.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+const MM: f64 = 72.0 / 25.4;
+const LEFT: f64 = 28.0 * MM;
+const TOP: f64 = 37.0 * MM;
+const WIDTH: f64 = 156.0 * MM;
+const HEIGHT: f64 = 225.0 * MM;
+const PITCH: f64 = HEIGHT / 22.0;
+/// A body row's baseline box ends 16 pt below its top (the line box is the body size).
+const FIRST_ROW: f64 = TOP + 16.0;
+const TOLERANCE: f64 = 0.6;
+/// Punctuation that may not begin a line, and that may not end one.
+const CLOSING: &str = "，。、；：！？）》”’〕】」』〗…—";
+const OPENING: &str = "（《“‘〔【「『〖";
+
+/// A line of a page as `pdftotext -bbox-layout` gives it.
+#[derive(Debug, Clone)]
+struct Line {
+    left: f64,
+    right: f64,
+    bottom: f64,
+    text: String,
+}
+
+fn pages(pdf: &Path) -> Vec<Vec<Line>> {
+    let html = poppler("pdftotext", &["-bbox-layout"], pdf);
+    let attr = |tag: &str, key: &str| -> f64 {
+        let start = tag.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+        tag[start..start + tag[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    // Words are joined with a space: a line of Chinese text alone is one word.
+    html.split("<page ")
+        .skip(1)
+        .map(|page| {
+            page.split("<line ")
+                .skip(1)
+                .map(|line| {
+                    let tag = &line[..line.find('>').unwrap()];
+                    let text: String = line
+                        .split("<word ")
+                        .skip(1)
+                        .map(|w| &w[w.find('>').unwrap() + 1..w.find("</word>").unwrap()])
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    Line {
+                        left: attr(tag, "xMin"),
+                        right: attr(tag, "xMax"),
+                        bottom: attr(tag, "yMax"),
+                        text: text.replace("&amp;", "&"),
+                    }
+                })
+                .collect::<Vec<Line>>()
+        })
+        .map(rows_of)
+        .collect()
+}
+
+/// pdftotext may cut one row into several lines: they are merged, left to right.
+fn rows_of(mut lines: Vec<Line>) -> Vec<Line> {
+    lines.sort_by(|a, b| {
+        a.bottom
+            .total_cmp(&b.bottom)
+            .then(a.left.total_cmp(&b.left))
+    });
+    let mut rows: Vec<Line> = Vec::new();
+    for line in lines {
+        match rows.last_mut() {
+            Some(row) if (row.bottom - line.bottom).abs() < 1.0 => {
+                row.right = row.right.max(line.right);
+                row.text = format!("{} {}", row.text, line.text);
+            }
+            _ => rows.push(line),
+        }
+    }
+    rows
+}
+
+/// The grid row (0 to 21) of a baseline box bottom, if it is on the grid.
+fn row(bottom: f64) -> Option<usize> {
+    let k = (bottom - FIRST_ROW) / PITCH;
+    let nearest = k.round();
+    ((k - nearest).abs() * PITCH < TOLERANCE && (0.0..22.0).contains(&nearest))
+        .then_some(nearest as usize)
+}
+
+/// Han characters with only `，。、；：！？` between them.
+fn is_plain(text: &str) -> bool {
+    text.chars()
+        .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "，。、；：！？".contains(c))
+}
+
+/// A title line: 2号 (22 pt) characters, wider than the body's.
+fn is_title(line: &Line) -> bool {
+    (line.right - line.left) / line.text.chars().count() as f64 > 19.0
+}
+
+fn is_page_number(line: &Line) -> bool {
+    line.bottom > TOP + HEIGHT && line.text.starts_with('—')
+}
+
+/// Every sample of `data/`, built once to Markdown and PDF.
+fn samples() -> (tempfile::TempDir, Vec<String>) {
+    let dir = build_into_temp("data", "md,pdf");
+    let mut stems: Vec<String> = entries(dir.path())
+        .into_iter()
+        .filter_map(|n| n.strip_suffix(".pdf").map(str::to_owned))
+        .collect();
+    stems.sort();
+    assert!(stems.len() >= 7, "{stems:?}");
+    (dir, stems)
+}
+
+/// The cell texts of the Markdown's tables: table rows keep their own geometry.
+fn cells(markdown: &str) -> Vec<String> {
+    markdown
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .flat_map(|l| l.split('|').map(|c| c.trim().replace('\\', "")))
+        .filter(|c| !c.is_empty() && !c.starts_with("--") && !c.starts_with(":-"))
+        .collect()
+}
+
+/// A row of a table: its first part begins a cell's text (a cell's text may wrap).
+fn is_table_row(line: &Line, cells: &[String]) -> bool {
+    let first = line.text.split(' ').next().unwrap_or("");
+    !first.is_empty()
+        && cells.iter().any(|c| {
+            c.starts_with(first) || (first.starts_with(c.as_str()) && first.chars().count() < 12)
+        })
+}
+
+/// The heading texts of a Markdown body (`#` to `####`).
+fn headings(markdown: &str) -> Vec<String> {
+    markdown
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| l.trim_start_matches('#').trim().replace('\\', ""))
+        .collect()
+}
+
+#[test]
+fn every_sample_keeps_the_standard_geometry() {
+    let (dir, stems) = samples();
+    for stem in &stems {
+        let pdf = dir.path().join(format!("{stem}.pdf"));
+        let info = poppler("pdfinfo", &[], &pdf);
+        assert!(info.contains("595.276 x 841.89 pts (A4)"), "{stem}: {info}");
+        let md = fs::read_to_string(dir.path().join(format!("{stem}.md"))).unwrap();
+        let headings = headings(&md);
+        let cells = cells(&md);
+        let pages = pages(&pdf);
+        for (i, page) in pages.iter().enumerate() {
+            let n = i + 1;
+            let (numbers, body): (Vec<&Line>, Vec<&Line>) =
+                page.iter().partition(|l| is_page_number(l));
+            // The page number: `— N —`, odd pages right and even pages left, one character in.
+            assert_eq!(numbers.len(), 1, "{stem} p{n}: {numbers:?}");
+            let number = numbers[0];
+            assert_eq!(
+                number.text.replace(' ', ""),
+                format!("—{n}—"),
+                "{stem} p{n}"
+            );
+            if n % 2 == 1 {
+                assert!(
+                    (LEFT + WIDTH - 14.0 - number.right).abs() < 1.5,
+                    "{stem} p{n}: {number:?}"
+                );
+            } else {
+                assert!(
+                    (number.left - LEFT - 14.0).abs() < 1.5,
+                    "{stem} p{n}: {number:?}"
+                );
+            }
+            for (k, line) in body.iter().enumerate() {
+                // Nothing left of the left margin (a bracket's glyph box may reach 0.7 pt
+                // past its cell; typst's own line-start trimming hung it 8 pt); nothing under
+                // the type area.
+                assert!(line.left > LEFT - 1.0, "{stem} p{n}: {line:?}");
+                assert!(
+                    line.bottom < TOP + HEIGHT + TOLERANCE,
+                    "{stem} p{n}: {line:?}"
+                );
+                // A full line of Chinese text holds 28 characters (26 after the indent). Counted
+                // on lines of Han characters and plain punctuation only: quotes, brackets,
+                // dashes and Western text have widths of their own.
+                let chars = line.text.chars().count();
+                if line.right > LEFT + WIDTH - 2.0 && is_plain(&line.text) && !is_title(line) {
+                    let expected = if line.left > LEFT + 20.0 { 26 } else { 28 };
+                    // One character fewer where the line-start rule moved the last one down
+                    // (the next row would otherwise begin with closing punctuation, or this one
+                    // end with opening punctuation).
+                    let next: Vec<char> = body
+                        .get(k + 1)
+                        .map_or(Vec::new(), |l| l.text.chars().collect());
+                    let moved_down = next.get(1).is_some_and(|c| CLOSING.contains(*c))
+                        || next.first().is_some_and(|c| OPENING.contains(*c));
+                    // A number or Western word that did not fit is never split: the line
+                    // stops short of it.
+                    let word_next = next.first().is_some_and(char::is_ascii_alphanumeric);
+                    assert!(
+                        chars == expected
+                            || (chars + 1 == expected && moved_down)
+                            || (chars < expected && word_next),
+                        "{stem} p{n}: {chars} characters in {line:?}"
+                    );
+                }
+            }
+            // Below the first page's title, every row sits on the grid of 22.
+            let on_grid: Vec<usize> = body.iter().filter_map(|l| row(l.bottom)).collect();
+            let last = body.iter().map(|l| l.bottom).fold(0.0, f64::max);
+            // The rows of a table, from its first to its last (a cell's text may wrap).
+            let table_rows: Vec<f64> = body
+                .iter()
+                .filter(|l| is_table_row(l, &cells))
+                .map(|l| l.bottom)
+                .collect();
+            let in_table = |line: &Line| {
+                table_rows.len() > 1
+                    && line.bottom >= table_rows.iter().copied().fold(f64::MAX, f64::min)
+                    && line.bottom <= table_rows.iter().copied().fold(0.0, f64::max)
+            };
+            if n > 1 {
+                for line in &body {
+                    let in_colophon = line.text.starts_with("抄送") || line.text.ends_with("印发");
+                    assert!(
+                        row(line.bottom).is_some() || in_colophon || in_table(line),
+                        "{stem} p{n}: off the grid: {line:?}"
+                    );
+                }
+            }
+            // A page followed by another is full (22 rows), unless the next starts with a
+            // heading, which is kept with its first line.
+            if let Some(next) = pages.get(i + 1) {
+                let next_first = next
+                    .iter()
+                    .filter(|l| !is_page_number(l))
+                    .min_by(|a, b| a.bottom.total_cmp(&b.bottom))
+                    .map_or("", |l| l.text.as_str());
+                let next_first = next_first.replace(' ', "");
+                let heading_next = headings.iter().any(|h| next_first.starts_with(h.as_str()));
+                // A table's rows are kept whole: the page may end early before one.
+                let table_next = next.iter().any(|l| is_table_row(l, &cells));
+                let full = on_grid.contains(&21) || table_next;
+                assert!(
+                    full || heading_next
+                        || next
+                            .iter()
+                            .all(|l| is_page_number(l) || l.text.starts_with("抄送")),
+                    "{stem} p{n}: ends at {last:.1} with the next page starting `{next_first}`"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_colophon_ends_at_the_foot_of_the_last_page_whole() {
+    let (dir, stems) = samples();
+    let mut seen = 0;
+    for stem in &stems {
+        let pages = pages(&dir.path().join(format!("{stem}.pdf")));
+        let found: Vec<(usize, &Line)> = pages
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.iter().map(move |l| (i, l)))
+            .filter(|(_, l)| l.text.starts_with("抄送："))
+            .collect();
+        let Some(&(page, line)) = found.last() else {
+            continue;
+        };
+        seen += 1;
+        assert_eq!(page + 1, pages.len(), "{stem}: 版记 on page {}", page + 1);
+        // Its row is the last of the type area: the rule under it is the area's bottom edge.
+        assert!(
+            (TOP + HEIGHT - line.bottom) < PITCH,
+            "{stem}: 抄送 at {:.1}, the type area ends at {:.1}",
+            line.bottom,
+            TOP + HEIGHT
+        );
+        let lowest = pages[page]
+            .iter()
+            .filter(|l| !is_page_number(l))
+            .map(|l| l.bottom)
+            .fold(0.0, f64::max);
+        assert_eq!(lowest, line.bottom, "{stem}: text under the 版记");
+    }
+    assert!(seen >= 3, "samples with 抄送: {seen}");
+}
