@@ -20,6 +20,8 @@ pub struct Official {
     pub kind: String,
     /// 标题.
     pub title: String,
+    /// The title's lines as the author broke them; none: gongwen breaks it.
+    pub title_lines: Vec<String>,
     /// Lines above the document number, left-aligned (是否同意公开、办理结果).
     pub marks: Vec<String>,
     /// 发文字号, e.g. `承办单位提案字〔2024〕第12号`.
@@ -70,6 +72,9 @@ impl Official {
         };
         line("kind", yaml_quote(&self.kind));
         line("title", yaml_quote(&self.title));
+        if !self.title_lines.is_empty() {
+            line("title_lines", list(&self.title_lines));
+        }
         if !self.marks.is_empty() {
             line("marks", list(&self.marks));
         }

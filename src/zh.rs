@@ -188,6 +188,163 @@ pub fn paragraphs(text: &str) -> Vec<String> {
     out
 }
 
+/// How many cells of a 2号 title line a text takes: a Han character or full-width mark
+/// one, a digit or Latin letter a little over half, and a quarter between Han and Latin
+/// (the space typst sets there).
+fn title_cells(text: &str) -> f64 {
+    let chars: Vec<char> = text.chars().collect();
+    let glyphs: f64 = chars
+        .iter()
+        .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
+        .sum();
+    let switches = chars
+        .windows(2)
+        .filter(|w| w[0].is_ascii_alphanumeric() != w[1].is_ascii_alphanumeric())
+        .filter(|w| is_cjk(w[0]) || is_cjk(w[1]))
+        .count();
+    glyphs + 0.25 * switches as f64
+}
+
+/// The cells of one title line: the type area's 156 mm at 2号 (22 pt).
+pub const TITLE_LINE_CELLS: f64 = 20.0;
+
+/// Where a title reads well broken: after these…
+const BREAK_AFTER: &[&str] = &[
+    "的",
+    "和",
+    "与",
+    "及",
+    "暨",
+    "关于",
+    "会议",
+    "委员会",
+    "常委会",
+    "大会",
+    "政府",
+    "年度",
+    "）",
+    "》",
+    "，",
+    "、",
+];
+/// …and before these.
+const BREAK_BEFORE: &[&str] = &[
+    "（",
+    "《",
+    "的通知",
+    "的意见",
+    "的报告",
+    "的答复",
+    "的批复",
+    "的请示",
+    "的函",
+    "的决定",
+];
+
+/// The places a title may break: between two characters, never inside a number or Latin
+/// word, never inside a short bracketed group, never before closing punctuation or after
+/// opening punctuation. Each with whether it is a good place.
+fn title_breaks(chars: &[char]) -> Vec<(usize, bool)> {
+    let text: String = chars.iter().collect();
+    let byte = |i: usize| chars[..i].iter().map(|c| c.len_utf8()).sum::<usize>();
+    let mut depth = 0usize;
+    let mut breaks = Vec::new();
+    for i in 1..chars.len() {
+        let (before, after) = (chars[i - 1], chars[i]);
+        match before {
+            '（' | '《' | '“' | '〔' => depth += 1,
+            '）' | '》' | '”' | '〕' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        let in_word = before.is_ascii_alphanumeric() && after.is_ascii_alphanumeric();
+        let bad_start = "，。、；：！？）》”’〕".contains(after);
+        // 第 begins an ordinal (第三次, 第0520号): it stays with its number.
+        let bad_end = "（《“‘〔第".contains(before);
+        if in_word || bad_start || bad_end || depth > 0 {
+            continue;
+        }
+        let (head, tail) = text.split_at(byte(i));
+        let good = BREAK_AFTER.iter().any(|w| head.ends_with(w))
+            || BREAK_BEFORE.iter().any(|w| tail.starts_with(w));
+        breaks.push((i, good));
+    }
+    breaks
+}
+
+/// A title broken into lines for the 2号 title: as few lines as fit, balanced (no line
+/// shorter than a third of the longest, never one character alone), broken where the
+/// words allow and preferably at a good place.
+pub fn title_lines(title: &str) -> Vec<String> {
+    let chars: Vec<char> = title.chars().collect();
+    let total = title_cells(title);
+    if total <= TITLE_LINE_CELLS {
+        return vec![title.to_owned()];
+    }
+    let breaks = title_breaks(&chars);
+    let line = |from: usize, to: usize| chars[from..to].iter().collect::<String>();
+    // Tries 2, then 3, … lines; each split scored by its imbalance, worse where it is not
+    // a good place.
+    for count in 2..=6usize {
+        let mut best: Option<(f64, Vec<usize>)> = None;
+        let mut choose = |cuts: &[usize]| {
+            let mut bounds = vec![0];
+            bounds.extend_from_slice(cuts);
+            bounds.push(chars.len());
+            let widths: Vec<f64> = bounds
+                .windows(2)
+                .map(|w| title_cells(&line(w[0], w[1])))
+                .collect();
+            let longest = widths.iter().copied().fold(0.0, f64::max);
+            let shortest = widths.iter().copied().fold(f64::MAX, f64::min);
+            if longest > TITLE_LINE_CELLS || shortest * 3.0 < longest || shortest < 2.0 {
+                return;
+            }
+            let penalty: f64 = cuts
+                .iter()
+                .map(|c| {
+                    if breaks.contains(&(*c, true)) {
+                        0.0
+                    } else {
+                        6.0
+                    }
+                })
+                .sum();
+            let score = (longest - shortest) + penalty;
+            if best.as_ref().is_none_or(|(b, _)| score < *b) {
+                best = Some((score, cuts.to_vec()));
+            }
+        };
+        let positions: Vec<usize> = breaks.iter().map(|(i, _)| *i).collect();
+        match count {
+            2 => positions.iter().for_each(|&a| choose(&[a])),
+            3 => {
+                for (k, &a) in positions.iter().enumerate() {
+                    for &b in &positions[k + 1..] {
+                        choose(&[a, b]);
+                    }
+                }
+            }
+            // Longer titles than three lines hold: equal parts at the nearest breaks.
+            _ => {
+                let cuts: Vec<usize> = (1..count)
+                    .filter_map(|k| {
+                        let ideal = chars.len() * k / count;
+                        positions.iter().copied().min_by_key(|p| p.abs_diff(ideal))
+                    })
+                    .collect();
+                choose(&cuts);
+            }
+        }
+        if let Some((_, cuts)) = best {
+            let mut bounds = vec![0];
+            bounds.extend(cuts);
+            bounds.push(chars.len());
+            return bounds.windows(2).map(|w| line(w[0], w[1])).collect();
+        }
+    }
+    vec![title.to_owned()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,5 +413,44 @@ mod tests {
         assert_eq!(change_text(-3.2), "同比下降3.2%");
         assert_eq!(change_text(25.0), "同比增长25%");
         assert_eq!(change_text(0.001), "与上年持平");
+    }
+
+    #[test]
+    fn titles_break_at_words_in_a_balanced_shape() {
+        assert_eq!(
+            title_lines("2024年科技创新工作总结和2025年工作计划"),
+            ["2024年科技创新工作总结和", "2025年工作计划"]
+        );
+        assert_eq!(
+            title_lines("张家口市科技创新三年行动计划（2018—2020年）"),
+            ["张家口市科技创新三年行动计划", "（2018—2020年）"]
+        );
+        assert_eq!(
+            title_lines("对政协石家庄市第十四届委员会第四次会议第0520号提案的答复"),
+            [
+                "对政协石家庄市第十四届委员会",
+                "第四次会议第0520号提案的答复"
+            ]
+        );
+        assert_eq!(
+            title_lines("关于做好2024年度科技型中小企业评价工作的通知"),
+            ["关于做好2024年度", "科技型中小企业评价工作的通知"]
+        );
+        assert_eq!(
+            title_lines("对某市第十七届人民代表大会第三次会议第0112号建议的答复"),
+            ["对某市第十七届人民代表大会", "第三次会议第0112号建议的答复"]
+        );
+        assert_eq!(title_lines("短标题"), ["短标题"]);
+        // A long title without good places still breaks evenly, never inside a number.
+        let lines = title_lines("甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛2024壬癸");
+        assert_eq!(
+            lines.concat(),
+            "甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛2024壬癸"
+        );
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.ends_with('2') && !l.starts_with('0'))
+        );
     }
 }

@@ -27,6 +27,7 @@ const OPENING: &str = "（《“‘〔【「『〖";
 struct Line {
     left: f64,
     right: f64,
+    top: f64,
     bottom: f64,
     text: String,
 }
@@ -56,6 +57,7 @@ fn pages(pdf: &Path) -> Vec<Vec<Line>> {
                     Line {
                         left: attr(tag, "xMin"),
                         right: attr(tag, "xMax"),
+                        top: attr(tag, "yMin"),
                         bottom: attr(tag, "yMax"),
                         text: text.replace("&amp;", "&"),
                     }
@@ -100,9 +102,9 @@ fn is_plain(text: &str) -> bool {
         .all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c) || "，。、；：！？".contains(c))
 }
 
-/// A title line: 2号 (22 pt) characters, wider than the body's.
+/// A title line: set in 2号 (22 pt), taller than the body's 3号 (16 pt).
 fn is_title(line: &Line) -> bool {
-    (line.right - line.left) / line.text.chars().count() as f64 > 19.0
+    line.bottom - line.top > 19.0
 }
 
 fn is_page_number(line: &Line) -> bool {
@@ -297,4 +299,72 @@ fn the_colophon_ends_at_the_foot_of_the_last_page_whole() {
         assert_eq!(lowest, line.bottom, "{stem}: text under the 版记");
     }
     assert!(seen >= 3, "samples with 抄送: {seen}");
+}
+
+#[test]
+fn titles_break_at_words_in_a_balanced_shape() {
+    let (dir, stems) = samples();
+    for stem in &stems {
+        let pages = pages(&dir.path().join(format!("{stem}.pdf")));
+        let title: Vec<&Line> = pages[0].iter().filter(|l| is_title(l)).collect();
+        assert!(!title.is_empty(), "{stem}: no title line");
+        let widths: Vec<f64> = title.iter().map(|l| l.right - l.left).collect();
+        let longest = widths.iter().copied().fold(0.0, f64::max);
+        for (line, width) in title.iter().zip(&widths) {
+            assert!(*width * 3.0 >= longest, "{stem}: {title:?}");
+            assert!(
+                line.text.replace(' ', "").chars().count() > 1,
+                "{stem}: {title:?}"
+            );
+            // Centred.
+            let middle = (line.left + line.right) / 2.0;
+            assert!(
+                (middle - (LEFT + WIDTH / 2.0)).abs() < 1.5,
+                "{stem}: {line:?}"
+            );
+        }
+        for pair in title.windows(2) {
+            let (end, start) = (pair[0].text.replace(' ', ""), pair[1].text.replace(' ', ""));
+            assert!(!end.ends_with('第'), "{stem}: `{end}` / `{start}`");
+            let split_number = end.chars().last().is_some_and(|c| c.is_ascii_digit())
+                && start.chars().next().is_some_and(|c| c.is_ascii_digit());
+            assert!(!split_number, "{stem}: `{end}` / `{start}`");
+        }
+    }
+}
+
+#[test]
+fn the_author_can_break_the_title_and_the_lines_must_read_as_it() {
+    let root = temp_dir();
+    let data = data_folder(root.path(), "report.yaml");
+    let report = data.join("report.yaml");
+    edit(
+        &report,
+        &[(
+            "year: 2024\n",
+            "year: 2024\ntitle_lines: [2024年科技创新工作, 总结和2025年工作计划]\n",
+        )],
+    );
+    let out = gongwen_in(root.path(), &["build", "--format", "pdf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pages = pages(&root.path().join("out/report.pdf"));
+    let title: Vec<String> = pages[0]
+        .iter()
+        .filter(|l| is_title(l))
+        .map(|l| l.text.replace(' ', ""))
+        .collect();
+    assert_eq!(title, ["2024年科技创新工作", "总结和2025年工作计划"]);
+
+    edit(
+        &report,
+        &[("总结和2025年工作计划]", "总结和2026年工作计划]")],
+    );
+    let out = gongwen_in(root.path(), &["validate", "data/report.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let found = diagnostics(&out);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains(":4:15: error: the title lines read `2024年科技创新工作总结和2026年工作计划`, not the title `2024年科技创新工作总结和2025年工作计划`"),
+        "{found:?}"
+    );
 }

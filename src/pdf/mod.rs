@@ -171,7 +171,14 @@ pub fn typst_source(markdown: &str, fonts: &Fonts) -> Result<Source, PdfError> {
         text.extend(parts.marks.iter().map(String::as_str));
         text.push_str(parts.doc_number.as_deref().unwrap_or(""));
     }
-    main.push_str(&format!("#doc-title({})\n\n", content(&parts.title)));
+    // The author's lines, else balanced lines that keep words whole.
+    let title_lines = if parts.title_lines.is_empty() {
+        crate::zh::title_lines(&parts.title)
+    } else {
+        parts.title_lines.clone()
+    };
+    let lines: Vec<String> = title_lines.iter().map(|l| content(l)).collect();
+    main.push_str(&format!("#doc-title(({},))\n\n", lines.join(", ")));
     text.push_str(&parts.title);
     if let Some(addressee) = &parts.addressee {
         main.push_str(&format!("#addressee({})\n\n", content(addressee)));

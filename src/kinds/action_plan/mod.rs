@@ -38,6 +38,7 @@ impl Document for ActionPlan {
     }
     fn official(&self) -> Official {
         let mut parts = Official::new(KIND, self.title.value.clone());
+        parts.title_lines = self.title_lines.iter().map(|l| l.value.clone()).collect();
         parts.organ = Some(self.organ.value.clone());
         parts.date = Some(self.date.value.iso());
         parts

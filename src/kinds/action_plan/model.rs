@@ -14,6 +14,7 @@ record! {
     pub struct ActionPlan("the action plan", "行动计划") {
         kind: req Located<String> = "文种，此处为 action-plan", example "action-plan";
         title: req Located<String> = "标题，如“张家口市科技创新三年行动计划（2018—2020年）”", example "〖标题，如“某市科技创新三年行动计划（2024—2026年）”〗";
+        title_lines: many Located<String> = "标题分行（可选）：逐行写出，合起来须与标题一字不差；不写则自动按词均衡分行";
         organ: req Located<String> = "发文机关，如“张家口市人民政府”", example "〖发文机关，如“某市人民政府”〗";
         period: req Period = "计划期：first 和 last 两个年份，如 {first: 2018, last: 2020}";
         date: req Located<Date> = "成文日期，如 2018-07-02", example "〖日期〗";

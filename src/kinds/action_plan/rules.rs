@@ -8,6 +8,7 @@ use crate::diag::Diagnostics;
 use crate::kinds::common::{Prose, rules};
 
 pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
+    rules::title_lines(&plan.title.value, &plan.title_lines, diags);
     let (first, last) = (plan.period.first.value, plan.period.last.value);
     if last < first {
         diags

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rust_i18n::t;
 
 use super::{Figure, Prose, REFERENCE_FORMS, Section, is_valid_id};
-use crate::decode::nearest;
+use crate::decode::{Located, nearest};
 use crate::diag::Diagnostics;
 use crate::zh::MAX_HEADING_LEVEL;
 
@@ -148,5 +148,21 @@ pub fn sections(sections: &[Section], level: usize, diags: &mut Diagnostics) {
             }
         }
         self::sections(&section.sections, level + 1, diags);
+    }
+}
+
+/// The author's title lines, when given, read as the title.
+pub fn title_lines(title: &str, lines: &[Located<String>], diags: &mut Diagnostics) {
+    let Some(first) = lines.first() else {
+        return;
+    };
+    let joined: String = lines.iter().map(|l| l.value.as_str()).collect();
+    if joined != title {
+        diags
+            .error(
+                first.pos,
+                t!("the title lines read `%{joined}`, not the title `%{title}`", joined = joined, title = title),
+            )
+            .hint(t!("`title_lines` break the title into lines: together they must be the title, character for character"));
     }
 }

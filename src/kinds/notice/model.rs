@@ -11,6 +11,7 @@ record! {
         organ: req Located<String> = "发文机关，如“石家庄市科学技术局”", example "〖发文机关，如“某市科学技术局”〗";
         date: req Located<Date> = "成文日期，如 2025-03-10", example "〖日期〗";
         title: req Located<String> = "标题，如“关于开展2025年度科技型中小企业评价工作的通知”", example "〖标题，如“关于开展某项工作的通知”〗";
+        title_lines: many Located<String> = "标题分行（可选）：逐行写出，合起来须与标题一字不差；不写则自动按词均衡分行";
         doc_number: opt Located<String> = "发文字号，年份用六角括号，如“石科字〔2025〕3号”";
         addressee: req Located<String> = "主送机关，如“各县（市、区）科技主管部门，市直有关单位”", example "〖主送机关〗";
         figures: many Figure = "数据指标，正文中以 {代号} 引用";

@@ -32,6 +32,7 @@ record! {
         kind: req Located<String> = "文种，此处为 proposal-reply", example "proposal-reply";
         organ: req Located<String> = "答复单位（落款），如“石家庄市科学技术局”", example "〖答复单位，如“某市科学技术局”〗";
         date: req Located<Date> = "答复日期，如 2024-06-06", example "〖日期〗";
+        title_lines: many Located<String> = "标题分行（可选）：逐行写出，合起来须与标题一字不差；不写则自动按词均衡分行";
         doc_number: req Located<String> = "文号，年份用六角括号，如“承办单位提案字〔2024〕第12号”", example "〖文号，如“某科提字〔2024〕第1号”〗";
         result: req Choice<Grades> = "办理结果：A 已解决或采纳，B 正在解决或列入计划，C 因条件限制暂不能解决", example "A";
         reason: opt Prose = "办理结果为 C 时，说明暂不能解决的原因";

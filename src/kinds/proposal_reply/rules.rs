@@ -33,6 +33,7 @@ pub fn is_phone(phone: &str) -> bool {
 }
 
 pub fn validate(reply: &ProposalReply, diags: &mut Diagnostics) {
+    rules::title_lines(&reply.title(), &reply.title_lines, diags);
     rules::figures(&reply.figures, diags);
     let result = reply.result.value.as_str();
     if !matches!(result, "A" | "B" | "C") {

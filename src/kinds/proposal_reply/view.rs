@@ -10,6 +10,7 @@ use crate::zh::Date;
 
 pub fn official(reply: &ProposalReply) -> Official {
     let mut parts = Official::new(KIND, reply.title());
+    parts.title_lines = reply.title_lines.iter().map(|l| l.value.clone()).collect();
     parts.marks = vec![format!(
         "是否同意公开：{}　办理结果：{}",
         if reply.public.value { "是" } else { "否" },

@@ -12,6 +12,7 @@ record! {
         year: req Located<i64> = "总结的年度，如 2024", example "〖年份〗";
         date: req Located<Date> = "成文日期，如 2024-12-20", example "〖日期〗";
         title: opt Located<String> = "标题，不填则自动生成“2024年科技创新工作总结和2025年工作计划”";
+        title_lines: many Located<String> = "标题分行（可选）：逐行写出，合起来须与标题一字不差；不写则自动按词均衡分行";
         action_plan: opt Located<String> = "对照的行动计划数据文件（相对本文件的路径），指标可用 target 对照其目标";
         figures: many Figure = "主要指标，正文中以 {代号} 引用";
         lead: opt Prose = "导语段落", example "〖导语，可引用指标，如：全市新增{firms}。〗";

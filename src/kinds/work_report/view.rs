@@ -54,6 +54,7 @@ pub fn completion(report: &WorkReport, plan: Option<&ActionPlan>) -> Vec<Complet
 
 pub fn official(report: &WorkReport) -> Official {
     let mut parts = Official::new(KIND, report.title());
+    parts.title_lines = report.title_lines.iter().map(|l| l.value.clone()).collect();
     parts.organ = Some(report.organ.value.clone());
     parts.date = Some(report.date.value.iso());
     parts
