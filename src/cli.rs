@@ -66,6 +66,9 @@ enum Command {
         /// [default: templates/ when it exists]
         #[arg(long)]
         templates: Option<PathBuf>,
+        /// Leave the 版头's organ mark and red rules blank, for paper that has them printed (套打)
+        #[arg(long)]
+        print_on_letterhead: bool,
     },
     /// Write a commented skeleton of a document kind, to fill in
     New {
@@ -128,6 +131,9 @@ struct BuildArgs {
     /// No progress bar and no line per built document; errors are still shown
     #[arg(short = 'q', long)]
     quiet: bool,
+    /// Leave the 版头's organ mark and red rules blank, for paper that has them printed (套打)
+    #[arg(long)]
+    print_on_letterhead: bool,
 }
 
 fn default_jobs() -> usize {
@@ -158,6 +164,7 @@ impl BuildArgs {
             jobs: self.jobs.unwrap_or_else(default_jobs).max(1),
             force: self.force,
             quiet: self.quiet,
+            letterhead: self.print_on_letterhead,
         })
     }
 }
@@ -198,8 +205,10 @@ pub fn main() -> ExitCode {
             input,
             output,
             templates,
-        } => templates_dir(templates.as_deref())
-            .and_then(|t| commands::pdf(&input, output.as_deref(), &t, printer)),
+            print_on_letterhead,
+        } => templates_dir(templates.as_deref()).and_then(|t| {
+            commands::pdf(&input, output.as_deref(), &t, print_on_letterhead, printer)
+        }),
         Command::Fonts { link } => commands::fonts(link.as_deref(), printer),
         Command::New { kind, output } => commands::new(&kind, output.as_deref()),
         Command::Schema { output } => commands::schema(output.as_deref()),

@@ -57,6 +57,7 @@ pub fn pdf(
     input: &Path,
     output: Option<&Path>,
     templates: &Templates,
+    letterhead: bool,
     printer: Printer,
 ) -> Result<Status, Diagnostic> {
     let markdown = String::from_utf8(read_input(input)?).map_err(|_| {
@@ -64,7 +65,8 @@ pub fn pdf(
             .in_file(input)
             .with_hint(t!("save the file as UTF-8"))
     })?;
-    let engine = build::pdf_engine(templates, true)?;
+    let mut engine = build::pdf_engine(templates, true)?;
+    engine.letterhead = letterhead;
     let target = output.map_or_else(|| input.with_extension("pdf"), Path::to_path_buf);
     match engine.pdf(&markdown, &input.display().to_string()) {
         Ok(bytes) => {

@@ -22,6 +22,19 @@ pub struct Official {
     pub title: String,
     /// The title's lines as the author broke them; none: gongwen breaks it.
     pub title_lines: Vec<String>,
+    /// 发文机关标志: the issuing organs, the first the main one (a joint issuance names
+    /// several); none: no 版头 beyond `marks` and `doc_number`.
+    pub issuers: Vec<String>,
+    /// `letter` for 信函格式; otherwise 文件格式.
+    pub form: Option<String>,
+    /// 份号.
+    pub copy_number: Option<String>,
+    /// 密级和保密期限, e.g. `秘密★1年`.
+    pub secrecy: Option<String>,
+    /// 紧急程度.
+    pub urgency: Option<String>,
+    /// 签发人 of an upward document, beside the document number in the 版头.
+    pub signers: Vec<String>,
     /// Lines above the document number, left-aligned (是否同意公开、办理结果).
     pub marks: Vec<String>,
     /// 发文字号, e.g. `承办单位提案字〔2024〕第12号`.
@@ -57,6 +70,19 @@ impl Official {
         }
     }
 
+    /// Whether the document has a 版头 of its own: an issuing organ or a 版头 element.
+    pub fn has_header(&self) -> bool {
+        !self.issuers.is_empty()
+            || self.copy_number.is_some()
+            || self.secrecy.is_some()
+            || self.urgency.is_some()
+    }
+
+    /// 信函格式.
+    pub fn is_letter(&self) -> bool {
+        self.form.as_deref() == Some("letter")
+    }
+
     /// The signing organ: `signature`, else `organ`.
     pub fn signing_organ(&self) -> Option<&str> {
         self.signature.as_deref().or(self.organ.as_deref())
@@ -74,6 +100,22 @@ impl Official {
         line("title", yaml_quote(&self.title));
         if !self.title_lines.is_empty() {
             line("title_lines", list(&self.title_lines));
+        }
+        if !self.issuers.is_empty() {
+            line("issuers", list(&self.issuers));
+        }
+        for (key, value) in [
+            ("form", &self.form),
+            ("copy_number", &self.copy_number),
+            ("secrecy", &self.secrecy),
+            ("urgency", &self.urgency),
+        ] {
+            if let Some(value) = value {
+                line(key, yaml_quote(value));
+            }
+        }
+        if !self.signers.is_empty() {
+            line("signers", list(&self.signers));
         }
         if !self.marks.is_empty() {
             line("marks", list(&self.marks));

@@ -49,6 +49,8 @@ pub struct BuildSettings {
     pub force: bool,
     /// No progress and no line per built document.
     pub quiet: bool,
+    /// 套打: leave the 版头's mark and red rules blank for pre-printed paper.
+    pub letterhead: bool,
 }
 
 impl BuildSettings {

@@ -243,9 +243,11 @@ fn body_text_worded_like_the_official_parts_moves_none_of_them() {
     // The look-alike paragraphs stay body text, in the body's place: before the real
     // signature, which still follows them.
     let position = |w: &Word| (w.page, w.top as i64);
+    // (The letter's 版头 names the organ too, in the top margin: 37 mm is the type area's top.)
+    let type_area_top = 37.0 * 72.0 / 25.4;
     let organs: Vec<&Word> = after
         .iter()
-        .filter(|w| w.text == "某市科学技术局")
+        .filter(|w| w.text == "某市科学技术局" && (w.page > 1 || w.top > type_area_top))
         .collect();
     assert_eq!(organs.len(), 2, "{organs:#?}");
     let fake_cc = last(&after, "抄送：并非抄送单位。");

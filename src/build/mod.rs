@@ -66,7 +66,9 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
     let renderer = Renderer::new(&templates);
     // Fonts are resolved and typst located once for the whole run.
     let engine = if args.wants(Format::Pdf) || args.wants(Format::Typ) {
-        Some(pdf_engine(&templates, args.wants(Format::Pdf))?)
+        let mut engine = pdf_engine(&templates, args.wants(Format::Pdf))?;
+        engine.letterhead = args.letterhead;
+        Some(engine)
     } else {
         None
     };
@@ -198,6 +200,7 @@ fn environment(
             "csv".into(),
             format!("{:?}", args.csv_encoding).into_bytes(),
         ),
+        ("letterhead".into(), vec![u8::from(args.letterhead)]),
         // Messages are not in the outputs; the language of the run does not matter.
     ];
     // The kind's template and every shared partial (`_*`), built-in or from the folder.

@@ -135,7 +135,8 @@ fn optional(text: Option<&str>) -> String {
 
 /// Builds the Typst source: the style applied with the chosen fonts, then each official
 /// part from its field and the body in between.
-pub fn typst_source(markdown: &str, fonts: &Fonts) -> Result<Source, PdfError> {
+/// `letterhead`: the paper has the 版头's mark and red rules printed (套打): they are left blank.
+pub fn typst_source(markdown: &str, fonts: &Fonts, letterhead: bool) -> Result<Source, PdfError> {
     let (parts, body) = read_front_matter(markdown)?;
     let converted = writer::convert(body);
     let mut text = converted.text;
@@ -149,7 +150,7 @@ pub fn typst_source(markdown: &str, fonts: &Fonts) -> Result<Source, PdfError> {
         .map(|&role| format!("{}: {}", role.key(), family_list(fonts, role)))
         .collect();
     let mut main = format!(
-        "// 由 gongwen 生成：{kind}。可手工修改后用 typst compile 排版。\n#import \"{STYLE}\": *\n#show: gongwen.with(\n  fonts: ({fonts}),\n  weights: (title: \"{title_weight}\", heading3: \"{h3_weight}\"),\n  doc-title: {title},\n  organ: {organ},\n)\n\n",
+        "// 由 gongwen 生成：{kind}。可手工修改后用 typst compile 排版。\n#import \"{STYLE}\": *\n#show: gongwen.with(\n  fonts: ({fonts}),\n  weights: (title: \"{title_weight}\", heading3: \"{h3_weight}\"),\n  doc-title: {title},\n  organ: {organ},\n  letter: {letter},\n  blank: {letterhead},\n)\n\n",
         kind = parts.kind.replace(['\n', '\r'], " "),
         fonts = font_entries.join(", "),
         title_weight = weight(fonts, Role::Title),
@@ -159,9 +160,47 @@ pub fn typst_source(markdown: &str, fonts: &Fonts) -> Result<Source, PdfError> {
             .organ
             .as_deref()
             .map_or("none".to_owned(), string_literal),
+        letter = parts.is_letter(),
     );
-    // 版头: the marks above the document number, then the number.
-    if !parts.marks.is_empty() || parts.doc_number.is_some() {
+    let list = |items: &[String]| {
+        items
+            .iter()
+            .map(|i| format!("{},", content(i)))
+            .collect::<String>()
+    };
+    if parts.has_header() {
+        // 版头: its elements at the standard's places.
+        main.push_str(&format!(
+            "#header(fonts: ({fonts}), copy: {copy}, secrecy: {secrecy}, urgency: {urgency}, marks: ({marks}), issuers: ({issuers}), number: {number}, signers: ({signers}), letter: {letter}, blank: {letterhead})\n\n",
+            fonts = font_entries.join(", "),
+            copy = optional(parts.copy_number.as_deref()),
+            secrecy = optional(parts.secrecy.as_deref()),
+            urgency = optional(parts.urgency.as_deref()),
+            marks = list(&parts.marks),
+            issuers = list(&parts.issuers),
+            number = optional(parts.doc_number.as_deref()),
+            signers = list(&parts.signers),
+            letter = parts.is_letter(),
+        ));
+        for part in [
+            &parts.copy_number,
+            &parts.secrecy,
+            &parts.urgency,
+            &parts.doc_number,
+        ] {
+            text.push_str(part.as_deref().unwrap_or(""));
+        }
+        text.extend(
+            parts
+                .marks
+                .iter()
+                .chain(&parts.issuers)
+                .chain(&parts.signers)
+                .map(String::as_str),
+        );
+        text.push_str("文件签发人：");
+    } else if !parts.marks.is_empty() || parts.doc_number.is_some() {
+        // The marks above the document number, then the number.
         let marks: Vec<String> = parts.marks.iter().map(|m| content(m)).collect();
         main.push_str(&format!(
             "#preamble(marks: ({}), number: {})\n\n",
@@ -249,6 +288,8 @@ pub fn typst_source(markdown: &str, fonts: &Fonts) -> Result<Source, PdfError> {
 /// Everything a run needs to typeset: fonts resolved and linked once, typst located once.
 pub struct Engine {
     pub fonts: Fonts,
+    /// 套打: leave the 版头's mark and red rules blank for pre-printed paper.
+    pub letterhead: bool,
     typst: Option<Typst>,
     font_dir: tempfile::TempDir,
     style: String,
@@ -284,6 +325,7 @@ impl Engine {
         }
         Ok(Engine {
             fonts,
+            letterhead: false,
             typst,
             font_dir,
             style,
@@ -334,7 +376,7 @@ impl Engine {
 
     /// The Typst source of a document, checked against the fonts.
     pub fn source(&self, markdown: &str) -> Result<Source, PdfError> {
-        let source = typst_source(markdown, &self.fonts)?;
+        let source = typst_source(markdown, &self.fonts, self.letterhead)?;
         if let Some(character) = self.fonts.first_uncovered(&source.text) {
             return Err(PdfError::Uncovered { character });
         }

@@ -39,6 +39,10 @@ impl Document for ActionPlan {
     fn official(&self) -> Official {
         let mut parts = Official::new(KIND, self.title.value.clone());
         parts.title_lines = self.title_lines.iter().map(|l| l.value.clone()).collect();
+        parts.doc_number = self.doc_number.as_ref().map(|n| n.value.clone());
+        if let Some(header) = &self.header {
+            header.fill(&mut parts);
+        }
         parts.organ = Some(self.organ.value.clone());
         parts.date = Some(self.date.value.iso());
         parts

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::decode::node::Node;
 use crate::decode::record::{Decode, Definitions, Unit};
 use crate::decode::{Decoder, Located, Number};
-use crate::kinds::common::{Figure, Prose};
+use crate::kinds::common::{Figure, Header, Prose};
 use crate::record;
 use crate::zh::Date;
 
@@ -16,6 +16,8 @@ record! {
         title: req Located<String> = "标题，如“张家口市科技创新三年行动计划（2018—2020年）”", example "〖标题，如“某市科技创新三年行动计划（2024—2026年）”〗";
         title_lines: many Located<String> = "标题分行（可选）：逐行写出，合起来须与标题一字不差；不写则自动按词均衡分行";
         organ: req Located<String> = "发文机关，如“张家口市人民政府”", example "〖发文机关，如“某市人民政府”〗";
+        doc_number: opt Located<String> = "发文字号（可选），年份用六角括号，如“石科字〔2024〕3号”";
+        header: opt Header = "版头（可选）：issuers 发文机关、form 格式、copy_number 份号、secrecy 密级、urgency 紧急程度、signers 签发人";
         period: req Period = "计划期：first 和 last 两个年份，如 {first: 2018, last: 2020}";
         date: req Located<Date> = "成文日期，如 2018-07-02", example "〖日期〗";
         guiding: req Prose = "指导思想（段落）", example "〖指导思想〗";

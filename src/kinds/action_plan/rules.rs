@@ -9,6 +9,9 @@ use crate::kinds::common::{Prose, rules};
 
 pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
     rules::title_lines(&plan.title.value, &plan.title_lines, diags);
+    if let Some(header) = &plan.header {
+        rules::header(header, diags);
+    }
     let (first, last) = (plan.period.first.value, plan.period.last.value);
     if last < first {
         diags

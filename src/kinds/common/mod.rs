@@ -80,6 +80,38 @@ impl Contact {
     }
 }
 
+/// 版头格式: file (文件格式) or letter (信函格式).
+#[derive(Debug)]
+pub struct HeaderForms;
+impl crate::decode::record::Choices for HeaderForms {
+    const VALUES: &'static [&'static str] = &["file", "letter"];
+}
+
+record! {
+    /// 版头: the issuing organs' mark, 份号, 密级, 紧急程度 and 签发人.
+    pub struct Header("the header", "版头") {
+        issuers: many Located<String> = "发文机关标志中的发文机关，联合行文时依次列出、主办机关在前；文件格式自动加“文件”二字", example "[〖发文机关〗]";
+        form: opt crate::decode::record::Choice<HeaderForms> = "版头格式：file（文件格式，默认）或 letter（信函格式）";
+        copy_number: opt Located<String> = "份号，6 位阿拉伯数字，如 \"000001\"";
+        secrecy: opt Located<String> = "密级和保密期限，如“秘密★1年”";
+        urgency: opt Located<String> = "紧急程度：特急 或 加急";
+        signers: many Located<String> = "签发人（上行文），按发文机关的顺序";
+    }
+}
+
+impl Header {
+    /// Its parts of the front matter.
+    pub fn fill(&self, parts: &mut crate::official::Official) {
+        let text = |l: &Located<String>| l.value.clone();
+        parts.issuers = self.issuers.iter().map(text).collect();
+        parts.form = self.form.as_ref().map(|f| f.value.clone());
+        parts.copy_number = self.copy_number.as_ref().map(text);
+        parts.secrecy = self.secrecy.as_ref().map(text);
+        parts.urgency = self.urgency.as_ref().map(text);
+        parts.signers = self.signers.iter().map(text).collect();
+    }
+}
+
 /// The headline figures with their year-on-year change: `<stem>-metrics.csv`.
 pub fn metrics_table(figures: &[Figure]) -> Table {
     Table {

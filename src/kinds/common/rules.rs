@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rust_i18n::t;
 
-use super::{Figure, Prose, REFERENCE_FORMS, Section, is_valid_id};
+use super::{Figure, Header, Prose, REFERENCE_FORMS, Section, is_valid_id};
 use crate::decode::{Located, nearest};
 use crate::diag::Diagnostics;
 use crate::zh::MAX_HEADING_LEVEL;
@@ -164,5 +164,56 @@ pub fn title_lines(title: &str, lines: &[Located<String>], diags: &mut Diagnosti
                 t!("the title lines read `%{joined}`, not the title `%{title}`", joined = joined, title = title),
             )
             .hint(t!("`title_lines` break the title into lines: together they must be the title, character for character"));
+    }
+}
+
+/// The 版头's elements as the standard writes them.
+pub fn header(header: &Header, diags: &mut Diagnostics) {
+    if let Some(copy) = &header.copy_number
+        && !(copy.value.len() == 6 && copy.value.chars().all(|c| c.is_ascii_digit()))
+    {
+        diags
+            .error(
+                copy.pos,
+                t!("copy number `%{copy}` is not six digits", copy = copy.value),
+            )
+            .hint(t!(
+                "write the 份号 as six Arabic digits in quotes, e.g. \"000001\""
+            ));
+    }
+    if let Some(secrecy) = &header.secrecy
+        && !["绝密", "机密", "秘密"]
+            .iter()
+            .any(|s| secrecy.value.starts_with(s))
+    {
+        diags
+            .error(
+                secrecy.pos,
+                t!(
+                    "secrecy `%{secrecy}` is not 绝密, 机密 or 秘密",
+                    secrecy = secrecy.value
+                ),
+            )
+            .hint(t!(
+                "write the 密级, with the period after ★ if there is one, e.g. 秘密★1年"
+            ));
+    }
+    if let Some(urgency) = &header.urgency
+        && !["特急", "加急"].contains(&urgency.value.as_str())
+    {
+        diags
+            .error(
+                urgency.pos,
+                t!(
+                    "urgency `%{urgency}` is not 特急 or 加急",
+                    urgency = urgency.value
+                ),
+            )
+            .hint(t!("the 紧急程度 of a document is 特急 or 加急"));
+    }
+    if header.issuers.is_empty() && !header.signers.is_empty() {
+        diags
+            .error(header.pos, t!("signers without an issuing organ"))
+            .hint(t!("签发人 stand beside the document number under the issuing organ's mark: add `issuers`"));
     }
 }

@@ -1,7 +1,7 @@
 //! The data of a notice, each field declared once.
 
 use crate::decode::Located;
-use crate::kinds::common::{Contact, Figure, Prose, Section};
+use crate::kinds::common::{Contact, Figure, Header, Prose, Section};
 use crate::record;
 use crate::zh::Date;
 
@@ -13,6 +13,7 @@ record! {
         title: req Located<String> = "标题，如“关于开展2025年度科技型中小企业评价工作的通知”", example "〖标题，如“关于开展某项工作的通知”〗";
         title_lines: many Located<String> = "标题分行（可选）：逐行写出，合起来须与标题一字不差；不写则自动按词均衡分行";
         doc_number: opt Located<String> = "发文字号，年份用六角括号，如“石科字〔2025〕3号”";
+        header: opt Header = "版头（可选）：issuers 发文机关、form 格式、copy_number 份号、secrecy 密级、urgency 紧急程度、signers 签发人";
         addressee: req Located<String> = "主送机关，如“各县（市、区）科技主管部门，市直有关单位”", example "〖主送机关〗";
         figures: many Figure = "数据指标，正文中以 {代号} 引用";
         lead: opt Prose = "开头段落，说明发文的缘由和目的", example "〖开头段落〗";

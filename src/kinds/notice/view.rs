@@ -10,6 +10,9 @@ pub fn official(notice: &Notice) -> Official {
     let mut parts = Official::new(KIND, notice.title.value.clone());
     parts.title_lines = notice.title_lines.iter().map(|l| l.value.clone()).collect();
     parts.doc_number = notice.doc_number.as_ref().map(|n| n.value.clone());
+    if let Some(header) = &notice.header {
+        header.fill(&mut parts);
+    }
     parts.addressee = Some(notice.addressee.value.clone());
     parts.attachments = notice.attachments.iter().map(|a| a.value.clone()).collect();
     parts.organ = Some(notice.organ.value.clone());

@@ -2,7 +2,7 @@
 
 use crate::decode::Located;
 use crate::decode::record::{Choice, Choices};
-use crate::kinds::common::{Contact, Figure, Prose, Section};
+use crate::kinds::common::{Contact, Figure, Header, Prose, Section};
 use crate::record;
 use crate::zh::Date;
 
@@ -34,6 +34,7 @@ record! {
         date: req Located<Date> = "答复日期，如 2024-06-06", example "〖日期〗";
         title_lines: many Located<String> = "标题分行（可选）：逐行写出，合起来须与标题一字不差；不写则自动按词均衡分行";
         doc_number: req Located<String> = "文号，年份用六角括号，如“承办单位提案字〔2024〕第12号”", example "〖文号，如“某科提字〔2024〕第1号”〗";
+        header: opt Header = "版头（可选）：issuers 发文机关、form 格式、copy_number 份号、secrecy 密级、urgency 紧急程度、signers 签发人";
         result: req Choice<Grades> = "办理结果：A 已解决或采纳，B 正在解决或列入计划，C 因条件限制暂不能解决", example "A";
         reason: opt Prose = "办理结果为 C 时，说明暂不能解决的原因";
         public: req Located<bool> = "是否同意公开：true 或 false", example "true";

@@ -17,6 +17,9 @@ pub fn official(reply: &ProposalReply) -> Official {
         reply.result.value
     )];
     parts.doc_number = Some(reply.doc_number.value.clone());
+    if let Some(header) = &reply.header {
+        header.fill(&mut parts);
+    }
     parts.addressee = Some(format!(
         "{}{}",
         reply.proposal.proposer.value, reply.proposal.role.value

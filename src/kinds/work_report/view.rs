@@ -55,6 +55,10 @@ pub fn completion(report: &WorkReport, plan: Option<&ActionPlan>) -> Vec<Complet
 pub fn official(report: &WorkReport) -> Official {
     let mut parts = Official::new(KIND, report.title());
     parts.title_lines = report.title_lines.iter().map(|l| l.value.clone()).collect();
+    parts.doc_number = report.doc_number.as_ref().map(|n| n.value.clone());
+    if let Some(header) = &report.header {
+        header.fill(&mut parts);
+    }
     parts.organ = Some(report.organ.value.clone());
     parts.date = Some(report.date.value.iso());
     parts
