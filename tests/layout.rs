@@ -68,6 +68,23 @@ fn pages(pdf: &Path) -> Vec<Vec<Line>> {
         .collect()
 }
 
+/// Which pages are landscape (an attachment's wide table).
+fn landscape(pdf: &Path) -> Vec<bool> {
+    let html = poppler("pdftotext", &["-bbox-layout"], pdf);
+    html.split("<page ")
+        .skip(1)
+        .map(|page| {
+            let number = |key: &str| -> f64 {
+                let start = page.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+                page[start..start + page[start..].find('"').unwrap()]
+                    .parse()
+                    .unwrap()
+            };
+            number("width") > number("height")
+        })
+        .collect()
+}
+
 /// pdftotext may cut one row into several lines: they are merged, left to right.
 fn rows_of(mut lines: Vec<Line>) -> Vec<Line> {
     lines.sort_by(|a, b| {
@@ -163,8 +180,22 @@ fn every_sample_keeps_the_standard_geometry() {
         let headings = headings(&md);
         let cells = cells(&md);
         let pages = pages(&pdf);
+        let landscape = landscape(&pdf);
         for (i, page) in pages.iter().enumerate() {
             let n = i + 1;
+            // A landscape attachment page keeps the page numbering; its table has its own rows.
+            if landscape[i] {
+                let lowest = page
+                    .iter()
+                    .max_by(|a, b| a.bottom.total_cmp(&b.bottom))
+                    .unwrap();
+                assert_eq!(
+                    lowest.text.replace(' ', ""),
+                    format!("—{n}—"),
+                    "{stem} p{n}"
+                );
+                continue;
+            }
             let (numbers, body): (Vec<&Line>, Vec<&Line>) =
                 page.iter().partition(|l| is_page_number(l));
             // The page number: `— N —`, odd pages right and even pages left, one character in;
@@ -259,7 +290,9 @@ fn every_sample_keeps_the_standard_geometry() {
                 let next_first = next_first.replace(' ', "");
                 let heading_next = headings.iter().any(|h| next_first.starts_with(h.as_str()));
                 // A table's rows are kept whole: the page may end early before one.
-                let table_next = next.iter().any(|l| is_table_row(l, &cells));
+                // An attachment starts on a page of its own.
+                let attachment_next = landscape[i + 1] || next_first.starts_with("附件");
+                let table_next = next.iter().any(|l| is_table_row(l, &cells)) || attachment_next;
                 let full = on_grid.contains(&21) || table_next;
                 assert!(
                     full || heading_next

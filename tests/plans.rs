@@ -282,3 +282,53 @@ fn a_target_without_a_plan() {
         ],
     );
 }
+
+#[test]
+fn the_task_table_is_a_landscape_attachment_after_the_signature() {
+    let dir = build(PLAN, "pdf");
+    let pdf = dir.path().join("zhangjiakou-plan-2018-2020.pdf");
+    let text = squeezed_pdf_text(&pdf);
+    assert_in_order(
+        &text,
+        &[
+            "附件：张家口市科技创新三年行动计划（2018—2020年）任务分解表",
+            "张家口市人民政府2018年7月2日",
+            "附件1",
+            "张家口市科技创新三年行动计划（2018—2020年）任务分解表",
+            "序号任务牵头单位责任单位目标完成时限",
+        ],
+    );
+    // pdftotext reads a table's wrapped cells column by column: the rows are checked by
+    // what each holds, not in reading order.
+    let table = &text[text.find("序号任务牵头单位").unwrap()..];
+    for cell in ["实施高新技术", "市科技和", "营造创新创业", "2020年底"] {
+        assert!(table.contains(cell), "`{cell}` not in the table");
+    }
+    // The attachment's pages are landscape; the body's are portrait; the numbering goes on.
+    let info = poppler("pdfinfo", &["-f", "1", "-l", "40"], &pdf);
+    let sizes: Vec<&str> = info
+        .lines()
+        .filter(|l| l.starts_with("Page") && l.contains(" size:"))
+        .collect();
+    assert!(
+        sizes.first().unwrap().contains("595.276 x 841.89"),
+        "{sizes:?}"
+    );
+    assert!(
+        sizes.last().unwrap().contains("841.89 x 595.276"),
+        "{sizes:?}"
+    );
+    let pages = sizes.len();
+    assert!(text.ends_with(&format!("—{pages}—")), "{text}");
+    // The header row repeats on every page of the table.
+    for (i, size) in sizes.iter().enumerate() {
+        if size.contains("841.89 x 595.276") {
+            let n = (i + 1).to_string();
+            let page = poppler("pdftotext", &["-f", &n, "-l", &n], &pdf);
+            assert!(
+                page.contains("序号") && page.contains("完成时限"),
+                "page {n}: {page}"
+            );
+        }
+    }
+}

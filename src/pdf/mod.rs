@@ -255,6 +255,11 @@ pub fn typst_source(markdown: &str, fonts: &Fonts, letterhead: bool) -> Result<S
         main.push_str(&format!("#notes({})\n", lines.join(", ")));
         text.extend(notes.iter().map(String::as_str));
     }
+    // Attachments on pages of their own, after the signature, before the 版记.
+    for attachment in &converted.attachments {
+        main.push_str(attachment);
+    }
+    text.push_str("附件0123456789");
     if !parts.cc.is_empty() || parts.printer.is_some() {
         let cc: Vec<String> = parts.cc.iter().map(|c| string_literal(c)).collect();
         let printed = parts

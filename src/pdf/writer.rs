@@ -55,16 +55,27 @@ pub fn string_literal(text: &str) -> String {
 }
 
 fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// A Markdown body in Typst markup.
 #[derive(Debug, Default)]
 pub struct Converted {
+    /// The body proper.
     pub markup: String,
+    /// Each attachment's page(s), in order, after the signature.
+    pub attachments: Vec<String>,
     /// Every character set, for the font check.
     pub text: String,
 }
+
+/// The class that marks a heading as an attachment's title: `# 标题 {.attachment}`, and
+/// the one that sets it on landscape pages.
+pub const ATTACHMENT: &str = "attachment";
+pub const LANDSCAPE: &str = "landscape";
 
 /// Converts a Markdown body (without its front matter) to Typst markup. Headings `#` to
 /// `####` are the levels 一、 （一） 1. （1）.
@@ -85,9 +96,34 @@ pub fn convert(markdown: &str) -> Converted {
         }
     }
     let mut writer = Writer::new(&footnotes);
-    writer.events(&body);
+    // The body proper, then each attachment from its marked heading on.
+    let starts: Vec<usize> = body
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| matches!(e, Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| c.as_ref() == ATTACHMENT)))
+        .map(|(i, _)| i)
+        .collect();
+    let main_end = starts.first().copied().unwrap_or(body.len());
+    writer.events(&body[..main_end]);
+    let markup = std::mem::take(&mut writer.out);
+    let mut attachments = Vec::new();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(body.len());
+        let title_end = matching_end(&body, start);
+        let landscape = matches!(&body[start], Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| c.as_ref() == LANDSCAPE));
+        writer.events(&body[start + 1..title_end]);
+        let title = std::mem::take(&mut writer.out);
+        writer.events(&body[title_end + 1..end]);
+        let content = std::mem::take(&mut writer.out);
+        attachments.push(format!(
+            "#attachment({}, [{}], landscape: {landscape})[\n{content}]\n",
+            k + 1,
+            title.trim()
+        ));
+    }
     Converted {
-        markup: writer.out,
+        markup,
+        attachments,
         text: writer.text,
     }
 }
@@ -116,6 +152,35 @@ struct Writer<'f, 'a> {
     pending_soft_break: bool,
     list_stack: Vec<bool>,
     in_code_block: Option<String>,
+    /// The shares of the next table's columns, measured before it is written.
+    column_widths: Option<Vec<usize>>,
+}
+
+/// Each column's share of a table's width: its longest cell in characters (a Western
+/// character half), at least 2 and at most 40.
+fn column_widths(events: &[Event], columns: usize) -> Vec<usize> {
+    let mut widths = vec![2usize; columns.max(1)];
+    let (mut column, mut cell) = (0, 0.0f64);
+    for event in events {
+        match event {
+            Event::Start(Tag::TableRow | Tag::TableHead) => column = 0,
+            Event::Start(Tag::TableCell) => cell = 0.0,
+            Event::Text(t) | Event::Code(t) => {
+                cell += t
+                    .chars()
+                    .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+                    .sum::<f64>();
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let Some(width) = widths.get_mut(column) {
+                    *width = (*width).max((cell.ceil() as usize).min(40));
+                }
+                column += 1;
+            }
+            _ => {}
+        }
+    }
+    widths
 }
 
 impl<'f, 'a> Writer<'f, 'a> {
@@ -127,11 +192,16 @@ impl<'f, 'a> Writer<'f, 'a> {
             pending_soft_break: false,
             list_stack: Vec::new(),
             in_code_block: None,
+            column_widths: None,
         }
     }
 
     fn events(&mut self, events: &[Event<'a>]) {
-        for event in events {
+        for (i, event) in events.iter().enumerate() {
+            if let Event::Start(Tag::Table(aligns)) = event {
+                let end = matching_end(events, i);
+                self.column_widths = Some(column_widths(&events[i..=end], aligns.len()));
+            }
             self.event(event);
         }
     }
@@ -233,10 +303,22 @@ impl<'f, 'a> Writer<'f, 'a> {
             }
             Tag::Item => self.out.push('['),
             Tag::Table(aligns) => {
-                // The table spans the type area: the first column (the names) takes what the
-                // others, as wide as their contents, leave.
-                let columns: Vec<&str> = (0..aligns.len().max(1))
-                    .map(|i| if i == 0 { "1fr" } else { "auto" })
+                // The table spans the type area, its columns shared out by their contents.
+                // A short column (at most four characters: 序号, 单位, 完成时限) is as wide as its
+                // text and the cell's padding; the others share what is left by the square root
+                // of their lengths, so that none is starved.
+                let columns: Vec<String> = self
+                    .column_widths
+                    .take()
+                    .unwrap_or_else(|| vec![16; aligns.len().max(1)])
+                    .iter()
+                    .map(|&w| {
+                        if w <= 4 {
+                            format!("{}pt", w * 16 + 24)
+                        } else {
+                            format!("{}fr", ((w as f64).sqrt() * 10.0).round())
+                        }
+                    })
                     .collect();
                 let align: Vec<&str> = aligns
                     .iter()
@@ -339,9 +421,10 @@ mod tests {
     fn headings_lists_tables_footnotes() {
         let md = "# 一、部分\n\n## （一）节\n\n- 甲\n- 乙\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n注[^1]\n\n[^1]: 说明\n";
         let c = convert(md);
+        assert!(c.attachments.is_empty());
         assert_eq!(
             c.markup,
-            "#heading(level: 1)[一、部分]\n\n#heading(level: 2)[（一）节]\n\n#list([甲], [乙], )\n\n#table(columns: (1fr, auto,), align: (left + horizon, left + horizon,), table.header([a], [b], ), [1], [2], )\n\n注#footnote[说明]\n\n"
+            "#heading(level: 1)[一、部分]\n\n#heading(level: 2)[（一）节]\n\n#list([甲], [乙], )\n\n#table(columns: (56pt, 56pt,), align: (left + horizon, left + horizon,), table.header([a], [b], ), [1], [2], )\n\n注#footnote[说明]\n\n"
         );
     }
 
@@ -349,5 +432,24 @@ mod tests {
     fn text_that_looks_like_a_signature_stays_in_the_body() {
         let c = convert("正文。\n\n某局\n\n2024年1月2日\n\n抄送：乙。\n");
         assert_eq!(c.markup, "正文。\n\n某局\n\n2024年1月2日\n\n抄送：乙。\n\n");
+    }
+
+    #[test]
+    fn marked_headings_start_attachments() {
+        let c = convert(
+            "正文。\n\n# 任务分解表 {.attachment .landscape}\n\n| a |\n|---|\n| 1 |\n\n# 名单 {.attachment}\n\n甲。\n",
+        );
+        assert_eq!(c.markup, "正文。\n\n");
+        assert_eq!(c.attachments.len(), 2);
+        assert!(
+            c.attachments[0].starts_with("#attachment(1, [任务分解表], landscape: true)[\n#table(")
+        );
+        assert_eq!(
+            c.attachments[1],
+            "#attachment(2, [名单], landscape: false)[\n甲。\n\n]\n"
+        );
+        // Data cannot mark a heading: its braces are escaped, so they are text.
+        let c = convert("# 标题 \\{.attachment\\}\n");
+        assert!(c.attachments.is_empty());
     }
 }

@@ -4,7 +4,7 @@
 mod import;
 mod model;
 mod rules;
-mod tables;
+pub(crate) mod tables;
 mod view;
 
 use std::any::Any;
@@ -43,6 +43,7 @@ impl Document for ActionPlan {
         if let Some(header) = &self.header {
             header.fill(&mut parts);
         }
+        parts.attachments = vec![format!("{}任务分解表", self.title.value)];
         parts.organ = Some(self.organ.value.clone());
         parts.date = Some(self.date.value.iso());
         parts

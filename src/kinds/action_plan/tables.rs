@@ -20,8 +20,8 @@ fn join(units: &[Located<String>]) -> String {
         .join("、")
 }
 
-/// The task decomposition table (任务分解表): `<stem>-tasks.csv`.
-fn tasks(plan: &ActionPlan) -> Table {
+/// The task decomposition table (任务分解表): `<stem>-tasks.csv`, and the plan's attachment.
+pub fn tasks(plan: &ActionPlan) -> Table {
     Table {
         name: "tasks",
         header: vec!["序号", "任务", "牵头单位", "责任单位", "目标", "完成时限"],

@@ -45,7 +45,34 @@ pub fn context(plan: &ActionPlan) -> minijinja::Value {
         goals: &'a [GoalGroup],
         task_groups: Vec<GroupView<'a>>,
         safeguards: Vec<TaskView<'a>>,
+        /// The 任务分解表's rows, for the attachment.
+        task_table: Vec<TaskRow>,
     }
+    #[derive(Serialize)]
+    struct TaskRow {
+        number: String,
+        title: String,
+        lead_units: String,
+        units: String,
+        targets: String,
+        deadline: String,
+    }
+    let task_table = super::tables::tasks(plan)
+        .rows
+        .into_iter()
+        .map(|row| {
+            let [number, title, lead_units, units, targets, deadline]: [String; 6] =
+                row.try_into().expect("the task table has six columns");
+            TaskRow {
+                number,
+                title,
+                lead_units,
+                units,
+                targets,
+                deadline,
+            }
+        })
+        .collect();
     let mut number = 0;
     let task_groups = plan
         .task_groups
@@ -80,5 +107,6 @@ pub fn context(plan: &ActionPlan) -> minijinja::Value {
             .enumerate()
             .map(|(i, task)| task_view(i + 1, task))
             .collect(),
+        task_table,
     }))
 }
