@@ -483,3 +483,17 @@ fn markup_in_data_prints_as_itself() {
     let csv = fs::read_to_string(root.path().join("out/report-metrics.csv")).unwrap();
     assert!(csv.contains(&format!("{},12,家", hostile[5])), "{csv}");
 }
+
+#[test]
+fn half_width_punctuation_and_unpaired_marks_are_warnings_at_their_place() {
+    assert_fixture_diagnostics(
+        "invalid/warn-punctuation",
+        0,
+        &[
+            "20:20: warning: half-width `(` between Chinese characters",
+            "24:12: warning: half-width `,` between Chinese characters",
+            "24:15: warning: unpaired `“`",
+            "27:19: warning: unpaired `《`",
+        ],
+    );
+}

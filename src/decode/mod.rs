@@ -187,10 +187,68 @@ impl<'a> Decoder<'a> {
                 .hint(t!("write the text, or remove the field if it is optional"));
             return None;
         }
+        self.punctuation(node, &text);
         Some(Located {
             value: text.value.trim().to_owned(),
             pos: text.pos,
         })
+    }
+
+    /// Warns of half-width punctuation between Chinese characters and of unpaired 《》“”（）,
+    /// each at its place in the file where the raw text shows it.
+    fn punctuation(&mut self, node: &Node, text: &Located<String>) {
+        let chars: Vec<char> = text.value.chars().collect();
+        let raw = self.raw_range(node);
+        let locate = |d: &Self, needle: &str, skip: usize| -> Pos {
+            raw.as_ref()
+                .and_then(|r| {
+                    d.source[r.clone()]
+                        .find(needle)
+                        .map(|i| d.pos_at(r.start + i + skip))
+                })
+                .unwrap_or(text.pos)
+        };
+        for i in 1..chars.len().saturating_sub(1) {
+            let (before, c, after) = (chars[i - 1], chars[i], chars[i + 1]);
+            let full = match c {
+                ',' => '，',
+                ':' => '：',
+                ';' => '；',
+                '(' => '（',
+                ')' => '）',
+                '?' => '？',
+                '!' => '！',
+                _ => continue,
+            };
+            if crate::zh::is_cjk(before) && crate::zh::is_cjk(after) && !crate::zh::is_cjk(c) {
+                let context: String = [before, c, after].iter().collect();
+                let pos = locate(self, &context, before.len_utf8());
+                self.diags
+                    .warning(
+                        pos,
+                        t!("half-width `%{c}` between Chinese characters", c = c),
+                    )
+                    .hint(t!(
+                        "Chinese text takes the full-width `%{full}`",
+                        full = full
+                    ));
+            }
+        }
+        for (open, close) in [('《', '》'), ('“', '”'), ('（', '）')] {
+            let opens = chars.iter().filter(|&&c| c == open).count();
+            let closes = chars.iter().filter(|&&c| c == close).count();
+            if opens != closes {
+                let lone = if opens > closes { open } else { close };
+                let pos = locate(self, lone.encode_utf8(&mut [0; 4]), 0);
+                self.diags
+                    .warning(pos, t!("unpaired `%{mark}`", mark = lone))
+                    .hint(t!(
+                        "every `%{open}` needs its `%{close}`",
+                        open = open,
+                        close = close
+                    ));
+            }
+        }
     }
 
     pub fn number(&mut self, node: &Node) -> Option<Number> {

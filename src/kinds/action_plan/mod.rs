@@ -44,6 +44,9 @@ impl Document for ActionPlan {
             header.fill(&mut parts);
         }
         parts.attachments = vec![format!("{}任务分解表", self.title.value)];
+        if let Some(printing) = &self.printing {
+            printing.fill(&mut parts);
+        }
         parts.organ = Some(self.organ.value.clone());
         parts.date = Some(self.date.value.iso());
         parts

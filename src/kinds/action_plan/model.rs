@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::decode::node::Node;
 use crate::decode::record::{Decode, Definitions, Unit};
 use crate::decode::{Decoder, Located, Number};
-use crate::kinds::common::{Figure, Header, Prose};
+use crate::kinds::common::{Figure, Header, Printing, Prose};
 use crate::record;
 use crate::zh::Date;
 
@@ -24,6 +24,7 @@ record! {
         goals: req Goals = "主要目标：lead 和 groups（每组含 title、targets、text）";
         task_groups as "tasks": req Vec<TaskGroup> = "主要任务：分组列出，每组含 title 和 tasks，任务自动连续编号";
         safeguards: many Task = "保障措施：每项含 title、text 及牵头、责任单位";
+        printing: opt Printing = "印发机关和印发日期（可选），排在版记最后一行：organ、date";
     }
 }
 

@@ -112,6 +112,22 @@ impl Header {
     }
 }
 
+record! {
+    /// 印发机关和印发日期, the 版记's last line.
+    pub struct Printing("the printing", "印发") {
+        organ: req Located<String> = "印发机关，一般是发文机关的办公厅（室）", example "〖印发机关〗";
+        date: req Located<crate::zh::Date> = "印发日期，如 2024-03-15", example "〖日期〗";
+    }
+}
+
+impl Printing {
+    /// Its parts of the front matter.
+    pub fn fill(&self, parts: &mut crate::official::Official) {
+        parts.printer = Some(self.organ.value.clone());
+        parts.printed = Some(self.date.value.iso());
+    }
+}
+
 /// The headline figures with their year-on-year change: `<stem>-metrics.csv`.
 pub fn metrics_table(figures: &[Figure]) -> Table {
     Table {

@@ -1,7 +1,7 @@
 //! The data of a notice, each field declared once.
 
 use crate::decode::Located;
-use crate::kinds::common::{Contact, Figure, Header, Prose, Section};
+use crate::kinds::common::{Contact, Figure, Header, Printing, Prose, Section};
 use crate::record;
 use crate::zh::Date;
 
@@ -22,5 +22,6 @@ record! {
         attachments: many Located<String> = "附件名称列表，依次编号", example "[〖附件名称〗]";
         contact: opt Contact = "联系人：name 和 phone";
         cc: many Located<String> = "抄送机关列表";
+        printing: opt Printing = "印发机关和印发日期（可选），排在版记最后一行：organ、date";
     }
 }

@@ -19,6 +19,9 @@ pub fn official(notice: &Notice) -> Official {
     parts.date = Some(notice.date.value.iso());
     parts.contact = notice.contact.as_ref().map(|c| c.official());
     parts.cc = notice.cc.iter().map(|c| c.value.clone()).collect();
+    if let Some(printing) = &notice.printing {
+        printing.fill(&mut parts);
+    }
     parts
 }
 

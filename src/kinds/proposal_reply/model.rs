@@ -2,7 +2,7 @@
 
 use crate::decode::Located;
 use crate::decode::record::{Choice, Choices};
-use crate::kinds::common::{Contact, Figure, Header, Prose, Section};
+use crate::kinds::common::{Contact, Figure, Header, Printing, Prose, Section};
 use crate::record;
 use crate::zh::Date;
 
@@ -46,6 +46,7 @@ record! {
         signed_by: req Located<String> = "领导签发人姓名", example "〖领导签发人姓名〗";
         contact: req Contact = "联系人：name 和 phone";
         cc: many Located<String> = "抄送单位列表", example "[〖抄送单位〗]";
+        printing: opt Printing = "印发机关和印发日期（可选），排在版记最后一行：organ、date";
     }
 }
 

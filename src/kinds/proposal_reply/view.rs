@@ -29,6 +29,9 @@ pub fn official(reply: &ProposalReply) -> Official {
     parts.signer = Some(reply.signed_by.value.clone());
     parts.contact = Some(reply.contact.official());
     parts.cc = reply.cc.iter().map(|c| c.value.clone()).collect();
+    if let Some(printing) = &reply.printing {
+        printing.fill(&mut parts);
+    }
     parts
 }
 

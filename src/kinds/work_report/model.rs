@@ -1,7 +1,7 @@
 //! The data of a work report, each field declared once.
 
 use crate::decode::Located;
-use crate::kinds::common::{Figure, Header, Prose, Section};
+use crate::kinds::common::{Figure, Header, Printing, Prose, Section};
 use crate::record;
 use crate::zh::Date;
 
@@ -17,6 +17,7 @@ record! {
         header: opt Header = "版头（可选）：issuers 发文机关、form 格式、copy_number 份号、secrecy 密级、urgency 紧急程度、signers 签发人";
         action_plan: opt Located<String> = "对照的行动计划数据文件（相对本文件的路径），指标可用 target 对照其目标";
         figures: many Figure = "主要指标，正文中以 {代号} 引用";
+        printing: opt Printing = "印发机关和印发日期（可选），排在版记最后一行：organ、date";
         lead: opt Prose = "导语段落", example "〖导语，可引用指标，如：全市新增{firms}。〗";
         review: req Part = "本年工作总结：heading、lead、sections";
         plan: req Part = "下一年工作计划：heading、lead、sections";

@@ -59,6 +59,9 @@ pub fn official(report: &WorkReport) -> Official {
     if let Some(header) = &report.header {
         header.fill(&mut parts);
     }
+    if let Some(printing) = &report.printing {
+        printing.fill(&mut parts);
+    }
     parts.organ = Some(report.organ.value.clone());
     parts.date = Some(report.date.value.iso());
     parts
