@@ -166,6 +166,8 @@ fn headings(markdown: &str) -> Vec<String> {
         .lines()
         .filter(|l| l.starts_with('#'))
         .map(|l| l.trim_start_matches('#').trim().replace('\\', ""))
+        // A heading's attributes (`{.table-title}`) are not part of its text.
+        .map(|l| l.split(" {.").next().unwrap_or("").to_owned())
         .collect()
 }
 

@@ -76,6 +76,8 @@ pub struct Converted {
 /// the one that sets it on landscape pages.
 pub const ATTACHMENT: &str = "attachment";
 pub const LANDSCAPE: &str = "landscape";
+/// The class that marks a heading as the title of the table under it.
+pub const TABLE_TITLE: &str = "table-title";
 
 /// Converts a Markdown body (without its front matter) to Typst markup. Headings `#` to
 /// `####` are the levels 一、 （一） 1. （1）.
@@ -288,6 +290,9 @@ impl<'f, 'a> Writer<'f, 'a> {
     fn start(&mut self, tag: &Tag<'a>) {
         match tag {
             Tag::Paragraph => {}
+            Tag::Heading { classes, .. } if classes.iter().any(|c| c.as_ref() == TABLE_TITLE) => {
+                self.out.push_str("#table-title[");
+            }
             Tag::Heading { level, .. } => {
                 let level = (*level as usize).min(4);
                 self.out.push_str(&format!("#heading(level: {level})["));
