@@ -473,6 +473,22 @@ fn the_header_elements_sit_where_the_standard_puts_them() {
         "{title:?}"
     );
 
+    // An upward document: the number one cell in from the left, 签发人 one cell in from the
+    // right, on the same row.
+    let page = &pages(&dir.path().join("zhangjiakou-work-report-2020.pdf"))[0];
+    let cell = WIDTH / 28.0;
+    let number = find(page, "张科报〔2020〕36号");
+    let signer = find(page, "签发人：王建国");
+    assert!((number.left - (LEFT + cell)).abs() < 1.0, "{number:?}");
+    assert!(
+        (signer.right - (LEFT + WIDTH - cell)).abs() < 1.0,
+        "{signer:?}"
+    );
+    assert!(
+        (number.bottom - signer.bottom).abs() < 0.5,
+        "{number:?} {signer:?}"
+    );
+
     // 信函格式: the organ's full name 30 mm from the page's top edge; the number at the
     // right edge under the double rule, level with the first mark at the left.
     let page = &pages(&dir.path().join("suggestion-reply-b.pdf"))[0];
