@@ -259,6 +259,12 @@ impl Diagnostics {
         self.source = Some((text, starts));
     }
 
+    /// Lets the file's text go once nothing more will be reported against it: a run holds
+    /// every document of a batch at once.
+    pub fn release_source(&mut self) {
+        self.source = None;
+    }
+
     /// An empty collector for the same file, to be filled elsewhere and absorbed back.
     pub fn fork(&self) -> Diagnostics {
         Diagnostics {

@@ -264,11 +264,20 @@ pub struct Library {
 impl Library {
     /// Loads the files on up to `jobs` threads, then the files they link to.
     pub fn load(files: &[DataFile], jobs: usize) -> Library {
-        let loaded = parallel(files, jobs, |file| load_file(&file.path));
-        let mut entries: Vec<Entry> = files
-            .iter()
-            .zip(loaded)
-            .map(|(file, (document, diagnostics))| Entry {
+        // Each file's real path is found on the worker that loads it: links name files by it.
+        let loaded = parallel(files, jobs, |file| {
+            (
+                load_file(&file.path),
+                std::fs::canonicalize(&file.path).ok(),
+            )
+        });
+        let mut by_path: HashMap<PathBuf, usize> = HashMap::with_capacity(files.len());
+        let mut entries: Vec<Entry> = Vec::with_capacity(files.len());
+        for (i, (file, ((document, diagnostics), real))) in files.iter().zip(loaded).enumerate() {
+            if let Some(real) = real {
+                by_path.insert(real, i);
+            }
+            entries.push(Entry {
                 file: file.clone(),
                 linked_only: false,
                 document: document.map(Arc::from),
@@ -276,13 +285,12 @@ impl Library {
                 linked_files: Vec::new(),
                 linked: Vec::new(),
                 diagnostics,
-            })
-            .collect();
-        let mut by_path: HashMap<PathBuf, usize> = entries
-            .iter()
-            .enumerate()
-            .filter_map(|(i, e)| Some((std::fs::canonicalize(&e.file.path).ok()?, i)))
-            .collect();
+            });
+        }
+        // A data folder's and a linked file's real path, found once however many links
+        // lie in it or name it.
+        let mut roots: HashMap<PathBuf, PathBuf> = HashMap::new();
+        let mut targets: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
         let mut i = 0;
         // Entries added for linked files are resolved in turn, so links of links work.
         while i < entries.len() {
@@ -298,29 +306,44 @@ impl Library {
                     .unwrap_or(Path::new("."))
                     .join(&link.path.value);
                 entries[i].linked_files.push(target.clone());
-                let resolved =
-                    resolve(&file, &target, &link, &mut entries[i].diagnostics).map(|real| {
-                        match by_path.get(&real) {
-                            Some(&j) => j,
-                            None => {
-                                let (document, diagnostics) = load_file(&target);
-                                entries.push(Entry {
-                                    file: DataFile {
-                                        path: target.clone(),
-                                        root: file.root.clone(),
-                                    },
-                                    linked_only: true,
-                                    document: document.map(Arc::from),
-                                    links: Vec::new(),
-                                    linked_files: Vec::new(),
-                                    linked: Vec::new(),
-                                    diagnostics,
-                                });
-                                by_path.insert(real, entries.len() - 1);
-                                entries.len() - 1
-                            }
-                        }
-                    });
+                let root = roots
+                    .entry(file.root.clone())
+                    .or_insert_with(|| {
+                        std::fs::canonicalize(&file.root).unwrap_or_else(|_| file.root.clone())
+                    })
+                    .clone();
+                let real = targets
+                    .entry(target.clone())
+                    .or_insert_with(|| std::fs::canonicalize(&target).ok())
+                    .clone();
+                let resolved = resolve(
+                    &file,
+                    &root,
+                    &target,
+                    real,
+                    &link,
+                    &mut entries[i].diagnostics,
+                )
+                .map(|real| match by_path.get(&real) {
+                    Some(&j) => j,
+                    None => {
+                        let (document, diagnostics) = load_file(&target);
+                        entries.push(Entry {
+                            file: DataFile {
+                                path: target.clone(),
+                                root: file.root.clone(),
+                            },
+                            linked_only: true,
+                            document: document.map(Arc::from),
+                            links: Vec::new(),
+                            linked_files: Vec::new(),
+                            linked: Vec::new(),
+                            diagnostics,
+                        });
+                        by_path.insert(real, entries.len() - 1);
+                        entries.len() - 1
+                    }
+                });
                 let resolved = resolved.filter(|&j| {
                     let found = entries[j].document.as_ref().map(|d| d.kind().name());
                     match found {
@@ -357,11 +380,13 @@ impl Library {
 /// each failure is an error at the link.
 fn resolve(
     file: &DataFile,
+    root: &Path,
     target: &Path,
+    real: Option<PathBuf>,
     link: &kinds::Link,
     diags: &mut Diagnostics,
 ) -> Option<PathBuf> {
-    let Ok(real) = std::fs::canonicalize(target) else {
+    let Some(real) = real else {
         diags
             .error(
                 link.path.pos,
@@ -376,8 +401,7 @@ fn resolve(
             ));
         return None;
     };
-    let root = std::fs::canonicalize(&file.root).unwrap_or_else(|_| file.root.clone());
-    if !real.starts_with(&root) {
+    if !real.starts_with(root) {
         diags
             .error(
                 link.path.pos,

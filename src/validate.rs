@@ -18,11 +18,13 @@ pub fn validate(library: &mut Library, jobs: usize) {
     for round in [leaves, linkers] {
         let judged = parallel(&round, jobs, |&i| judge(library, i));
         for (i, judged) in round.into_iter().zip(judged) {
+            let entry = &mut library.entries[i];
             if let Some((diagnostics, linked)) = judged {
-                let entry = &mut library.entries[i];
                 entry.diagnostics.absorb(diagnostics);
                 entry.linked = linked;
             }
+            // Every problem of the file is now found: its text is not needed any more.
+            entry.diagnostics.release_source();
         }
     }
 }
