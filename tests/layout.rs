@@ -523,3 +523,45 @@ fn printing_on_letterhead_leaves_the_mark_blank_and_the_rest_in_place() {
         assert_eq!((a.left, a.bottom), (b.left, b.bottom), "{text}");
     }
 }
+
+#[test]
+fn copy_number_secrecy_and_urgency_stand_in_that_order_at_the_top_left() {
+    let root = temp_dir();
+    let data = data_folder(root.path(), "report.yaml");
+    edit(
+        &data.join("report.yaml"),
+        &[(
+            "year: 2024\n",
+            "year: 2024\ndoc_number: 测科〔2024〕5号\nheader:\n  issuers: [测试县科学技术局]\n  copy_number: \"000007\"\n  secrecy: 秘密★1年\n  urgency: 特急\n",
+        )],
+    );
+    let out = gongwen_in(root.path(), &["build", "--format", "pdf"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = &pages(&root.path().join("out/report.pdf"))[0];
+    for (row, text) in ["000007", "秘密★1年", "特急"].iter().enumerate() {
+        let line = find(page, text);
+        assert!((line.left - LEFT).abs() < 0.5, "{line:?}");
+        assert!(
+            (grid_row(line) - row as f64).abs() < 0.05,
+            "{text} on row {row}: {line:?}"
+        );
+    }
+    let mark = find(page, "测试县科学技术局文件");
+    assert!((mark.top - (TOP + 35.0 * MM)).abs() < 3.0, "{mark:?}");
+    // A wrong 份号 and 紧急程度 are reported at their places.
+    edit(
+        &data.join("report.yaml"),
+        &[("\"000007\"", "\"7\""), ("urgency: 特急", "urgency: 很急")],
+    );
+    let out = gongwen_in(root.path(), &["validate", "data"]);
+    assert_eq!(out.status.code(), Some(1));
+    let found = diagnostics(&out);
+    assert!(
+        found[0].contains(":7:16: error: copy number `7` is not six digits"),
+        "{found:?}"
+    );
+    assert!(
+        found[1].contains(":9:12: error: urgency `很急` is not 特急 or 加急"),
+        "{found:?}"
+    );
+}
