@@ -295,7 +295,11 @@ fn every_sample_keeps_the_standard_geometry() {
                 // An attachment starts on a page of its own.
                 let attachment_next = landscape[i + 1] || next_first.starts_with("附件");
                 let table_next = next.iter().any(|l| is_table_row(l, &cells)) || attachment_next;
-                let full = on_grid.contains(&21) || table_next;
+                // After the signature, the notes and the 版记 are kept whole.
+                let after_signature = ["领导签发", "联系人及电话"]
+                    .iter()
+                    .any(|note| next_first.starts_with(note));
+                let full = on_grid.contains(&21) || table_next || after_signature;
                 assert!(
                     full || heading_next
                         || next
@@ -564,4 +568,33 @@ fn copy_number_secrecy_and_urgency_stand_in_that_order_at_the_top_left() {
         found[1].contains(":9:12: error: urgency `很急` is not 特急 or 加急"),
         "{found:?}"
     );
+}
+
+#[test]
+fn the_signature_never_opens_a_page_without_body_text() {
+    let (dir, stems) = samples();
+    for stem in &stems {
+        let md = fs::read_to_string(dir.path().join(format!("{stem}.md"))).unwrap();
+        let organ = md
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("signature: ")
+                    .or_else(|| l.strip_prefix("organ: "))
+            })
+            .unwrap()
+            .trim_matches('"')
+            .to_owned();
+        let pages = pages(&dir.path().join(format!("{stem}.pdf")));
+        // The signing organ: the last line reading it, set towards the right edge.
+        let (page, line) = pages
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.iter().map(move |l| (i, l)))
+            .rfind(|(_, l)| l.text.replace(' ', "") == organ && l.left > LEFT + WIDTH / 3.0)
+            .unwrap_or_else(|| panic!("{stem}: no signature `{organ}`"));
+        let body_above = pages[page]
+            .iter()
+            .any(|l| l.bottom < line.top && !is_title(l) && l.left < LEFT + WIDTH / 3.0);
+        assert!(body_above, "{stem}: the signature opens page {}", page + 1);
+    }
 }

@@ -106,7 +106,21 @@ pub fn convert(markdown: &str) -> Converted {
         .map(|(i, _)| i)
         .collect();
     let main_end = starts.first().copied().unwrap_or(body.len());
-    writer.events(&body[..main_end]);
+    // The body's last paragraph is kept with what follows (the signature) when it is short,
+    // so that the 落款 does not open a page without the body's text (see the page style).
+    let last_paragraph = (0..main_end)
+        .rev()
+        .find(|&i| matches!(body[i], Event::Start(Tag::Paragraph)))
+        .filter(|&i| matching_end(&body[..main_end], i) + 1 == main_end);
+    match last_paragraph {
+        Some(start) => {
+            writer.events(&body[..start]);
+            writer.out.push_str("#keep-with-next[");
+            writer.events(&body[start + 1..main_end - 1]);
+            writer.out.push_str("]\n\n");
+        }
+        None => writer.events(&body[..main_end]),
+    }
     let markup = std::mem::take(&mut writer.out);
     let mut attachments = Vec::new();
     for (k, &start) in starts.iter().enumerate() {
@@ -419,7 +433,7 @@ mod tests {
     #[test]
     fn soft_breaks_between_han_characters_vanish() {
         let c = convert("第一行\n第二行 and\nmore");
-        assert_eq!(c.markup, "第一行第二行 and more\n\n");
+        assert_eq!(c.markup, "#keep-with-next[第一行第二行 and more]\n\n");
     }
 
     #[test]
@@ -429,14 +443,17 @@ mod tests {
         assert!(c.attachments.is_empty());
         assert_eq!(
             c.markup,
-            "#heading(level: 1)[一、部分]\n\n#heading(level: 2)[（一）节]\n\n#list([甲], [乙], )\n\n#table(columns: (56pt, 56pt,), align: (left + horizon, left + horizon,), table.header([a], [b], ), [1], [2], )\n\n注#footnote[说明]\n\n"
+            "#heading(level: 1)[一、部分]\n\n#heading(level: 2)[（一）节]\n\n#list([甲], [乙], )\n\n#table(columns: (56pt, 56pt,), align: (left + horizon, left + horizon,), table.header([a], [b], ), [1], [2], )\n\n#keep-with-next[注#footnote[说明]]\n\n"
         );
     }
 
     #[test]
     fn text_that_looks_like_a_signature_stays_in_the_body() {
         let c = convert("正文。\n\n某局\n\n2024年1月2日\n\n抄送：乙。\n");
-        assert_eq!(c.markup, "正文。\n\n某局\n\n2024年1月2日\n\n抄送：乙。\n\n");
+        assert_eq!(
+            c.markup,
+            "正文。\n\n某局\n\n2024年1月2日\n\n#keep-with-next[抄送：乙。]\n\n"
+        );
     }
 
     #[test]
@@ -444,7 +461,7 @@ mod tests {
         let c = convert(
             "正文。\n\n# 任务分解表 {.attachment .landscape}\n\n| a |\n|---|\n| 1 |\n\n# 名单 {.attachment}\n\n甲。\n",
         );
-        assert_eq!(c.markup, "正文。\n\n");
+        assert_eq!(c.markup, "#keep-with-next[正文。]\n\n");
         assert_eq!(c.attachments.len(), 2);
         assert!(
             c.attachments[0].starts_with("#attachment(1, [任务分解表], landscape: true)[\n#table(")
