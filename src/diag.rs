@@ -70,13 +70,6 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(message)
-        }
-    }
-
     pub fn in_file(mut self, file: &Path) -> Self {
         self.file = Some(file.to_path_buf());
         self
@@ -245,10 +238,6 @@ impl Diagnostics {
             source: None,
             items: Vec::new(),
         }
-    }
-
-    pub fn file(&self) -> &Path {
-        &self.file
     }
 
     /// The file's text, so that each diagnostic shows its source line.

@@ -170,14 +170,6 @@ impl<'a> Decoder<'a> {
         Some(Located { value, pos })
     }
 
-    /// A list of non-empty strings (units, 抄送); bad items are reported and left out.
-    pub fn text_list(&mut self, node: &Node, what: &str, item: &str) -> Vec<Located<String>> {
-        let Some(items) = self.list(node, what) else {
-            return Vec::new();
-        };
-        items.iter().filter_map(|n| self.text(n, item)).collect()
-    }
-
     /// A non-empty string after trimming.
     pub fn text(&mut self, node: &Node, what: &str) -> Option<Located<String>> {
         let text = self.string(node)?;

@@ -9,7 +9,7 @@ use rust_i18n::t;
 use serde_json::{Map, Value as Json, json};
 use unicode_width::UnicodeWidthStr;
 
-use super::node::{self, Node};
+use super::node::Node;
 use super::{Decoder, Located, Number};
 use crate::zh::Date;
 
@@ -546,9 +546,4 @@ macro_rules! __field_finish {
     (many $field:ident) => {
         $field
     };
-}
-
-/// The position of a node, for records that keep where a list started.
-pub fn pos_of(node: &Node) -> crate::diag::Pos {
-    node::pos(node)
 }
