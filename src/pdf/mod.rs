@@ -129,6 +129,15 @@ fn content(text: &str) -> String {
     format!("[{}]", escape_markup(text, true, false))
 }
 
+/// `[a], [b],`: items of escaped content, for an array or a function's arguments.
+fn list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|i| format!("{},", content(i)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn optional(text: Option<&str>) -> String {
     text.map_or("none".to_owned(), content)
 }
@@ -140,11 +149,7 @@ pub fn typst_source(markdown: &str, fonts: &Fonts, letterhead: bool) -> Result<S
     let (parts, body) = read_front_matter(markdown)?;
     let converted = writer::convert(body);
     let mut text = converted.text;
-    let date_cn = parts
-        .date
-        .as_deref()
-        .and_then(Date::parse)
-        .map(|d| d.chinese());
+    let date = parts.date.as_deref().and_then(Date::parse);
     let font_entries: Vec<String> = Role::ALL
         .iter()
         .map(|&role| format!("{}: {}", role.key(), family_list(fonts, role)))
@@ -162,12 +167,6 @@ pub fn typst_source(markdown: &str, fonts: &Fonts, letterhead: bool) -> Result<S
             .map_or("none".to_owned(), string_literal),
         letter = parts.is_letter(),
     );
-    let list = |items: &[String]| {
-        items
-            .iter()
-            .map(|i| format!("{},", content(i)))
-            .collect::<String>()
-    };
     if parts.has_header() {
         // 版头: its elements at the standard's places.
         main.push_str(&format!(
@@ -201,10 +200,9 @@ pub fn typst_source(markdown: &str, fonts: &Fonts, letterhead: bool) -> Result<S
         text.push_str("文件签发人：");
     } else if !parts.marks.is_empty() || parts.doc_number.is_some() {
         // The marks above the document number, then the number.
-        let marks: Vec<String> = parts.marks.iter().map(|m| content(m)).collect();
         main.push_str(&format!(
             "#preamble(marks: ({}), number: {})\n\n",
-            marks.iter().map(|m| format!("{m},")).collect::<String>(),
+            list(&parts.marks),
             optional(parts.doc_number.as_deref())
         ));
         text.extend(parts.marks.iter().map(String::as_str));
@@ -216,8 +214,7 @@ pub fn typst_source(markdown: &str, fonts: &Fonts, letterhead: bool) -> Result<S
     } else {
         parts.title_lines.clone()
     };
-    let lines: Vec<String> = title_lines.iter().map(|l| content(l)).collect();
-    main.push_str(&format!("#doc-title(({},))\n\n", lines.join(", ")));
+    main.push_str(&format!("#doc-title(({}))\n\n", list(&title_lines)));
     text.push_str(&parts.title);
     if let Some(addressee) = &parts.addressee {
         main.push_str(&format!("#addressee({})\n\n", content(addressee)));
@@ -226,22 +223,19 @@ pub fn typst_source(markdown: &str, fonts: &Fonts, letterhead: bool) -> Result<S
     }
     main.push_str(&converted.markup);
     if !parts.attachments.is_empty() {
-        let items: Vec<String> = parts.attachments.iter().map(|a| content(a)).collect();
-        main.push_str(&format!(
-            "#attachments(({}))\n\n",
-            items.iter().map(|i| format!("{i},")).collect::<String>()
-        ));
+        main.push_str(&format!("#attachments(({}))\n\n", list(&parts.attachments)));
         text.push_str("附件：0123456789.");
         text.extend(parts.attachments.iter().map(String::as_str));
     }
-    if let (Some(organ), Some(date)) = (parts.signing_organ(), date_cn.as_deref()) {
+    if let (Some(organ), Some(date)) = (parts.signing_organ(), date) {
+        let date = date.chinese();
         main.push_str(&format!(
             "#signature({}, {})\n",
             content(organ),
-            content(date)
+            content(&date)
         ));
         text.push_str(organ);
-        text.push_str(date);
+        text.push_str(&date);
     }
     let mut notes = Vec::new();
     if let Some(signer) = &parts.signer {
@@ -251,15 +245,16 @@ pub fn typst_source(markdown: &str, fonts: &Fonts, letterhead: bool) -> Result<S
         notes.push(format!("联系人及电话：{}，{}", contact.name, contact.phone));
     }
     if !notes.is_empty() {
-        let lines: Vec<String> = notes.iter().map(|n| content(n)).collect();
-        main.push_str(&format!("#notes({})\n", lines.join(", ")));
+        main.push_str(&format!("#notes({})\n", list(&notes)));
         text.extend(notes.iter().map(String::as_str));
     }
     // Attachments on pages of their own, after the signature, before the 版记.
     for attachment in &converted.attachments {
         main.push_str(attachment);
     }
-    text.push_str("附件0123456789");
+    if !converted.attachments.is_empty() {
+        text.push_str("附件0123456789");
+    }
     if !parts.cc.is_empty() || parts.printer.is_some() {
         let cc: Vec<String> = parts.cc.iter().map(|c| string_literal(c)).collect();
         let printed = parts
@@ -278,11 +273,7 @@ pub fn typst_source(markdown: &str, fonts: &Fonts, letterhead: bool) -> Result<S
         text.push_str(parts.printer.as_deref().unwrap_or(""));
         text.push_str(printed.as_deref().unwrap_or(""));
     }
-    let timestamp = parts
-        .date
-        .as_deref()
-        .and_then(Date::parse)
-        .map_or(0, |d| d.unix_midnight());
+    let timestamp = date.map_or(0, |d| d.unix_midnight());
     Ok(Source {
         main,
         text,
