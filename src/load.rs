@@ -271,108 +271,122 @@ impl Library {
                 std::fs::canonicalize(&file.path).ok(),
             )
         });
-        let mut by_path: HashMap<PathBuf, usize> = HashMap::with_capacity(files.len());
-        let mut entries: Vec<Entry> = Vec::with_capacity(files.len());
-        for (i, (file, ((document, diagnostics), real))) in files.iter().zip(loaded).enumerate() {
+        let mut linker = Linker::default();
+        let mut entries = Vec::with_capacity(files.len());
+        for (i, (file, (loaded, real))) in files.iter().zip(loaded).enumerate() {
             if let Some(real) = real {
-                by_path.insert(real, i);
+                linker.by_path.insert(real, i);
             }
-            entries.push(Entry {
-                file: file.clone(),
-                linked_only: false,
-                document: document.map(Arc::from),
-                links: Vec::new(),
-                linked_files: Vec::new(),
-                linked: Vec::new(),
-                diagnostics,
-            });
+            entries.push(Entry::new(file.clone(), false, loaded));
         }
-        // A data folder's and a linked file's real path, found once however many links
-        // lie in it or name it.
-        let mut roots: HashMap<PathBuf, PathBuf> = HashMap::new();
-        let mut targets: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+        // Entries added for linked files are followed in turn, so links of links work.
         let mut i = 0;
-        // Entries added for linked files are resolved in turn, so links of links work.
         while i < entries.len() {
-            let Some(document) = entries[i].document.clone() else {
-                i += 1;
-                continue;
-            };
-            for link in document.links() {
-                let file = entries[i].file.clone();
-                let target = file
-                    .path
-                    .parent()
-                    .unwrap_or(Path::new("."))
-                    .join(&link.path.value);
-                entries[i].linked_files.push(target.clone());
-                let root = roots
-                    .entry(file.root.clone())
-                    .or_insert_with(|| {
-                        std::fs::canonicalize(&file.root).unwrap_or_else(|_| file.root.clone())
-                    })
-                    .clone();
-                let real = targets
-                    .entry(target.clone())
-                    .or_insert_with(|| std::fs::canonicalize(&target).ok())
-                    .clone();
-                let resolved = resolve(
-                    &file,
-                    &root,
-                    &target,
-                    real,
-                    &link,
-                    &mut entries[i].diagnostics,
-                )
-                .map(|real| match by_path.get(&real) {
-                    Some(&j) => j,
-                    None => {
-                        let (document, diagnostics) = load_file(&target);
-                        entries.push(Entry {
-                            file: DataFile {
-                                path: target.clone(),
-                                root: file.root.clone(),
-                            },
-                            linked_only: true,
-                            document: document.map(Arc::from),
-                            links: Vec::new(),
-                            linked_files: Vec::new(),
-                            linked: Vec::new(),
-                            diagnostics,
-                        });
-                        by_path.insert(real, entries.len() - 1);
-                        entries.len() - 1
-                    }
-                });
-                let resolved = resolved.filter(|&j| {
-                    let found = entries[j].document.as_ref().map(|d| d.kind().name());
-                    match found {
-                        Some(kind) if kind != link.kind => {
-                            entries[i]
-                                .diagnostics
-                                .error(
-                                    link.path.pos,
-                                    t!(
-                                        "`%{path}` is of kind `%{found}`, not `%{expected}`",
-                                        path = link.path.value,
-                                        found = kind,
-                                        expected = link.kind
-                                    ),
-                                )
-                                .hint(t!(
-                                    "this field names a data file with `kind: %{expected}`",
-                                    expected = link.kind
-                                ));
-                            false
-                        }
-                        _ => true,
-                    }
-                });
-                entries[i].links.push(resolved);
+            if let Some(document) = entries[i].document.clone() {
+                for link in document.links() {
+                    let target = linker.follow(&mut entries, i, &link);
+                    entries[i].links.push(target);
+                }
             }
             i += 1;
         }
         Library { entries }
+    }
+}
+
+impl Entry {
+    fn new(
+        file: DataFile,
+        linked_only: bool,
+        (document, diagnostics): (Option<Box<dyn Document>>, Diagnostics),
+    ) -> Entry {
+        Entry {
+            file,
+            linked_only,
+            document: document.map(Arc::from),
+            links: Vec::new(),
+            linked_files: Vec::new(),
+            linked: Vec::new(),
+            diagnostics,
+        }
+    }
+}
+
+/// Follows links: each data folder's and each linked file's real path is found once,
+/// however many links lie in it or name it.
+#[derive(Default)]
+struct Linker {
+    by_path: HashMap<PathBuf, usize>,
+    roots: HashMap<PathBuf, PathBuf>,
+    targets: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl Linker {
+    /// The entry that entry `i`'s link names, loaded now if the run has not loaded it yet.
+    /// The file must exist, lie in the data folder and be of the kind the link asks for;
+    /// each failure is an error at the link.
+    fn follow(&mut self, entries: &mut Vec<Entry>, i: usize, link: &kinds::Link) -> Option<usize> {
+        let file = entries[i].file.clone();
+        let target = file
+            .path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(&link.path.value);
+        entries[i].linked_files.push(target.clone());
+        let root = self
+            .roots
+            .entry(file.root.clone())
+            .or_insert_with(|| {
+                std::fs::canonicalize(&file.root).unwrap_or_else(|_| file.root.clone())
+            })
+            .clone();
+        let real = self
+            .targets
+            .entry(target.clone())
+            .or_insert_with(|| std::fs::canonicalize(&target).ok())
+            .clone();
+        let real = resolve(
+            &file,
+            &root,
+            &target,
+            real,
+            link,
+            &mut entries[i].diagnostics,
+        )?;
+        let j = match self.by_path.get(&real) {
+            Some(&j) => j,
+            None => {
+                let linked = DataFile {
+                    path: target.clone(),
+                    root: file.root.clone(),
+                };
+                entries.push(Entry::new(linked, true, load_file(&target)));
+                self.by_path.insert(real, entries.len() - 1);
+                entries.len() - 1
+            }
+        };
+        let found = entries[j].document.as_ref().map(|d| d.kind().name());
+        if let Some(kind) = found
+            && kind != link.kind
+        {
+            entries[i]
+                .diagnostics
+                .error(
+                    link.path.pos,
+                    t!(
+                        "`%{path}` is of kind `%{found}`, not `%{expected}`",
+                        path = link.path.value,
+                        found = kind,
+                        expected = link.kind
+                    ),
+                )
+                .hint(t!(
+                    "this field names a data file with `kind: %{expected}`",
+                    expected = link.kind
+                ));
+            return None;
+        }
+        Some(j)
     }
 }
 
