@@ -124,8 +124,19 @@ impl Linked<'_> {
     }
 }
 
+/// A document as `Any`, so that a linked one can be taken as the type it must be.
+pub trait AsAny {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 /// A decoded document of any kind: what every later stage reads.
-pub trait Document: Send + Sync + std::fmt::Debug + Any {
+pub trait Document: Send + Sync + std::fmt::Debug + AsAny {
     fn kind(&self) -> &'static dyn Kind;
     /// The data files it names; none for most kinds.
     fn links(&self) -> Vec<Link>;
@@ -137,7 +148,6 @@ pub trait Document: Send + Sync + std::fmt::Debug + Any {
     fn view(&self, linked: Linked) -> minijinja::Value;
     /// Its appendix tables (CSV).
     fn tables(&self, linked: Linked) -> Vec<Table>;
-    fn as_any(&self) -> &dyn Any;
 }
 
 pub fn names() -> Vec<&'static str> {
@@ -214,7 +224,7 @@ pub fn decode(text: &str, root: &Node, diags: &mut Diagnostics) -> Option<Box<dy
 }
 
 /// A kind's `decode`: its root record, as a document.
-pub fn decode_root<R: Record + Document>(
+pub fn decode_root<R: Record + Document + 'static>(
     d: &mut Decoder,
     root: &Node,
 ) -> Option<Box<dyn Document>> {

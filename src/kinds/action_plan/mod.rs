@@ -7,8 +7,6 @@ mod rules;
 pub(crate) mod tables;
 mod view;
 
-use std::any::Any;
-
 use crate::diag::Diagnostics;
 use crate::kinds::{Document, Kind, Link, Linked};
 use crate::official::Official;
@@ -37,27 +35,12 @@ impl Document for ActionPlan {
         rules::validate(self, diags);
     }
     fn official(&self) -> Official {
-        let mut parts = Official::new(KIND, self.title.value.clone());
-        parts.title_lines = self.title_lines.iter().map(|l| l.value.clone()).collect();
-        parts.doc_number = self.doc_number.as_ref().map(|n| n.value.clone());
-        if let Some(header) = &self.header {
-            header.fill(&mut parts);
-        }
-        parts.attachments = vec![format!("{}任务分解表", self.title.value)];
-        if let Some(printing) = &self.printing {
-            printing.fill(&mut parts);
-        }
-        parts.organ = Some(self.organ.value.clone());
-        parts.date = Some(self.date.value.iso());
-        parts
+        view::official(self)
     }
     fn view(&self, _: Linked) -> minijinja::Value {
         view::context(self)
     }
     fn tables(&self, _: Linked) -> Vec<Table> {
         tables::tables(self)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

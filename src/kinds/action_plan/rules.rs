@@ -8,10 +8,7 @@ use crate::diag::Diagnostics;
 use crate::kinds::common::{Prose, rules};
 
 pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
-    rules::title_lines(&plan.title.value, &plan.title_lines, diags);
-    if let Some(header) = &plan.header {
-        rules::header(header, diags);
-    }
+    rules::shared_parts(&plan.title.value, &plan.title_lines, plan.header.as_ref(), diags);
     let (first, last) = (plan.period.first.value, plan.period.last.value);
     if last < first {
         diags

@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use super::model::{GoalGroup, units_note};
 use super::{ActionPlan, KIND, Task};
-use crate::kinds::common::{Figure, Prose};
+use crate::kinds::common::{Figure, Prose, shared_parts};
+use crate::official::Official;
 use crate::zh::Date;
 
 #[derive(Serialize)]
@@ -28,6 +29,22 @@ fn task_view(number: usize, task: &Task) -> TaskView<'_> {
         number,
         units_note: units_note(task),
     }
+}
+
+pub fn official(plan: &ActionPlan) -> Official {
+    let mut parts = Official::new(KIND, plan.title.value.clone());
+    shared_parts(
+        &mut parts,
+        &plan.title_lines,
+        plan.header.as_ref(),
+        plan.printing.as_ref(),
+    );
+    parts.doc_number = plan.doc_number.as_ref().map(|n| n.value.clone());
+    // The 任务分解表 is the plan's attachment (see its template).
+    parts.attachments = vec![format!("{}任务分解表", plan.title.value)];
+    parts.organ = Some(plan.organ.value.clone());
+    parts.date = Some(plan.date.value.iso());
+    parts
 }
 
 pub fn context(plan: &ActionPlan) -> minijinja::Value {

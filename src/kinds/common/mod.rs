@@ -99,19 +99,6 @@ record! {
     }
 }
 
-impl Header {
-    /// Its parts of the front matter.
-    pub fn fill(&self, parts: &mut crate::official::Official) {
-        let text = |l: &Located<String>| l.value.clone();
-        parts.issuers = self.issuers.iter().map(text).collect();
-        parts.form = self.form.as_ref().map(|f| f.value.clone());
-        parts.copy_number = self.copy_number.as_ref().map(text);
-        parts.secrecy = self.secrecy.as_ref().map(text);
-        parts.urgency = self.urgency.as_ref().map(text);
-        parts.signers = self.signers.iter().map(text).collect();
-    }
-}
-
 record! {
     /// 印发机关和印发日期, the 版记's last line.
     pub struct Printing("the printing", "印发") {
@@ -120,11 +107,27 @@ record! {
     }
 }
 
-impl Printing {
-    /// Its parts of the front matter.
-    pub fn fill(&self, parts: &mut crate::official::Official) {
-        parts.printer = Some(self.organ.value.clone());
-        parts.printed = Some(self.date.value.iso());
+/// The parts every kind may have — the author's title lines, the 版头, the 印发 line — as
+/// official parts.
+pub fn shared_parts(
+    parts: &mut crate::official::Official,
+    title_lines: &[Located<String>],
+    header: Option<&Header>,
+    printing: Option<&Printing>,
+) {
+    let text = |l: &Located<String>| l.value.clone();
+    parts.title_lines = title_lines.iter().map(text).collect();
+    if let Some(header) = header {
+        parts.issuers = header.issuers.iter().map(text).collect();
+        parts.form = header.form.as_ref().map(|f| f.value.clone());
+        parts.copy_number = header.copy_number.as_ref().map(text);
+        parts.secrecy = header.secrecy.as_ref().map(text);
+        parts.urgency = header.urgency.as_ref().map(text);
+        parts.signers = header.signers.iter().map(text).collect();
+    }
+    if let Some(printing) = printing {
+        parts.printer = Some(printing.organ.value.clone());
+        parts.printed = Some(printing.date.value.iso());
     }
 }
 

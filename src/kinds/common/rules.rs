@@ -151,8 +151,21 @@ pub fn sections(sections: &[Section], level: usize, diags: &mut Diagnostics) {
     }
 }
 
+/// The rules of the parts every kind may have: the title lines and the 版头.
+pub fn shared_parts(
+    title: &str,
+    title_lines: &[Located<String>],
+    header: Option<&Header>,
+    diags: &mut Diagnostics,
+) {
+    self::title_lines(title, title_lines, diags);
+    if let Some(header) = header {
+        self::header(header, diags);
+    }
+}
+
 /// The author's title lines, when given, read as the title.
-pub fn title_lines(title: &str, lines: &[Located<String>], diags: &mut Diagnostics) {
+fn title_lines(title: &str, lines: &[Located<String>], diags: &mut Diagnostics) {
     let Some(first) = lines.first() else {
         return;
     };
@@ -168,7 +181,7 @@ pub fn title_lines(title: &str, lines: &[Located<String>], diags: &mut Diagnosti
 }
 
 /// The 版头's elements as the standard writes them.
-pub fn header(header: &Header, diags: &mut Diagnostics) {
+fn header(header: &Header, diags: &mut Diagnostics) {
     if let Some(copy) = &header.copy_number
         && !(copy.value.len() == 6 && copy.value.chars().all(|c| c.is_ascii_digit()))
     {

@@ -6,8 +6,6 @@ mod model;
 mod rules;
 mod view;
 
-use std::any::Any;
-
 use crate::diag::Diagnostics;
 use crate::kinds::{Document, Kind, Link, Linked};
 use crate::official::Official;
@@ -44,8 +42,5 @@ impl Document for Notice {
     fn tables(&self, _: Linked) -> Vec<Table> {
         // A notice's attachments are documents of their own, not tables of its data.
         Vec::new()
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

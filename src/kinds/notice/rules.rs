@@ -8,10 +8,7 @@ use crate::diag::Diagnostics;
 use crate::kinds::common::{Prose, rules};
 
 pub fn validate(notice: &Notice, diags: &mut Diagnostics) {
-    rules::title_lines(&notice.title.value, &notice.title_lines, diags);
-    if let Some(header) = &notice.header {
-        rules::header(header, diags);
-    }
+    rules::shared_parts(&notice.title.value, &notice.title_lines, notice.header.as_ref(), diags);
     rules::figures(&notice.figures, diags);
     if notice.sections.is_empty() {
         diags

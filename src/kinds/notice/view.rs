@@ -3,25 +3,24 @@
 use serde::Serialize;
 
 use super::{KIND, Notice};
-use crate::kinds::common::{Figure, Prose, Section};
+use crate::kinds::common::{Figure, Prose, Section, shared_parts};
 use crate::official::Official;
 
 pub fn official(notice: &Notice) -> Official {
     let mut parts = Official::new(KIND, notice.title.value.clone());
-    parts.title_lines = notice.title_lines.iter().map(|l| l.value.clone()).collect();
+    shared_parts(
+        &mut parts,
+        &notice.title_lines,
+        notice.header.as_ref(),
+        notice.printing.as_ref(),
+    );
     parts.doc_number = notice.doc_number.as_ref().map(|n| n.value.clone());
-    if let Some(header) = &notice.header {
-        header.fill(&mut parts);
-    }
     parts.addressee = Some(notice.addressee.value.clone());
     parts.attachments = notice.attachments.iter().map(|a| a.value.clone()).collect();
     parts.organ = Some(notice.organ.value.clone());
     parts.date = Some(notice.date.value.iso());
     parts.contact = notice.contact.as_ref().map(|c| c.official());
     parts.cc = notice.cc.iter().map(|c| c.value.clone()).collect();
-    if let Some(printing) = &notice.printing {
-        printing.fill(&mut parts);
-    }
     parts
 }
 

@@ -6,8 +6,6 @@ mod model;
 mod rules;
 mod view;
 
-use std::any::Any;
-
 use crate::diag::Diagnostics;
 use crate::kinds::common::metrics_table;
 use crate::kinds::{Document, Kind, Link, Linked};
@@ -44,8 +42,5 @@ impl Document for ProposalReply {
     }
     fn tables(&self, _: Linked) -> Vec<Table> {
         vec![metrics_table(&self.figures)]
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

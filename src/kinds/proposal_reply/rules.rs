@@ -33,10 +33,7 @@ pub fn is_phone(phone: &str) -> bool {
 }
 
 pub fn validate(reply: &ProposalReply, diags: &mut Diagnostics) {
-    rules::title_lines(&reply.title(), &reply.title_lines, diags);
-    if let Some(header) = &reply.header {
-        rules::header(header, diags);
-    }
+    rules::shared_parts(&reply.title(), &reply.title_lines, reply.header.as_ref(), diags);
     rules::figures(&reply.figures, diags);
     let result = reply.result.value.as_str();
     if !matches!(result, "A" | "B" | "C") {

@@ -4,22 +4,24 @@ use serde::Serialize;
 
 use super::model::Proposal;
 use super::{KIND, ProposalReply};
-use crate::kinds::common::{Contact, Figure, Prose, Section};
+use crate::kinds::common::{Contact, Figure, Prose, Section, shared_parts};
 use crate::official::Official;
 use crate::zh::Date;
 
 pub fn official(reply: &ProposalReply) -> Official {
     let mut parts = Official::new(KIND, reply.title());
-    parts.title_lines = reply.title_lines.iter().map(|l| l.value.clone()).collect();
+    shared_parts(
+        &mut parts,
+        &reply.title_lines,
+        reply.header.as_ref(),
+        reply.printing.as_ref(),
+    );
     parts.marks = vec![format!(
         "是否同意公开：{}　办理结果：{}",
         if reply.public.value { "是" } else { "否" },
         reply.result.value
     )];
     parts.doc_number = Some(reply.doc_number.value.clone());
-    if let Some(header) = &reply.header {
-        header.fill(&mut parts);
-    }
     parts.addressee = Some(format!(
         "{}{}",
         reply.proposal.proposer.value, reply.proposal.role.value
@@ -29,9 +31,6 @@ pub fn official(reply: &ProposalReply) -> Official {
     parts.signer = Some(reply.signed_by.value.clone());
     parts.contact = Some(reply.contact.official());
     parts.cc = reply.cc.iter().map(|c| c.value.clone()).collect();
-    if let Some(printing) = &reply.printing {
-        printing.fill(&mut parts);
-    }
     parts
 }
 

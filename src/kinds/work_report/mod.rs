@@ -6,8 +6,6 @@ mod rules;
 mod tables;
 mod view;
 
-use std::any::Any;
-
 use crate::diag::Diagnostics;
 use crate::kinds::{Document, Kind, Link, Linked};
 use crate::official::Official;
@@ -50,8 +48,5 @@ impl Document for WorkReport {
     }
     fn tables(&self, linked: Linked) -> Vec<Table> {
         tables::tables(self, linked.get(0))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
     }
 }

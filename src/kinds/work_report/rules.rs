@@ -9,10 +9,7 @@ use crate::kinds::action_plan::ActionPlan;
 use crate::kinds::common::{Prose, rules};
 
 pub fn validate(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diagnostics) {
-    rules::title_lines(&report.title(), &report.title_lines, diags);
-    if let Some(header) = &report.header {
-        rules::header(header, diags);
-    }
+    rules::shared_parts(&report.title(), &report.title_lines, report.header.as_ref(), diags);
     rules::figures(&report.figures, diags);
     let mut prose: Vec<&Prose> = report.lead.iter().collect();
     for part in [&report.review, &report.plan] {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::{KIND, Part, WorkReport};
 use crate::decode::format_number;
 use crate::kinds::action_plan::ActionPlan;
-use crate::kinds::common::{Figure, Prose};
+use crate::kinds::common::{Figure, Prose, shared_parts};
 use crate::official::Official;
 use crate::zh::Date;
 
@@ -54,14 +54,13 @@ pub fn completion(report: &WorkReport, plan: Option<&ActionPlan>) -> Vec<Complet
 
 pub fn official(report: &WorkReport) -> Official {
     let mut parts = Official::new(KIND, report.title());
-    parts.title_lines = report.title_lines.iter().map(|l| l.value.clone()).collect();
+    shared_parts(
+        &mut parts,
+        &report.title_lines,
+        report.header.as_ref(),
+        report.printing.as_ref(),
+    );
     parts.doc_number = report.doc_number.as_ref().map(|n| n.value.clone());
-    if let Some(header) = &report.header {
-        header.fill(&mut parts);
-    }
-    if let Some(printing) = &report.printing {
-        printing.fill(&mut parts);
-    }
     parts.organ = Some(report.organ.value.clone());
     parts.date = Some(report.date.value.iso());
     parts
