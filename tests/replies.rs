@@ -272,3 +272,12 @@ fn body_text_worded_like_the_official_parts_moves_none_of_them() {
     assert_eq!(a.page, last_page(&after));
     assert_eq!(b.page, last_page(&before));
 }
+
+#[test]
+fn a_reply_without_sections_is_reported_at_its_sections() {
+    assert_diagnostics(
+        "reply-no-sections",
+        1,
+        &["21:1: error: the reply has no sections"],
+    );
+}

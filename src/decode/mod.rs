@@ -406,6 +406,17 @@ impl<'n> Fields<'n> {
         node
     }
 
+    /// Where each known field was written: its name as declared, and its key's position.
+    pub fn positions(&self) -> Vec<(&'static str, Pos)> {
+        self.entries
+            .iter()
+            .filter_map(|(name, pos, _)| {
+                let decl = self.specs.iter().find(|s| s.name == *name)?;
+                Some((decl.name, *pos))
+            })
+            .collect()
+    }
+
     /// Reports every field nobody asked for, with the nearest known name; `false` if any.
     pub fn finish(self, d: &mut Decoder) -> bool {
         let mut clean = true;

@@ -389,6 +389,20 @@ macro_rules! record {
             pub pos: $crate::diag::Pos,
             /// The mapping had an unknown field, already reported.
             pub misspelt: bool,
+            /// Where each field present was written, for rules that point at a field.
+            pub keys: Vec<(&'static str, $crate::diag::Pos)>,
+        }
+
+        impl $name {
+            /// Where the field `key` was written, or the mapping when it is absent.
+            // Generated for every record; only some have rules that point at a field.
+            #[allow(dead_code)]
+            pub fn key_pos(&self, key: &str) -> $crate::diag::Pos {
+                self.keys
+                    .iter()
+                    .find(|(name, _)| *name == key)
+                    .map_or(self.pos, |(_, pos)| *pos)
+            }
         }
 
         impl $crate::decode::record::Record for $name {
@@ -415,8 +429,9 @@ macro_rules! record {
                     $mode $ty, fields, d, $crate::__field_key!($field $(, $key)?)
                 ); )*
                 let pos = fields.pos();
+                let keys = fields.positions();
                 let misspelt = !fields.finish(d);
-                Some($name { $( $field: $crate::__field_finish!($mode $field), )* pos, misspelt })
+                Some($name { $( $field: $crate::__field_finish!($mode $field), )* pos, misspelt, keys })
             }
         }
 

@@ -181,6 +181,7 @@ impl Target {
             target: None,
             pos: self.pos,
             misspelt: false,
+            keys: Vec::new(),
         }
     }
 }

@@ -33,7 +33,7 @@ pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
     }
     if plan.goals.groups.is_empty() {
         diags
-            .error(plan.goals.pos, t!("the plan has no goal groups"))
+            .error(plan.goals.key_pos("groups"), t!("the plan has no goal groups"))
             .hint(t!("add groups under `goals:`"));
     }
     let mut prose: Vec<&Prose> = vec![&plan.guiding];
@@ -51,7 +51,7 @@ pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
     }
     if plan.task_groups.is_empty() {
         diags
-            .error(plan.pos, t!("the plan has no tasks"))
+            .error(plan.key_pos("tasks"), t!("the plan has no tasks"))
             .hint(t!("add task groups under `tasks:`"));
     }
     for task in plan.tasks().chain(&plan.safeguards) {

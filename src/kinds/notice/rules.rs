@@ -12,7 +12,7 @@ pub fn validate(notice: &Notice, diags: &mut Diagnostics) {
     rules::figures(&notice.figures, diags);
     if notice.sections.is_empty() {
         diags
-            .error(notice.pos, t!("the notice has no sections"))
+            .error(notice.key_pos("sections"), t!("the notice has no sections"))
             .hint(t!("add at least one section under `sections:`"));
     }
     rules::sections(&notice.sections, 1, diags);

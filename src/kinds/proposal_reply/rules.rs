@@ -112,7 +112,7 @@ pub fn validate(reply: &ProposalReply, diags: &mut Diagnostics) {
     }
     if reply.sections.is_empty() {
         diags
-            .error(reply.pos, t!("the reply has no sections"))
+            .error(reply.key_pos("sections"), t!("the reply has no sections"))
             .hint(t!("add at least one section under `sections:`"));
     }
     rules::sections(&reply.sections, 1, diags);

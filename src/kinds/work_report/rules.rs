@@ -16,7 +16,7 @@ pub fn validate(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diag
         prose.extend(part.lead.iter());
         if part.sections.is_empty() {
             diags
-                .error(part.pos, t!("this part has no sections"))
+                .error(part.key_pos("sections"), t!("this part has no sections"))
                 .hint(t!("add at least one section under `sections:`"));
         }
         rules::sections(&part.sections, 2, diags);
