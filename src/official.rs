@@ -3,7 +3,10 @@
 //! any later back-end) places each from its field, never by looking for it in the body,
 //! which carries only the body. A hand-edited Markdown file uses the same fields.
 
+use rust_i18n::t;
 use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diagnostic, Pos};
 
 /// 联系人及电话.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -228,4 +231,56 @@ mod tests {
         let read: Official = serde_saphyr::from_str(yaml).unwrap();
         assert_eq!(read, parts);
     }
+}
+
+/// A Markdown text without readable gongwen front matter.
+#[derive(Debug)]
+pub struct FrontMatterError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+impl FrontMatterError {
+    /// The error as a diagnostic of `file`, whose text is `text`.
+    pub fn diagnostic(&self, file: &std::path::Path, text: &str) -> Diagnostic {
+        Diagnostic::error(self.message.clone())
+            .in_file(file)
+            .at(text, self.pos)
+            .with_hint(t!(
+                "the file starts with `---`, a YAML block with at least `kind` and `title`, and `---`; see the README for the fields"
+            ))
+    }
+}
+
+/// The official parts and the body of a Markdown text with gongwen front matter.
+pub fn read_front_matter(markdown: &str) -> Result<(Official, &str), FrontMatterError> {
+    let Some((yaml, body, _)) = split_front_matter(markdown) else {
+        return Err(FrontMatterError {
+            pos: Pos::new(1, 1),
+            message: t!("no gongwen front matter: the file must start with a `---` block holding at least `kind` and `title`").into_owned(),
+        });
+    };
+    let parts: Official = serde_saphyr::from_str(yaml).map_err(|e| FrontMatterError {
+        // The YAML starts on the file's second line.
+        pos: e.location().map_or(Pos::new(2, 1), |l| {
+            Pos::new(l.line() as u32 + 1, l.column() as u32)
+        }),
+        message: t!(
+            "the front matter cannot be read: %{reason}",
+            reason = e
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+        )
+        .into_owned(),
+    })?;
+    if parts.kind.trim().is_empty() || parts.title.trim().is_empty() {
+        return Err(FrontMatterError {
+            pos: Pos::new(2, 1),
+            message: t!("the front matter needs `kind` and `title`").into_owned(),
+        });
+    }
+    Ok((parts, body))
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use rust_i18n::t;
 
 use crate::diag::{Diagnostic, Pos};
-use crate::official::{Official, split_front_matter};
+use crate::official::{FrontMatterError, read_front_matter};
 use crate::templates::STYLE;
 use crate::zh::Date;
 use fonts::{FontError, Fonts, Role};
@@ -22,10 +22,7 @@ use writer::{escape_markup, string_literal};
 #[derive(Debug)]
 pub enum PdfError {
     /// The Markdown has no gongwen front matter, or it cannot be read.
-    FrontMatter {
-        pos: Pos,
-        message: String,
-    },
+    FrontMatter(FrontMatterError),
     /// No chosen face can draw this character.
     Uncovered {
         character: char,
@@ -40,11 +37,7 @@ impl PdfError {
     /// where it can be. A character the page style wrote itself has no place in `text`.
     pub fn diagnostic(&self, file: &Path, text: &str) -> Diagnostic {
         match self {
-            PdfError::FrontMatter { pos, message } => {
-                Diagnostic::error(message.clone()).in_file(file).at(text, *pos).with_hint(t!(
-                    "the file starts with `---`, a YAML block with at least `kind` and `title`, and `---`; see the README for the fields"
-                ))
-            }
+            PdfError::FrontMatter(e) => e.diagnostic(file, text),
             PdfError::Uncovered { character } => {
                 let d = Diagnostic::error(t!(
                     "no installed font has the character `%{character}` (U+%{code})",
@@ -52,7 +45,9 @@ impl PdfError {
                     code = format!("{:04X}", *character as u32)
                 ))
                 .in_file(file)
-                .with_hint(t!("replace the character, or install a font that has it (see `gongwen fonts`)"));
+                .with_hint(t!(
+                    "replace the character, or install a font that has it (see `gongwen fonts`)"
+                ));
                 match text.find(*character) {
                     Some(offset) => d.at(text, Pos::at(text, offset)),
                     None => d,
@@ -63,39 +58,6 @@ impl PdfError {
             PdfError::Io(message) => Diagnostic::error(message.clone()).in_file(file),
         }
     }
-}
-
-/// The official parts and the body of a Markdown text with gongwen front matter.
-pub fn read_front_matter(markdown: &str) -> Result<(Official, &str), PdfError> {
-    let Some((yaml, body, _)) = split_front_matter(markdown) else {
-        return Err(PdfError::FrontMatter {
-            pos: Pos::new(1, 1),
-            message: t!("no gongwen front matter: the file must start with a `---` block holding at least `kind` and `title`").into_owned(),
-        });
-    };
-    let parts: Official = serde_saphyr::from_str(yaml).map_err(|e| PdfError::FrontMatter {
-        // The YAML starts on the file's second line.
-        pos: e.location().map_or(Pos::new(2, 1), |l| {
-            Pos::new(l.line() as u32 + 1, l.column() as u32)
-        }),
-        message: t!(
-            "the front matter cannot be read: %{reason}",
-            reason = e
-                .to_string()
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim_start_matches("error: ")
-        )
-        .into_owned(),
-    })?;
-    if parts.kind.trim().is_empty() || parts.title.trim().is_empty() {
-        return Err(PdfError::FrontMatter {
-            pos: Pos::new(2, 1),
-            message: t!("the front matter needs `kind` and `title`").into_owned(),
-        });
-    }
-    Ok((parts, body))
 }
 
 /// The generated Typst source of one document, and the text it sets.
@@ -146,7 +108,7 @@ fn optional(text: Option<&str>) -> String {
 /// part from its field and the body in between.
 /// `letterhead`: the paper has the 版头's mark and red rules printed (套打): they are left blank.
 pub fn typst_source(markdown: &str, fonts: &Fonts, letterhead: bool) -> Result<Source, PdfError> {
-    let (parts, body) = read_front_matter(markdown)?;
+    let (parts, body) = read_front_matter(markdown).map_err(PdfError::FrontMatter)?;
     let converted = writer::convert(body);
     let mut text = converted.text;
     let date = parts.date.as_deref().and_then(Date::parse);

@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Tag, TagEnd};
 
+use crate::markdown::{self, Share, TABLE_TITLE, matching_end};
 use crate::zh::is_cjk;
 
 /// Characters with meaning in Typst markup; each is written with a backslash.
@@ -54,13 +55,6 @@ pub fn string_literal(text: &str) -> String {
     out
 }
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
 /// A Markdown body in Typst markup.
 #[derive(Debug, Default)]
 pub struct Converted {
@@ -72,69 +66,34 @@ pub struct Converted {
     pub text: String,
 }
 
-/// The class that marks a heading as an attachment's title: `# 标题 {.attachment}`, and
-/// the one that sets it on landscape pages.
-pub const ATTACHMENT: &str = "attachment";
-pub const LANDSCAPE: &str = "landscape";
-/// The class that marks a heading as the title of the table under it.
-pub const TABLE_TITLE: &str = "table-title";
-
 /// Converts a Markdown body (without its front matter) to Typst markup. Headings `#` to
 /// `####` are the levels 一、 （一） 1. （1）.
 pub fn convert(markdown: &str) -> Converted {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
-    // Footnote definitions are set where they are referenced.
-    let mut footnotes = HashMap::new();
-    let mut body = Vec::new();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i] {
-            let end = matching_end(&events, i);
-            footnotes.insert(label.to_string(), events[i + 1..end].to_vec());
-            i = end + 1;
-        } else {
-            body.push(events[i].clone());
-            i += 1;
-        }
-    }
-    let mut writer = Writer::new(&footnotes);
-    // The body proper, then each attachment from its marked heading on.
-    let starts: Vec<usize> = body
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| matches!(e, Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| c.as_ref() == ATTACHMENT)))
-        .map(|(i, _)| i)
-        .collect();
-    let main_end = starts.first().copied().unwrap_or(body.len());
-    // The body's last paragraph is kept with what follows (the signature) when it is short,
-    // so that the 落款 does not open a page without the body's text (see the page style).
-    let last_paragraph = (0..main_end)
-        .rev()
-        .find(|&i| matches!(body[i], Event::Start(Tag::Paragraph)))
-        .filter(|&i| matching_end(&body[..main_end], i) + 1 == main_end);
-    match last_paragraph {
+    let body = markdown::split(markdown);
+    let mut writer = Writer::new(&body.footnotes);
+    let main = &body.main;
+    // A short last paragraph is kept with the signature (see the page style).
+    match markdown::last_paragraph(main) {
         Some(start) => {
-            writer.events(&body[..start]);
+            writer.events(&main[..start]);
             writer.out.push_str("#keep-with-next[");
-            writer.events(&body[start + 1..main_end - 1]);
+            writer.events(&main[start + 1..main.len() - 1]);
             writer.out.push_str("]\n\n");
         }
-        None => writer.events(&body[..main_end]),
+        None => writer.events(main),
     }
     let markup = std::mem::take(&mut writer.out);
     let mut attachments = Vec::new();
-    for (k, &start) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).copied().unwrap_or(body.len());
-        let title_end = matching_end(&body, start);
-        let landscape = matches!(&body[start], Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| c.as_ref() == LANDSCAPE));
-        writer.events(&body[start + 1..title_end]);
+    for (k, attachment) in body.attachments.iter().enumerate() {
+        writer.events(&attachment.title);
         let title = std::mem::take(&mut writer.out);
-        writer.events(&body[title_end + 1..end]);
+        writer.events(&attachment.content);
         let content = std::mem::take(&mut writer.out);
         attachments.push(format!(
-            "#attachment({}, [{}], landscape: {landscape})[\n{content}]\n",
+            "#attachment({}, [{}], landscape: {})[\n{content}]\n",
             k + 1,
-            title.trim()
+            title.trim(),
+            attachment.landscape
         ));
     }
     Converted {
@@ -142,23 +101,6 @@ pub fn convert(markdown: &str) -> Converted {
         attachments,
         text: writer.text,
     }
-}
-
-fn matching_end(events: &[Event], start: usize) -> usize {
-    let mut depth = 0;
-    for (i, event) in events.iter().enumerate().skip(start) {
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth -= 1;
-                if depth == 0 {
-                    return i;
-                }
-            }
-            _ => {}
-        }
-    }
-    events.len() - 1
 }
 
 struct Writer<'f, 'a> {
@@ -170,33 +112,6 @@ struct Writer<'f, 'a> {
     in_code_block: Option<String>,
     /// The shares of the next table's columns, measured before it is written.
     column_widths: Option<Vec<usize>>,
-}
-
-/// Each column's share of a table's width: its longest cell in characters (a Western
-/// character half), at least 2 and at most 40.
-fn column_widths(events: &[Event], columns: usize) -> Vec<usize> {
-    let mut widths = vec![2usize; columns.max(1)];
-    let (mut column, mut cell) = (0, 0.0f64);
-    for event in events {
-        match event {
-            Event::Start(Tag::TableRow | Tag::TableHead) => column = 0,
-            Event::Start(Tag::TableCell) => cell = 0.0,
-            Event::Text(t) | Event::Code(t) => {
-                cell += t
-                    .chars()
-                    .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
-                    .sum::<f64>();
-            }
-            Event::End(TagEnd::TableCell) => {
-                if let Some(width) = widths.get_mut(column) {
-                    *width = (*width).max((cell.ceil() as usize).min(40));
-                }
-                column += 1;
-            }
-            _ => {}
-        }
-    }
-    widths
 }
 
 impl<'f, 'a> Writer<'f, 'a> {
@@ -216,7 +131,7 @@ impl<'f, 'a> Writer<'f, 'a> {
         for (i, event) in events.iter().enumerate() {
             if let Event::Start(Tag::Table(aligns)) = event {
                 let end = matching_end(events, i);
-                self.column_widths = Some(column_widths(&events[i..=end], aligns.len()));
+                self.column_widths = Some(markdown::column_widths(&events[i..=end], aligns.len()));
             }
             self.event(event);
         }
@@ -323,20 +238,15 @@ impl<'f, 'a> Writer<'f, 'a> {
             Tag::Item => self.out.push('['),
             Tag::Table(aligns) => {
                 // The table spans the type area, its columns shared out by their contents.
-                // A short column (at most four characters: 序号, 单位, 完成时限) is as wide as its
-                // text and the cell's padding; the others share what is left by the square root
-                // of their lengths, so that none is starved.
-                let columns: Vec<String> = self
+                let widths = self
                     .column_widths
                     .take()
-                    .unwrap_or_else(|| vec![16; aligns.len().max(1)])
+                    .unwrap_or_else(|| vec![16; aligns.len().max(1)]);
+                let columns: Vec<String> = markdown::column_shares(&widths)
                     .iter()
-                    .map(|&w| {
-                        if w <= 4 {
-                            format!("{}pt", w * 16 + 24)
-                        } else {
-                            format!("{}fr", ((w as f64).sqrt() * 10.0).round())
-                        }
+                    .map(|share| match share {
+                        Share::Points(pt) => format!("{pt}pt"),
+                        Share::Fraction(fr) => format!("{fr}fr"),
                     })
                     .collect();
                 let align: Vec<&str> = aligns
