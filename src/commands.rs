@@ -52,6 +52,15 @@ fn read_input(path: &Path) -> Result<Vec<u8>, Diagnostic> {
     })
 }
 
+/// A Markdown file named on the command line, as text.
+fn read_markdown(input: &Path) -> Result<String, Diagnostic> {
+    String::from_utf8(read_input(input)?).map_err(|_| {
+        Diagnostic::error(t!("the file is not UTF-8 text"))
+            .in_file(input)
+            .with_hint(t!("save the file as UTF-8"))
+    })
+}
+
 /// `gongwen pdf FILE.md`: typesets a Markdown file that carries gongwen front matter.
 pub fn pdf(
     input: &Path,
@@ -60,15 +69,41 @@ pub fn pdf(
     letterhead: bool,
     printer: Printer,
 ) -> Result<Status, Diagnostic> {
-    let markdown = String::from_utf8(read_input(input)?).map_err(|_| {
-        Diagnostic::error(t!("the file is not UTF-8 text"))
-            .in_file(input)
-            .with_hint(t!("save the file as UTF-8"))
-    })?;
+    let markdown = read_markdown(input)?;
     let mut engine = build::pdf_engine(templates, true)?;
     engine.letterhead = letterhead;
     let target = output.map_or_else(|| input.with_extension("pdf"), Path::to_path_buf);
     match engine.pdf(&markdown, &input.display().to_string()) {
+        Ok(bytes) => {
+            write::write_atomic(&target, &bytes).map_err(|e| e.diagnostic())?;
+            println!(
+                "{}",
+                t!(
+                    "built %{data} → %{outputs}",
+                    data = input.display(),
+                    outputs = target.display()
+                )
+            );
+            Ok(Status::Ok)
+        }
+        Err(e) => {
+            printer.print(&[e.diagnostic(input, &markdown)]);
+            Ok(Status::Invalid)
+        }
+    }
+}
+
+/// `gongwen docx FILE.md`: writes a Markdown file that carries gongwen front matter as a
+/// Word/WPS document.
+pub fn docx(
+    input: &Path,
+    output: Option<&Path>,
+    letterhead: bool,
+    printer: Printer,
+) -> Result<Status, Diagnostic> {
+    let markdown = read_markdown(input)?;
+    let target = output.map_or_else(|| input.with_extension("docx"), Path::to_path_buf);
+    match crate::docx::docx(&markdown, letterhead) {
         Ok(bytes) => {
             write::write_atomic(&target, &bytes).map_err(|e| e.diagnostic())?;
             println!(

@@ -19,6 +19,10 @@ pub enum Format {
     Pdf,
     /// The Typst source that `typst compile` turns into the PDF.
     Typ,
+    /// Word/WPS document.
+    Docx,
+    /// Excel workbook of the appendix tables.
+    Xlsx,
 }
 
 /// How CSV files are encoded. Excel and WPS on Chinese Windows read UTF-8 only with a BOM.

@@ -1,0 +1,611 @@
+//! The DOCX back-end: Markdown with gongwen front matter → a WordprocessingML package that
+//! Word, WPS and LibreOffice open for editing. The layout is GB/T 9704 in Word's own
+//! terms: A4, the 156 × 225 mm type area, a document grid of 22 rows × 28 characters, real
+//! paragraph styles, odd and even page numbers, the official parts placed from their
+//! front-matter fields as the PDF places them. The XML is written here, in schema order,
+//! and zipped with fixed timestamps: the same Markdown gives the same bytes.
+
+mod body;
+mod package;
+mod styles;
+mod xml;
+
+use crate::markdown;
+use crate::official::{FrontMatterError, Official, read_front_matter};
+use crate::zh::Date;
+use body::{Block, Converter};
+use xml::Props;
+
+pub const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// Twips (1/20 pt) of the A4 page, its margins and its grid.
+const PAGE_W: u32 = 11906;
+const PAGE_H: u32 = 16838;
+/// 天头 37 mm, 订口 28 mm; the type area 156 × 225 mm.
+const TOP: u32 = 2098;
+const LEFT: u32 = 1587;
+const TYPE_W: u32 = 8844;
+const TYPE_H: u32 = 12756;
+/// One grid row: 22 in the type area's height (in whole twips, so 22 of them fit).
+pub const LINE: u32 = TYPE_H / 22;
+/// One character cell: 28 in the type area's width.
+pub const CHAR: f64 = TYPE_W as f64 / 28.0;
+/// Each character 0.25 pt narrower than its 16 pt (in twips): 28 fit a 156 mm line.
+pub const CONDENSED: i32 = -5;
+/// The red of the 版头.
+const RED: &str = "E60012";
+
+/// The shape of a section's type area.
+#[derive(Clone, Copy, Debug)]
+pub struct Geometry {
+    pub width: u32,
+    pub landscape: bool,
+}
+
+const PORTRAIT: Geometry = Geometry {
+    width: TYPE_W,
+    landscape: false,
+};
+/// The landscape type area: the portrait one turned (225 × 156 mm).
+const LANDSCAPE: Geometry = Geometry {
+    width: TYPE_H,
+    landscape: true,
+};
+
+/// The width of a text in character cells: a Western character is half a cell.
+fn cells(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+        .sum()
+}
+
+fn twips(cells: f64) -> u32 {
+    (cells * CHAR).round() as u32
+}
+
+/// The DOCX of a Markdown document with gongwen front matter.
+/// `letterhead`: 套打, the 版头's mark and red rules are left out for pre-printed paper.
+pub fn docx(markdown: &str, letterhead: bool) -> Result<Vec<u8>, FrontMatterError> {
+    let (parts, body_markdown) = read_front_matter(markdown)?;
+    let body = markdown::split(body_markdown);
+    let mut document = Document::default();
+    let letter = parts.is_letter();
+
+    if parts.has_header() {
+        header(&mut document.blocks, &parts, letterhead);
+    } else if !parts.marks.is_empty() || parts.doc_number.is_some() {
+        preamble(&mut document.blocks, &parts);
+    }
+    let title_lines = if parts.title_lines.is_empty() {
+        crate::zh::title_lines(&parts.title)
+    } else {
+        parts.title_lines.clone()
+    };
+    let title_runs = styles_run(&title_lines.join("\n"));
+    document.push(styles::paragraph(styles::TITLE), title_runs);
+    if let Some(addressee) = &parts.addressee {
+        document.push(
+            styles::paragraph(styles::PLAIN),
+            styles_run(&format!("{addressee}：")),
+        );
+    }
+
+    let mut converter = Converter::new(&body.footnotes, PORTRAIT);
+    converter.events(&body.main);
+    let mut main = converter.blocks;
+    // A short last paragraph (up to three rows) stays with the signature.
+    if markdown::last_paragraph(&body.main).is_some()
+        && let Some(Block::Paragraph { props, runs }) = main.last_mut()
+        && text_cells(runs) <= 3.0 * 28.0 - 2.0
+    {
+        *props = std::mem::take(props)
+            .set("keepNext", "<w:keepNext/>")
+            .set("keepLines", "<w:keepLines/>");
+    }
+    document.blocks.extend(main);
+    attachment_list(&mut document.blocks, &parts);
+    signature(&mut document.blocks, &parts);
+
+    // Attachments on pages of their own; a landscape one in a section of its own.
+    let mut geometry = PORTRAIT;
+    for (k, attachment) in body.attachments.iter().enumerate() {
+        let next = if attachment.landscape {
+            LANDSCAPE
+        } else {
+            PORTRAIT
+        };
+        let section_break = next.landscape || geometry.landscape;
+        if section_break {
+            document.end_section(geometry, letter && document.sections == 0);
+        }
+        geometry = next;
+        let mut label = styles::paragraph(styles::ATTACHMENT_LABEL);
+        if !section_break {
+            label = label.set("pageBreakBefore", "<w:pageBreakBefore/>");
+        }
+        document.push(label, styles_run(&format!("附件{}", k + 1)));
+        let mut title = Converter::new(&body.footnotes, geometry);
+        title.events(&attachment.title);
+        let title_runs: String = title
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph { runs, .. } => runs.clone(),
+                Block::Table(_) => String::new(),
+            })
+            .collect();
+        // The title on the third row, one row after it left blank.
+        document.push(
+            styles::paragraph(styles::TITLE).set(
+                "spacing",
+                format!("<w:spacing w:before=\"{LINE}\" w:after=\"{LINE}\" w:line=\"{LINE}\" w:lineRule=\"exact\"/>"),
+            ),
+            title_runs,
+        );
+        let mut content = Converter::new(&body.footnotes, geometry);
+        content.events(&attachment.content);
+        document.blocks.extend(content.blocks);
+    }
+    if !parts.cc.is_empty() || parts.printer.is_some() {
+        if geometry.landscape {
+            document.end_section(geometry, false);
+            geometry = PORTRAIT;
+        }
+        colophon(&mut document.blocks, &parts);
+    }
+    let last_section = section_properties(geometry, letter && document.sections == 0);
+    let body_xml: String = document.blocks.iter().map(Block::xml).collect();
+    let document_xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W_NS}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>{body_xml}{last_section}</w:body></w:document>"
+    );
+    Ok(package::zip(&document_xml, &parts, letter, letterhead))
+}
+
+/// The runs of a plain text in the paragraph's own style.
+fn styles_run(text: &str) -> String {
+    xml::run(&xml::run_props(), text)
+}
+
+/// The number of character cells of a paragraph's runs, from their text.
+fn text_cells(runs: &str) -> f64 {
+    let mut total = 0.0;
+    for piece in runs.split("<w:t xml:space=\"preserve\">").skip(1) {
+        if let Some(end) = piece.find("</w:t>") {
+            total += cells(&piece[..end].replace("&amp;", "&").replace("&lt;", "<"));
+        }
+    }
+    total
+}
+
+/// The body's blocks and how many sections have been closed.
+#[derive(Default)]
+struct Document {
+    blocks: Vec<Block>,
+    sections: usize,
+}
+
+impl Document {
+    fn push(&mut self, props: Props, runs: String) {
+        self.blocks.push(Block::paragraph(props, runs));
+    }
+
+    /// Ends the current section: its properties go into its last paragraph.
+    fn end_section(&mut self, geometry: Geometry, first_page_apart: bool) {
+        let sect = section_properties(geometry, first_page_apart);
+        match self.blocks.last_mut() {
+            Some(Block::Paragraph { props, .. }) => {
+                *props = std::mem::take(props).set("sectPr", sect);
+            }
+            // After a table, a paragraph one twip high carries the break.
+            _ => self.push(tiny_paragraph().set("sectPr", sect), String::new()),
+        }
+        self.sections += 1;
+    }
+}
+
+/// An empty paragraph that takes no room: after a table that ends a section or anchors
+/// the 版记.
+fn tiny_paragraph() -> Props {
+    styles::paragraph(styles::PLAIN)
+        .set(
+            "spacing",
+            "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/>",
+        )
+        .set(
+            "rPr",
+            "<w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr>",
+        )
+}
+
+/// `w:sectPr`: the page, margins, footers and the document grid of 22 rows × 28 characters.
+/// `first_page_apart`: the letter form's first page, with its own header and no number.
+fn section_properties(geometry: Geometry, first_page_apart: bool) -> String {
+    let mut refs = String::from(
+        "<w:footerReference w:type=\"default\" r:id=\"rIdFooterOdd\"/><w:footerReference w:type=\"even\" r:id=\"rIdFooterEven\"/>",
+    );
+    if first_page_apart {
+        refs = format!(
+            "<w:headerReference w:type=\"first\" r:id=\"rIdHeaderFirst\"/>{refs}<w:footerReference w:type=\"first\" r:id=\"rIdFooterFirst\"/>"
+        );
+    }
+    // The page number: 7 mm under the type area, one 4号 line high.
+    let (size, margins) = if geometry.landscape {
+        (
+            format!("<w:pgSz w:w=\"{PAGE_H}\" w:h=\"{PAGE_W}\" w:orient=\"landscape\"/>"),
+            format!(
+                "<w:pgMar w:top=\"{LEFT}\" w:right=\"1984\" w:bottom=\"1474\" w:left=\"{TOP}\" w:header=\"851\" w:footer=\"{}\" w:gutter=\"0\"/>",
+                1474 - 397 - 280
+            ),
+        )
+    } else {
+        let bottom = PAGE_H - TOP - TYPE_H;
+        (
+            format!("<w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/>"),
+            format!(
+                "<w:pgMar w:top=\"{TOP}\" w:right=\"{}\" w:bottom=\"{bottom}\" w:left=\"{LEFT}\" w:header=\"1701\" w:footer=\"{}\" w:gutter=\"0\"/>",
+                PAGE_W - LEFT - TYPE_W,
+                bottom - 397 - 280
+            ),
+        )
+    };
+    let title_page = if first_page_apart { "<w:titlePg/>" } else { "" };
+    // A grid of lines, one row each; the character pitch (in 1/4096 pt beyond the 16 pt body
+    // size) is recorded for Word's grid dialog. Characters are not snapped to a character
+    // grid: LibreOffice gives a 16 pt character two cells of a 15.8 pt grid. The run
+    // spacing of the default style (`CONDENSED`) fits 28 characters to the line instead.
+    let char_space = ((geometry.width as f64 / 20.0 / 28.0 - 16.0) * 4096.0).floor() as i64;
+    format!(
+        "<w:sectPr>{refs}<w:type w:val=\"nextPage\"/>{size}{margins}<w:cols w:space=\"425\"/>{title_page}<w:docGrid w:type=\"lines\" w:linePitch=\"{LINE}\" w:charSpace=\"{char_space}\"/></w:sectPr>"
+    )
+}
+
+/// A run in the body font with the given extra properties.
+fn text_run(props: Props, text: &str) -> String {
+    xml::run(&props, text)
+}
+
+/// 版头 in 文件格式 or 信函格式 (the letter's mark and rules are in its first-page header).
+fn header(blocks: &mut Vec<Block>, parts: &Official, letterhead: bool) {
+    let hei = || xml::run_props().set("rFonts", xml::fonts(styles::FONT_HEI));
+    let mut marks: Vec<(Props, String)> = [&parts.copy_number, &parts.secrecy, &parts.urgency]
+        .into_iter()
+        .flatten()
+        .map(|m| (hei(), m.clone()))
+        .collect();
+    marks.extend(parts.marks.iter().map(|m| (xml::run_props(), m.clone())));
+    let plain = || styles::paragraph(styles::PLAIN);
+    if parts.is_letter() {
+        // Under the double rule: the marks on the left, the number on the right of the first.
+        let right_tab = format!("<w:tabs><w:tab w:val=\"right\" w:pos=\"{TYPE_W}\"/></w:tabs>");
+        let rows = marks.len().max(usize::from(parts.doc_number.is_some()));
+        for i in 0..rows {
+            let mut runs = marks
+                .get(i)
+                .map(|(p, m)| text_run(p.clone(), m))
+                .unwrap_or_default();
+            if i == 0
+                && let Some(number) = &parts.doc_number
+            {
+                runs.push_str(&styles_run(&format!("\t{number}")));
+            }
+            blocks.push(Block::paragraph(
+                plain().set("tabs", right_tab.clone()),
+                runs,
+            ));
+        }
+        // The title two rows under the last of them.
+        blocks.push(Block::paragraph(plain(), String::new()));
+        return;
+    }
+    for (props, text) in &marks {
+        blocks.push(Block::paragraph(plain(), text_run(props.clone(), text)));
+    }
+    let mut used = marks.len() as u32 * LINE;
+    if !parts.issuers.is_empty() {
+        // 发文机关标志: its top edge 35 mm under the type area's, at most 36 pt, narrower
+        // than the type area.
+        let mark_top = 1984u32;
+        let before = mark_top.saturating_sub(used);
+        let names = &parts.issuers;
+        let widest = names.iter().map(|n| cells(n)).fold(0.0, f64::max);
+        let joint = names.len() > 1;
+        let mark_cells = if joint { widest + 2.2 } else { widest + 2.0 };
+        let size_pt = (36.0f64).min(TYPE_W as f64 / 20.0 / mark_cells).floor();
+        let half_points = (size_pt * 2.0) as u32;
+        let line = (size_pt * 1.3 * 20.0).round() as u32;
+        let color = if letterhead { "FFFFFF" } else { RED };
+        let mark_run = |text: &str| {
+            let props = styles::run_in(styles::FONT_TITLE, half_points)
+                .set("color", format!("<w:color w:val=\"{color}\"/>"));
+            text_run(props, text)
+        };
+        let spacing = |before: u32| {
+            format!(
+                "<w:spacing w:before=\"{before}\" w:after=\"0\" w:line=\"{line}\" w:lineRule=\"exact\"/>"
+            )
+        };
+        if joint {
+            // Joint issuance: the organs stacked, 文件 beside them, centred.
+            let left_w = twips(widest) * size_pt as u32 / 16 + 200;
+            let right_w = (2 * size_pt as u32 * 20).max(200);
+            let names_xml: String = names
+                .iter()
+                .map(|n| {
+                    xml::paragraph(
+                        &styles::paragraph(styles::MARK)
+                            .set("spacing", spacing(0))
+                            .set("jc", "<w:jc w:val=\"distribute\"/>"),
+                        &mark_run(n),
+                    )
+                })
+                .collect();
+            let wen = xml::paragraph(
+                &styles::paragraph(styles::MARK).set("spacing", spacing(0)),
+                &mark_run("文件"),
+            );
+            blocks.push(Block::paragraph(
+                plain().set(
+                    "spacing",
+                    format!("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{before}\" w:lineRule=\"exact\"/>"),
+                ),
+                String::new(),
+            ));
+            blocks.push(Block::Table(format!(
+                "<w:tbl><w:tblPr><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"0\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w=\"{left_w}\"/><w:gridCol w:w=\"{right_w}\"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w=\"{left_w}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>{names_xml}</w:tc><w:tc><w:tcPr><w:tcW w:w=\"{right_w}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>{wen}</w:tc></w:tr></w:tbl>",
+                left_w + right_w
+            )));
+            used += before + line * names.len() as u32;
+        } else {
+            blocks.push(Block::paragraph(
+                styles::paragraph(styles::MARK).set("spacing", spacing(before)),
+                mark_run(&format!("{}文件", names[0])),
+            ));
+            used += before + line;
+        }
+    }
+    // The number two rows under the mark, on the grid; the red rule 4 mm under it.
+    let row = used.div_ceil(LINE) + 2;
+    let signer_lines: Vec<String> = parts
+        .signers
+        .chunks(2)
+        .map(|names| format!("签发人：{}", names.join("　")))
+        .collect();
+    let rows = signer_lines.len().max(1) as u32;
+    let first_row = row;
+    let rule_space_pt = 11u32;
+    let rule_twips = rule_space_pt * 20 + 12 * 20 / 8;
+    let has_rule = parts.doc_number.is_some() || !signer_lines.is_empty();
+    for i in 0..rows {
+        let last = i + 1 == rows;
+        let before = if i == 0 {
+            (first_row * LINE).saturating_sub(used)
+        } else {
+            0
+        };
+        let mut props = plain().set(
+            "spacing",
+            format!("<w:spacing w:before=\"{before}\" w:after=\"0\" w:line=\"{LINE}\" w:lineRule=\"exact\"/>"),
+        );
+        let mut runs = String::new();
+        if signer_lines.is_empty() {
+            props = props.set("jc", "<w:jc w:val=\"center\"/>");
+            runs = styles_run(parts.doc_number.as_deref().unwrap_or(""));
+        } else {
+            // 上行文: the number one character in from the left, the signers one in from the
+            // right, on the last row together.
+            let indent = twips(1.0);
+            props = props
+                .set(
+                    "tabs",
+                    format!(
+                        "<w:tabs><w:tab w:val=\"right\" w:pos=\"{}\"/></w:tabs>",
+                        TYPE_W - 2 * indent
+                    ),
+                )
+                .set(
+                    "ind",
+                    format!("<w:ind w:left=\"{indent}\" w:right=\"{indent}\" w:firstLine=\"0\"/>"),
+                );
+            if last && let Some(number) = &parts.doc_number {
+                runs.push_str(&styles_run(number));
+            }
+            runs.push_str(&styles_run("\t"));
+            let line = &signer_lines[i as usize];
+            let (label, names) = line.split_at("签发人：".len());
+            runs.push_str(&styles_run(label));
+            runs.push_str(&text_run(
+                xml::run_props().set("rFonts", xml::fonts(styles::FONT_KAI)),
+                names,
+            ));
+        }
+        if last && has_rule {
+            let color = if letterhead { "FFFFFF" } else { RED };
+            props = props.set(
+                "pBdr",
+                format!("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"12\" w:space=\"{rule_space_pt}\" w:color=\"{color}\"/></w:pBdr>"),
+            );
+        }
+        blocks.push(Block::paragraph(props, runs));
+    }
+    // The title two rows under the rule, back on the grid.
+    let gap = 2 * LINE - if has_rule { rule_twips } else { 0 };
+    blocks.push(Block::paragraph(
+        plain().set(
+            "spacing",
+            format!(
+                "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{gap}\" w:lineRule=\"exact\"/>"
+            ),
+        ),
+        String::new(),
+    ));
+}
+
+/// Marks above the number (left) and the number (right, one character in), then one row.
+fn preamble(blocks: &mut Vec<Block>, parts: &Official) {
+    for mark in &parts.marks {
+        blocks.push(Block::paragraph(
+            styles::paragraph(styles::PLAIN),
+            styles_run(mark),
+        ));
+    }
+    if let Some(number) = &parts.doc_number {
+        blocks.push(Block::paragraph(
+            styles::paragraph(styles::PLAIN)
+                .set(
+                    "ind",
+                    format!("<w:ind w:right=\"{}\" w:firstLine=\"0\"/>", twips(1.0)),
+                )
+                .set("jc", "<w:jc w:val=\"right\"/>"),
+            styles_run(number),
+        ));
+    }
+    blocks.push(Block::paragraph(
+        styles::paragraph(styles::PLAIN),
+        String::new(),
+    ));
+}
+
+/// 附件说明: one row under the body, two characters in; wrapped lines align with the name.
+fn attachment_list(blocks: &mut Vec<Block>, parts: &Official) {
+    let two = twips(2.0);
+    let label = twips(3.0);
+    let several = parts.attachments.len() > 1;
+    for (i, item) in parts.attachments.iter().enumerate() {
+        let number = if several {
+            format!("{}. ", i + 1)
+        } else {
+            String::new()
+        };
+        let hang = twips(cells(&number));
+        let (left, hanging) = if i == 0 {
+            (two + label + hang, label + hang)
+        } else {
+            (two + label + hang, hang)
+        };
+        let prefix = if i == 0 { "附件：" } else { "" };
+        let mut props = styles::paragraph(styles::PLAIN).set(
+            "ind",
+            format!("<w:ind w:left=\"{left}\" w:hanging=\"{hanging}\"/>"),
+        );
+        if i == 0 {
+            props = props.set(
+                "spacing",
+                format!("<w:spacing w:before=\"{LINE}\" w:after=\"0\" w:line=\"{LINE}\" w:lineRule=\"exact\"/>"),
+            );
+        }
+        blocks.push(Block::paragraph(
+            props.set("jc", "<w:jc w:val=\"both\"/>"),
+            styles_run(&format!("{prefix}{number}{item}")),
+        ));
+    }
+}
+
+/// 落款 (unsealed): the organ two characters in from the right, one row under the body; the
+/// date under it, starting two characters further right. Then the notes.
+fn signature(blocks: &mut Vec<Block>, parts: &Official) {
+    let date = parts.date.as_deref().and_then(Date::parse);
+    let mut notes = Vec::new();
+    if let Some(signer) = &parts.signer {
+        notes.push(format!("领导签发：{signer}"));
+    }
+    if let Some(contact) = &parts.contact {
+        notes.push(format!("联系人及电话：{}，{}", contact.name, contact.phone));
+    }
+    if let (Some(organ), Some(date)) = (parts.signing_organ(), date) {
+        let date = date.chinese();
+        let (organ_w, date_w) = (cells(organ), cells(&date));
+        let (organ_right, date_right) = if organ_w >= date_w + 2.0 {
+            (2.0, organ_w - date_w)
+        } else {
+            (4.0 + date_w - organ_w, 2.0)
+        };
+        let line = |right: f64, before: u32| {
+            styles::paragraph(styles::PLAIN)
+                .set("keepNext", "<w:keepNext/>")
+                .set("keepLines", "<w:keepLines/>")
+                .set(
+                    "spacing",
+                    format!("<w:spacing w:before=\"{before}\" w:after=\"0\" w:line=\"{LINE}\" w:lineRule=\"exact\"/>"),
+                )
+                .set("ind", format!("<w:ind w:right=\"{}\" w:firstLine=\"0\"/>", twips(right)))
+                .set("jc", "<w:jc w:val=\"right\"/>")
+        };
+        blocks.push(Block::paragraph(line(organ_right, LINE), styles_run(organ)));
+        // The notes may move on to the next page: the date does not pull them along.
+        let date_props = line(date_right, 0).set("keepNext", "<w:keepNext w:val=\"0\"/>");
+        blocks.push(Block::paragraph(date_props, styles_run(&date)));
+    }
+    let count = notes.len();
+    for (i, note) in notes.iter().enumerate() {
+        let mut props = styles::paragraph(styles::PLAIN).set(
+            "ind",
+            format!("<w:ind w:left=\"{}\" w:firstLine=\"0\"/>", twips(2.0)),
+        );
+        if i + 1 < count {
+            props = props.set("keepNext", "<w:keepNext/>");
+        }
+        blocks.push(Block::paragraph(props, styles_run(note)));
+    }
+}
+
+/// 版记 at the foot of the last page: a table floating to the bottom of the type area,
+/// thick first and last rules, thin rules between; 4 号字, one character in on both sides.
+fn colophon(blocks: &mut Vec<Block>, parts: &Official) {
+    let printed = parts
+        .printed
+        .as_deref()
+        .and_then(Date::parse)
+        .map(|d| d.chinese());
+    let cell = |width: u32, span: u32, align: &str, text: &str| {
+        let span = if span > 1 {
+            format!("<w:gridSpan w:val=\"{span}\"/>")
+        } else {
+            String::new()
+        };
+        format!(
+            "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{span}<w:vAlign w:val=\"center\"/></w:tcPr>{}</w:tc>",
+            xml::paragraph(
+                &styles::paragraph(styles::COLOPHON)
+                    .set("jc", format!("<w:jc w:val=\"{align}\"/>")),
+                &styles_run(text)
+            )
+        )
+    };
+    let half = TYPE_W / 2;
+    let row = |cells: String| {
+        format!(
+            "<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val=\"{LINE}\" w:hRule=\"exact\"/></w:trPr>{cells}</w:tr>"
+        )
+    };
+    let mut rows = String::new();
+    if !parts.cc.is_empty() {
+        rows.push_str(&row(cell(
+            TYPE_W,
+            2,
+            "left",
+            &format!("抄送：{}。", parts.cc.join("，")),
+        )));
+    }
+    if let Some(printer) = &parts.printer {
+        let date = printed
+            .map(|d| format!("{d} 印发"))
+            .unwrap_or_else(|| "印发".into());
+        rows.push_str(&row(format!(
+            "{}{}",
+            cell(half, 1, "left", printer),
+            cell(TYPE_W - half, 1, "right", &date)
+        )));
+    }
+    let rule = |side: &str, size: u32| {
+        format!("<w:{side} w:val=\"single\" w:sz=\"{size}\" w:space=\"0\" w:color=\"000000\"/>")
+    };
+    blocks.push(Block::Table(format!(
+        "<w:tbl><w:tblPr><w:tblpPr w:leftFromText=\"0\" w:rightFromText=\"0\" w:topFromText=\"0\" w:bottomFromText=\"0\" w:vertAnchor=\"margin\" w:horzAnchor=\"margin\" w:tblpXSpec=\"center\" w:tblpYSpec=\"bottom\"/><w:tblOverlap w:val=\"never\"/><w:tblW w:w=\"{TYPE_W}\" w:type=\"dxa\"/><w:tblBorders>{}{}{}</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"0\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w=\"{half}\"/><w:gridCol w:w=\"{}\"/></w:tblGrid>{rows}</w:tbl>",
+        rule("top", 8),
+        rule("bottom", 8),
+        rule("insideH", 6),
+        TYPE_W - half
+    )));
+    // A floating table is anchored to the paragraph after it.
+    blocks.push(Block::paragraph(tiny_paragraph(), String::new()));
+}

@@ -1,0 +1,237 @@
+//! The OPC package around the document: content types, relationships, settings, footers
+//! (odd and even page numbers), the letter form's first-page header, document properties,
+//! all zipped with fixed timestamps so that the same input gives the same bytes.
+
+use std::io::Write;
+
+use zip::write::SimpleFileOptions;
+
+use super::{RED, TYPE_W, W_NS, styles, xml};
+use crate::official::Official;
+use crate::zh::Date;
+
+const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
+const REL_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+const OFFICE_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+fn content_types(letter: bool) -> String {
+    let wml = "application/vnd.openxmlformats-officedocument.wordprocessingml";
+    let mut overrides = vec![
+        ("/word/document.xml", format!("{wml}.document.main+xml")),
+        ("/word/styles.xml", format!("{wml}.styles+xml")),
+        ("/word/settings.xml", format!("{wml}.settings+xml")),
+        ("/word/fontTable.xml", format!("{wml}.fontTable+xml")),
+        ("/word/footer1.xml", format!("{wml}.footer+xml")),
+        ("/word/footer2.xml", format!("{wml}.footer+xml")),
+        (
+            "/docProps/core.xml",
+            "application/vnd.openxmlformats-package.core-properties+xml".to_owned(),
+        ),
+        (
+            "/docProps/app.xml",
+            "application/vnd.openxmlformats-officedocument.extended-properties+xml".to_owned(),
+        ),
+    ];
+    if letter {
+        overrides.push(("/word/footer3.xml", format!("{wml}.footer+xml")));
+        overrides.push(("/word/header1.xml", format!("{wml}.header+xml")));
+    }
+    let overrides: String = overrides
+        .iter()
+        .map(|(part, kind)| format!("<Override PartName=\"{part}\" ContentType=\"{kind}\"/>"))
+        .collect();
+    format!(
+        "{DECLARATION}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/>{overrides}</Types>"
+    )
+}
+
+fn package_rels() -> String {
+    format!(
+        "{DECLARATION}<Relationships xmlns=\"{REL_NS}\"><Relationship Id=\"rId1\" Type=\"{OFFICE_REL}/officeDocument\" Target=\"word/document.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/><Relationship Id=\"rId3\" Type=\"{OFFICE_REL}/extended-properties\" Target=\"docProps/app.xml\"/></Relationships>"
+    )
+}
+
+fn document_rels(letter: bool) -> String {
+    let mut rels = vec![
+        ("rIdStyles", "styles", "styles.xml"),
+        ("rIdSettings", "settings", "settings.xml"),
+        ("rIdFonts", "fontTable", "fontTable.xml"),
+        ("rIdFooterOdd", "footer", "footer1.xml"),
+        ("rIdFooterEven", "footer", "footer2.xml"),
+    ];
+    if letter {
+        rels.push(("rIdFooterFirst", "footer", "footer3.xml"));
+        rels.push(("rIdHeaderFirst", "header", "header1.xml"));
+    }
+    let rels: String = rels
+        .iter()
+        .map(|(id, kind, target)| {
+            format!("<Relationship Id=\"{id}\" Type=\"{OFFICE_REL}/{kind}\" Target=\"{target}\"/>")
+        })
+        .collect();
+    format!("{DECLARATION}<Relationships xmlns=\"{REL_NS}\">{rels}</Relationships>")
+}
+
+/// Odd and even pages have their own footers; CJK punctuation is not compressed, so that
+/// every character keeps its cell.
+fn settings() -> String {
+    format!(
+        "{DECLARATION}<w:settings xmlns:w=\"{W_NS}\"><w:zoom w:percent=\"100\"/><w:defaultTabStop w:val=\"420\"/><w:evenAndOddHeaders/><w:characterSpacingControl w:val=\"doNotCompress\"/><w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat></w:settings>"
+    )
+}
+
+/// A footer with the page number `— N —`, one character in from the right (odd pages) or
+/// the left (even pages).
+fn page_number_footer(odd: bool) -> String {
+    let (jc, ind) = if odd {
+        ("right", "<w:ind w:right=\"280\" w:firstLine=\"0\"/>")
+    } else {
+        ("left", "<w:ind w:left=\"280\" w:firstLine=\"0\"/>")
+    };
+    let props = styles::paragraph(styles::FOOTER)
+        .set("ind", ind)
+        .set("jc", format!("<w:jc w:val=\"{jc}\"/>"));
+    let run = |inner: &str| format!("<w:r>{inner}</w:r>");
+    let field = format!(
+        "{}{}{}{}{}",
+        run("<w:fldChar w:fldCharType=\"begin\"/>"),
+        run("<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>"),
+        run("<w:fldChar w:fldCharType=\"separate\"/>"),
+        run("<w:t>1</w:t>"),
+        run("<w:fldChar w:fldCharType=\"end\"/>")
+    );
+    let runs = format!(
+        "{}{field}{}",
+        xml::run(&xml::run_props(), "— "),
+        xml::run(&xml::run_props(), " —")
+    );
+    format!(
+        "{DECLARATION}<w:ftr xmlns:w=\"{W_NS}\">{}</w:ftr>",
+        xml::paragraph(&props, &runs)
+    )
+}
+
+/// The letter form's first page: no page number; the red double rule (thin over thick)
+/// 20 mm above the page's foot, unless printed on letterhead paper.
+fn letter_first_footer(letterhead: bool) -> String {
+    let props = styles::paragraph(styles::FOOTER);
+    let props = if letterhead {
+        props
+    } else {
+        props.set(
+            "pBdr",
+            format!("<w:pBdr><w:bottom w:val=\"thinThickSmallGap\" w:sz=\"24\" w:space=\"1\" w:color=\"{RED}\"/></w:pBdr>"),
+        )
+    };
+    format!(
+        "{DECLARATION}<w:ftr xmlns:w=\"{W_NS}\">{}</w:ftr>",
+        xml::paragraph(&props, "")
+    )
+}
+
+/// The letter form's first-page header: the organ's full name in red 小标宋 30 mm from the
+/// page's top edge, the red double rule (thick over thin) 4 mm under it.
+fn letter_header(parts: &Official, letterhead: bool) -> String {
+    let name = parts.issuers.first().cloned().unwrap_or_default();
+    let width = 170.0 / 25.4 * 1440.0;
+    let size_pt = (36.0f64)
+        .min(TYPE_W as f64 / 20.0 / super::cells(&name).max(1.0))
+        .floor();
+    let color = if letterhead { "FFFFFF" } else { RED };
+    // The rule is 170 mm long, wider than the type area: the paragraph reaches out on both
+    // sides.
+    let out = ((width - TYPE_W as f64) / 2.0).round() as i64;
+    let mut props = styles::paragraph(styles::MARK)
+        .set(
+            "spacing",
+            format!(
+                "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/>",
+                (size_pt * 1.3 * 20.0).round()
+            ),
+        )
+        .set(
+            "ind",
+            format!("<w:ind w:left=\"-{out}\" w:right=\"-{out}\" w:firstLine=\"0\"/>"),
+        );
+    if !letterhead {
+        props = props.set(
+            "pBdr",
+            format!("<w:pBdr><w:bottom w:val=\"thickThinSmallGap\" w:sz=\"24\" w:space=\"11\" w:color=\"{RED}\"/></w:pBdr>"),
+        );
+    }
+    let run = styles::run_in(styles::FONT_TITLE, (size_pt * 2.0) as u32)
+        .set("color", format!("<w:color w:val=\"{color}\"/>"));
+    format!(
+        "{DECLARATION}<w:hdr xmlns:w=\"{W_NS}\">{}</w:hdr>",
+        xml::paragraph(&props, &xml::run(&run, &name))
+    )
+}
+
+/// Document properties: the title and organ; the dates are the document's date, so that
+/// the file does not change from run to run.
+fn core(parts: &Official) -> String {
+    let date = parts
+        .date
+        .as_deref()
+        .and_then(Date::parse)
+        .map_or("1980-01-01".to_owned(), |d| d.iso());
+    let creator = parts.organ.as_deref().unwrap_or("");
+    format!(
+        "{DECLARATION}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>{}</dc:title><dc:creator>{}</dc:creator><dcterms:created xsi:type=\"dcterms:W3CDTF\">{date}T00:00:00Z</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">{date}T00:00:00Z</dcterms:modified></cp:coreProperties>",
+        xml::escape(&parts.title),
+        xml::escape(creator)
+    )
+}
+
+fn app() -> String {
+    format!(
+        "{DECLARATION}<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\"><Application>gongwen</Application><AppVersion>{}</AppVersion></Properties>",
+        app_version()
+    )
+}
+
+/// `AppVersion` must be `XX.YYYY`.
+fn app_version() -> String {
+    let mut numbers = env!("CARGO_PKG_VERSION")
+        .split('.')
+        .map(|n| n.parse::<u32>().unwrap_or(0));
+    let major = numbers.next().unwrap_or(0);
+    let minor = numbers.next().unwrap_or(0);
+    format!("{major:02}.{minor:04}")
+}
+
+/// Every part zipped, in a fixed order with fixed timestamps.
+pub fn zip(document: &str, parts: &Official, letter: bool, letterhead: bool) -> Vec<u8> {
+    let mut files: Vec<(&str, String)> = vec![
+        ("[Content_Types].xml", content_types(letter)),
+        ("_rels/.rels", package_rels()),
+        ("docProps/core.xml", core(parts)),
+        ("docProps/app.xml", app()),
+        ("word/document.xml", document.to_owned()),
+        ("word/_rels/document.xml.rels", document_rels(letter)),
+        ("word/styles.xml", styles::styles_xml()),
+        ("word/settings.xml", settings()),
+        ("word/fontTable.xml", styles::font_table_xml()),
+        ("word/footer1.xml", page_number_footer(true)),
+        ("word/footer2.xml", page_number_footer(false)),
+    ];
+    if letter {
+        files.push(("word/footer3.xml", letter_first_footer(letterhead)));
+        files.push(("word/header1.xml", letter_header(parts, letterhead)));
+    }
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for (name, text) in files {
+        // Writing into memory cannot fail.
+        zip.start_file(name, options)
+            .expect("a zip entry starts in memory");
+        zip.write_all(text.as_bytes())
+            .expect("a zip entry is written in memory");
+    }
+    zip.finish()
+        .expect("a zip in memory is finished")
+        .into_inner()
+}
