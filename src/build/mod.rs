@@ -388,11 +388,28 @@ impl Run<'_> {
                 });
             }
         }
+        if args.wants(Format::Docx) {
+            let bytes = crate::docx::docx(&rendered.markdown, args.letterhead)
+                .map_err(|e| e.diagnostic(data_path, &rendered.markdown))?;
+            outputs.push(Output {
+                path: out(format!("{stem}.docx")),
+                bytes,
+            });
+        }
         if args.wants(Format::Md) {
             outputs.push(Output {
                 path: out(format!("{stem}.md")),
                 bytes: rendered.markdown.into_bytes(),
             });
+        }
+        if args.wants(Format::Xlsx) && !rendered.tables.is_empty() {
+            let path = out(format!("{stem}.xlsx"));
+            let bytes =
+                crate::render::xlsx::workbook(&rendered.parts, &rendered.tables).map_err(|e| {
+                    Diagnostic::error(t!("the workbook cannot be written: %{reason}", reason = e))
+                        .in_file(&path)
+                })?;
+            outputs.push(Output { path, bytes });
         }
         if args.wants(Format::Csv) {
             for table in &rendered.tables {

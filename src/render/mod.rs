@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod filters;
+pub mod xlsx;
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
@@ -10,12 +11,15 @@ use rust_i18n::t;
 
 use crate::diag::Diagnostic;
 use crate::kinds::{Document, Linked};
+use crate::official::Official;
 use crate::table::Table;
 use crate::templates::{Templates, kind_template, template_error};
 
 /// A rendered document, in memory.
 #[derive(Debug)]
 pub struct Rendered {
+    /// The official parts, as the front matter writes them.
+    pub parts: Official,
     pub markdown: String,
     pub tables: Vec<Table>,
 }
@@ -80,8 +84,10 @@ impl Renderer {
     pub fn render(&self, doc: &dyn Document, linked: Linked) -> Result<Rendered, Diagnostic> {
         let name = kind_template(doc.kind().name());
         let body = self.render_template(&name, doc.view(linked))?;
+        let parts = doc.official();
         Ok(Rendered {
-            markdown: format!("{}{}", doc.official().to_front_matter(), tidy(&body)),
+            markdown: format!("{}{}", parts.to_front_matter(), tidy(&body)),
+            parts,
             tables: doc
                 .tables(linked)
                 .into_iter()

@@ -24,6 +24,7 @@ fn join(units: &[Located<String>]) -> String {
 pub fn tasks(plan: &ActionPlan) -> Table {
     Table {
         name: "tasks",
+        title: "任务分解表",
         header: vec!["序号", "任务", "牵头单位", "责任单位", "目标", "完成时限"],
         rows: plan
             .tasks()
@@ -77,6 +78,7 @@ fn targets(plan: &ActionPlan) -> Table {
     }
     Table {
         name: "targets",
+        title: "主要目标",
         header: vec![
             "分组",
             "代号",
@@ -119,6 +121,7 @@ fn units(plan: &ActionPlan) -> Table {
     }
     Table {
         name: "units",
+        title: "单位任务清单",
         header: vec!["单位", "牵头任务数", "牵头任务", "参与任务数", "参与任务"],
         rows: order
             .into_iter()

@@ -135,6 +135,7 @@ pub fn shared_parts(
 pub fn metrics_table(figures: &[Figure]) -> Table {
     Table {
         name: "metrics",
+        title: "主要指标",
         header: vec!["指标", "数值", "单位", "上年", "同比增减(%)"],
         rows: figures
             .iter()

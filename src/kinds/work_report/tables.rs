@@ -9,6 +9,7 @@ use crate::table::Table;
 pub fn tables(report: &WorkReport, plan: Option<&ActionPlan>) -> Vec<Table> {
     let targets = Table {
         name: "targets",
+        title: "目标完成情况",
         header: vec![
             "指标",
             "目标代号",
