@@ -1,7 +1,7 @@
 # gongwen: `make` renders every document in data/ into out/; `make test` runs the tests.
 # Both install what they need when it is missing: the pinned typst CLI (built with cargo,
 # cached outside the checkout so that a fresh clone reuses it) and the Debian packages
-# of the open CJK fonts and poppler-utils.
+# of the open CJK fonts and poppler-utils (and, for the tests, LibreOffice Writer and Calc).
 
 CARGO         ?= cargo
 BIN           := $(or $(CARGO_TARGET_DIR),target)/release/gongwen
@@ -14,7 +14,7 @@ TYPST_CACHE   ?= $(HOME)/.cache/gongwen/typst-$(TYPST_VERSION)
 # gongwen and its tests use the project's own typst.
 export GONGWEN_TYPST := $(abspath $(TYPST))
 
-.PHONY: all build render test lint fmt bench fuzz deps typst clean
+.PHONY: all build render test lint fmt bench fuzz deps deps-office typst clean
 
 all: render
 
@@ -24,7 +24,7 @@ build:
 render: build deps $(TYPST)
 	$(BIN) build $(DATA) -o $(OUT)
 
-test: deps $(TYPST)
+test: deps-office $(TYPST)
 	$(CARGO) test --locked
 
 lint:
@@ -45,6 +45,10 @@ fuzz:
 
 deps:
 	@scripts/install-deps.sh
+
+# The tests also open the DOCX and XLSX outputs in LibreOffice.
+deps-office:
+	@scripts/install-deps.sh office
 
 typst: $(TYPST)
 

@@ -44,6 +44,18 @@ for file in $(find "$data" -maxdepth 1 \( -name '*.yaml' -o -name '*.yml' \) | s
   printf '%-36s %12s %12s %8s\n' "$stem" "$ours" "$bare" "$(ratio "$ours" "$bare")"
 done
 
+# DOCX and XLSX per document: a batch of all samples, each format alone, minus a batch that
+# writes only Markdown (start-up, loading and rendering), divided by the documents.
+echo
+echo "== per document: DOCX and XLSX beside Markdown alone (all samples in one build, $runs runs, median)"
+count=$(find "$data" -maxdepth 1 \( -name '*.yaml' -o -name '*.yml' \) | wc -l)
+md_ms=$(median_ms "$bin" build "$data" --format md -o "$work/office" -q --force)
+for format in docx xlsx; do
+  ms=$(median_ms "$bin" build "$data" --format "md,$format" -o "$work/office" -q --force)
+  awk -v f="$format" -v a="$ms" -v b="$md_ms" -v n="$count" \
+    'BEGIN { printf "%-6s %8.2f ms per document (build %.1f ms, Markdown alone %.1f ms, %d documents)\n", f, (a - b) / n, a, b, n }'
+done
+
 # N synthetic documents of each kind: the samples with their organ and numbers varied.
 generate() {
   local n=$1 dir=$2

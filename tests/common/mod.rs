@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: the real binary, run on fixture folders.
 #![allow(dead_code)] // each test binary uses its own share of these
 
+pub mod geometry;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
