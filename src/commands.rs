@@ -61,6 +61,33 @@ fn read_markdown(input: &Path) -> Result<String, Diagnostic> {
     })
 }
 
+/// Writes the one output of `pdf` or `docx`, or prints why there is none (status 1).
+fn write_single(
+    input: &Path,
+    target: &Path,
+    result: Result<Vec<u8>, Diagnostic>,
+    printer: Printer,
+) -> Result<Status, Diagnostic> {
+    match result {
+        Ok(bytes) => {
+            write::write_atomic(target, &bytes).map_err(|e| e.diagnostic())?;
+            println!(
+                "{}",
+                t!(
+                    "built %{data} → %{outputs}",
+                    data = input.display(),
+                    outputs = target.display()
+                )
+            );
+            Ok(Status::Ok)
+        }
+        Err(d) => {
+            printer.print(&[d]);
+            Ok(Status::Invalid)
+        }
+    }
+}
+
 /// `gongwen pdf FILE.md`: typesets a Markdown file that carries gongwen front matter.
 pub fn pdf(
     input: &Path,
@@ -73,24 +100,10 @@ pub fn pdf(
     let mut engine = build::pdf_engine(templates, true)?;
     engine.letterhead = letterhead;
     let target = output.map_or_else(|| input.with_extension("pdf"), Path::to_path_buf);
-    match engine.pdf(&markdown, &input.display().to_string()) {
-        Ok(bytes) => {
-            write::write_atomic(&target, &bytes).map_err(|e| e.diagnostic())?;
-            println!(
-                "{}",
-                t!(
-                    "built %{data} → %{outputs}",
-                    data = input.display(),
-                    outputs = target.display()
-                )
-            );
-            Ok(Status::Ok)
-        }
-        Err(e) => {
-            printer.print(&[e.diagnostic(input, &markdown)]);
-            Ok(Status::Invalid)
-        }
-    }
+    let result = engine
+        .pdf(&markdown, &input.display().to_string())
+        .map_err(|e| e.diagnostic(input, &markdown));
+    write_single(input, &target, result, printer)
 }
 
 /// `gongwen docx FILE.md`: writes a Markdown file that carries gongwen front matter as a
@@ -103,24 +116,9 @@ pub fn docx(
 ) -> Result<Status, Diagnostic> {
     let markdown = read_markdown(input)?;
     let target = output.map_or_else(|| input.with_extension("docx"), Path::to_path_buf);
-    match crate::docx::docx(&markdown, letterhead) {
-        Ok(bytes) => {
-            write::write_atomic(&target, &bytes).map_err(|e| e.diagnostic())?;
-            println!(
-                "{}",
-                t!(
-                    "built %{data} → %{outputs}",
-                    data = input.display(),
-                    outputs = target.display()
-                )
-            );
-            Ok(Status::Ok)
-        }
-        Err(e) => {
-            printer.print(&[e.diagnostic(input, &markdown)]);
-            Ok(Status::Invalid)
-        }
-    }
+    let result =
+        crate::docx::docx(&markdown, letterhead).map_err(|e| e.diagnostic(input, &markdown));
+    write_single(input, &target, result, printer)
 }
 
 /// `gongwen fonts`: the face serving each role, and the preferred faces that are missing.

@@ -32,7 +32,7 @@ pub struct Body<'a> {
     /// The body proper, before the first attachment.
     pub main: Vec<Event<'a>>,
     pub attachments: Vec<Attachment<'a>>,
-    /// Footnote definitions by label.
+    /// Footnote definitions by label, their paragraphs unwrapped (set inline).
     pub footnotes: HashMap<String, Vec<Event<'a>>>,
 }
 
@@ -49,7 +49,18 @@ pub fn split(markdown: &str) -> Body<'_> {
     while i < events.len() {
         if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i] {
             let end = matching_end(&events, i);
-            footnotes.insert(label.to_string(), events[i + 1..end].to_vec());
+            // Set inline where referenced: without the paragraph around its text.
+            let content = events[i + 1..end]
+                .iter()
+                .filter(|e| {
+                    !matches!(
+                        e,
+                        Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+                    )
+                })
+                .cloned()
+                .collect();
+            footnotes.insert(label.to_string(), content);
             i = end + 1;
         } else {
             body.push(events[i].clone());

@@ -33,7 +33,6 @@ impl Block {
 /// Writes Markdown events as blocks, within a type area of `geometry`.
 pub struct Converter<'f, 'a> {
     pub blocks: Vec<Block>,
-    /// Every character written, for measuring paragraphs.
     footnotes: &'f HashMap<String, Vec<Event<'a>>>,
     geometry: Geometry,
     /// The paragraph being written: its properties and runs.
@@ -115,9 +114,11 @@ impl<'f, 'a> Converter<'f, 'a> {
         let runs = std::mem::take(&mut self.runs);
         match &mut self.table {
             // A cell holds its paragraphs; an empty cell still needs one.
-            Some(table) => table.cells.last_mut().map_or((), |cell| {
-                cell.push_str(&xml::paragraph(&props, &runs));
-            }),
+            Some(table) => {
+                if let Some(cell) = table.cells.last_mut() {
+                    cell.push_str(&xml::paragraph(&props, &runs));
+                }
+            }
             None => self.blocks.push(Block::paragraph(props, runs)),
         }
     }
@@ -197,19 +198,11 @@ impl<'f, 'a> Converter<'f, 'a> {
             }
             // A footnote's text is set in brackets where it is referenced.
             Event::FootnoteReference(label) => {
-                let content: Vec<Event> = self
+                let content = self
                     .footnotes
                     .get(label.as_ref())
                     .cloned()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|e| {
-                        !matches!(
-                            e,
-                            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
-                        )
-                    })
-                    .collect();
+                    .unwrap_or_default();
                 self.text("（");
                 for e in &content {
                     self.event(e);

@@ -81,12 +81,12 @@ pub fn docx(markdown: &str, letterhead: bool) -> Result<Vec<u8>, FrontMatterErro
     } else {
         parts.title_lines.clone()
     };
-    let title_runs = styles_run(&title_lines.join("\n"));
+    let title_runs = plain_runs(&title_lines.join("\n"));
     document.push(styles::paragraph(styles::TITLE), title_runs);
     if let Some(addressee) = &parts.addressee {
         document.push(
             styles::paragraph(styles::PLAIN),
-            styles_run(&format!("{addressee}：")),
+            plain_runs(&format!("{addressee}：")),
         );
     }
 
@@ -94,9 +94,9 @@ pub fn docx(markdown: &str, letterhead: bool) -> Result<Vec<u8>, FrontMatterErro
     converter.events(&body.main);
     let mut main = converter.blocks;
     // A short last paragraph (up to three rows) stays with the signature.
-    if markdown::last_paragraph(&body.main).is_some()
-        && let Some(Block::Paragraph { props, runs }) = main.last_mut()
-        && text_cells(runs) <= 3.0 * 28.0 - 2.0
+    if let Some(start) = markdown::last_paragraph(&body.main)
+        && events_cells(&body.main[start..]) <= 3.0 * 28.0 - 2.0
+        && let Some(Block::Paragraph { props, .. }) = main.last_mut()
     {
         *props = std::mem::take(props)
             .set("keepNext", "<w:keepNext/>")
@@ -123,7 +123,7 @@ pub fn docx(markdown: &str, letterhead: bool) -> Result<Vec<u8>, FrontMatterErro
         if !section_break {
             label = label.set("pageBreakBefore", "<w:pageBreakBefore/>");
         }
-        document.push(label, styles_run(&format!("附件{}", k + 1)));
+        document.push(label, plain_runs(&format!("附件{}", k + 1)));
         let mut title = Converter::new(&body.footnotes, geometry);
         title.events(&attachment.title);
         let title_runs: String = title
@@ -161,20 +161,20 @@ pub fn docx(markdown: &str, letterhead: bool) -> Result<Vec<u8>, FrontMatterErro
     Ok(package::zip(&document_xml, &parts, letter, letterhead))
 }
 
-/// The runs of a plain text in the paragraph's own style.
-fn styles_run(text: &str) -> String {
+/// The runs of a text in the paragraph's own style.
+fn plain_runs(text: &str) -> String {
     xml::run(&xml::run_props(), text)
 }
 
-/// The number of character cells of a paragraph's runs, from their text.
-fn text_cells(runs: &str) -> f64 {
-    let mut total = 0.0;
-    for piece in runs.split("<w:t xml:space=\"preserve\">").skip(1) {
-        if let Some(end) = piece.find("</w:t>") {
-            total += cells(&piece[..end].replace("&amp;", "&").replace("&lt;", "<"));
-        }
-    }
-    total
+/// The number of character cells of the text in Markdown events.
+fn events_cells(events: &[pulldown_cmark::Event]) -> f64 {
+    events
+        .iter()
+        .map(|e| match e {
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => cells(t),
+            _ => 0.0,
+        })
+        .sum()
 }
 
 /// The body's blocks and how many sections have been closed.
@@ -259,11 +259,6 @@ fn section_properties(geometry: Geometry, first_page_apart: bool) -> String {
     )
 }
 
-/// A run in the body font with the given extra properties.
-fn text_run(props: Props, text: &str) -> String {
-    xml::run(&props, text)
-}
-
 /// 版头 in 文件格式 or 信函格式 (the letter's mark and rules are in its first-page header).
 fn header(blocks: &mut Vec<Block>, parts: &Official, letterhead: bool) {
     let hei = || xml::run_props().set("rFonts", xml::fonts(styles::FONT_HEI));
@@ -281,12 +276,12 @@ fn header(blocks: &mut Vec<Block>, parts: &Official, letterhead: bool) {
         for i in 0..rows {
             let mut runs = marks
                 .get(i)
-                .map(|(p, m)| text_run(p.clone(), m))
+                .map(|(p, m)| xml::run(&p.clone(), m))
                 .unwrap_or_default();
             if i == 0
                 && let Some(number) = &parts.doc_number
             {
-                runs.push_str(&styles_run(&format!("\t{number}")));
+                runs.push_str(&plain_runs(&format!("\t{number}")));
             }
             blocks.push(Block::paragraph(
                 plain().set("tabs", right_tab.clone()),
@@ -298,7 +293,7 @@ fn header(blocks: &mut Vec<Block>, parts: &Official, letterhead: bool) {
         return;
     }
     for (props, text) in &marks {
-        blocks.push(Block::paragraph(plain(), text_run(props.clone(), text)));
+        blocks.push(Block::paragraph(plain(), xml::run(&props.clone(), text)));
     }
     let mut used = marks.len() as u32 * LINE;
     if !parts.issuers.is_empty() {
@@ -317,7 +312,7 @@ fn header(blocks: &mut Vec<Block>, parts: &Official, letterhead: bool) {
         let mark_run = |text: &str| {
             let props = styles::run_in(styles::FONT_TITLE, half_points)
                 .set("color", format!("<w:color w:val=\"{color}\"/>"));
-            text_run(props, text)
+            xml::run(&props, text)
         };
         let spacing = |before: u32| {
             format!(
@@ -389,7 +384,7 @@ fn header(blocks: &mut Vec<Block>, parts: &Official, letterhead: bool) {
         let mut runs = String::new();
         if signer_lines.is_empty() {
             props = props.set("jc", "<w:jc w:val=\"center\"/>");
-            runs = styles_run(parts.doc_number.as_deref().unwrap_or(""));
+            runs = plain_runs(parts.doc_number.as_deref().unwrap_or(""));
         } else {
             // 上行文: the number one character in from the left, the signers one in from the
             // right, on the last row together.
@@ -407,14 +402,14 @@ fn header(blocks: &mut Vec<Block>, parts: &Official, letterhead: bool) {
                     format!("<w:ind w:left=\"{indent}\" w:right=\"{indent}\" w:firstLine=\"0\"/>"),
                 );
             if last && let Some(number) = &parts.doc_number {
-                runs.push_str(&styles_run(number));
+                runs.push_str(&plain_runs(number));
             }
-            runs.push_str(&styles_run("\t"));
+            runs.push_str(&plain_runs("\t"));
             let line = &signer_lines[i as usize];
             let (label, names) = line.split_at("签发人：".len());
-            runs.push_str(&styles_run(label));
-            runs.push_str(&text_run(
-                xml::run_props().set("rFonts", xml::fonts(styles::FONT_KAI)),
+            runs.push_str(&plain_runs(label));
+            runs.push_str(&xml::run(
+                &xml::run_props().set("rFonts", xml::fonts(styles::FONT_KAI)),
                 names,
             ));
         }
@@ -445,7 +440,7 @@ fn preamble(blocks: &mut Vec<Block>, parts: &Official) {
     for mark in &parts.marks {
         blocks.push(Block::paragraph(
             styles::paragraph(styles::PLAIN),
-            styles_run(mark),
+            plain_runs(mark),
         ));
     }
     if let Some(number) = &parts.doc_number {
@@ -456,7 +451,7 @@ fn preamble(blocks: &mut Vec<Block>, parts: &Official) {
                     format!("<w:ind w:right=\"{}\" w:firstLine=\"0\"/>", twips(1.0)),
                 )
                 .set("jc", "<w:jc w:val=\"right\"/>"),
-            styles_run(number),
+            plain_runs(number),
         ));
     }
     blocks.push(Block::paragraph(
@@ -495,7 +490,7 @@ fn attachment_list(blocks: &mut Vec<Block>, parts: &Official) {
         }
         blocks.push(Block::paragraph(
             props.set("jc", "<w:jc w:val=\"both\"/>"),
-            styles_run(&format!("{prefix}{number}{item}")),
+            plain_runs(&format!("{prefix}{number}{item}")),
         ));
     }
 }
@@ -530,10 +525,10 @@ fn signature(blocks: &mut Vec<Block>, parts: &Official) {
                 .set("ind", format!("<w:ind w:right=\"{}\" w:firstLine=\"0\"/>", twips(right)))
                 .set("jc", "<w:jc w:val=\"right\"/>")
         };
-        blocks.push(Block::paragraph(line(organ_right, LINE), styles_run(organ)));
+        blocks.push(Block::paragraph(line(organ_right, LINE), plain_runs(organ)));
         // The notes may move on to the next page: the date does not pull them along.
         let date_props = line(date_right, 0).set("keepNext", "<w:keepNext w:val=\"0\"/>");
-        blocks.push(Block::paragraph(date_props, styles_run(&date)));
+        blocks.push(Block::paragraph(date_props, plain_runs(&date)));
     }
     let count = notes.len();
     for (i, note) in notes.iter().enumerate() {
@@ -544,7 +539,7 @@ fn signature(blocks: &mut Vec<Block>, parts: &Official) {
         if i + 1 < count {
             props = props.set("keepNext", "<w:keepNext/>");
         }
-        blocks.push(Block::paragraph(props, styles_run(note)));
+        blocks.push(Block::paragraph(props, plain_runs(note)));
     }
 }
 
@@ -567,7 +562,7 @@ fn colophon(blocks: &mut Vec<Block>, parts: &Official) {
             xml::paragraph(
                 &styles::paragraph(styles::COLOPHON)
                     .set("jc", format!("<w:jc w:val=\"{align}\"/>")),
-                &styles_run(text)
+                &plain_runs(text)
             )
         )
     };

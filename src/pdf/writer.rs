@@ -192,21 +192,12 @@ impl<'f, 'a> Writer<'f, 'a> {
             Event::HardBreak => self.out.push_str(" \\\n"),
             Event::Rule => self.out.push_str("#line(length: 100%)\n\n"),
             Event::FootnoteReference(label) => {
-                let content = self
+                let inner = self
                     .footnotes
                     .get(label.as_ref())
                     .cloned()
                     .unwrap_or_default();
                 self.out.push_str("#footnote[");
-                let inner: Vec<Event> = content
-                    .into_iter()
-                    .filter(|e| {
-                        !matches!(
-                            e,
-                            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
-                        )
-                    })
-                    .collect();
                 self.list_stack.push(false); // no paragraph breaks inside the footnote
                 self.events(&inner);
                 self.list_stack.pop();
