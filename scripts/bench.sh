@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: measures; never run by the tests.
-#  1. per sample document: gongwen's end-to-end time per PDF beside a bare `typst compile`
-#     of the same generated source with the same fonts (median of RUNS runs);
+#  1. per sample document: gongwen's end-to-end time per PDF, with its font subsets made
+#     anew (cold) and taken from the cache (warm), beside a bare `typst compile` of the same
+#     generated source with the full font files (median of RUNS runs);
 #  2. batches of synthetic documents (N of each kind): Markdown+CSV documents per second,
 #     PDFs per second, the PDF batch against Σ bare typst ÷ jobs, peak memory, and the
 #     speed-up from 1 to 2 jobs.
@@ -14,6 +15,10 @@ jobs=$(nproc)
 # BENCH_DIR puts the generated documents and outputs elsewhere, e.g. on a tmpfs.
 work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/gongwen-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# A cache of the bench's own, so the user's is neither used nor filled.
+export XDG_CACHE_HOME="$work/cache"
+# Runs the command with no font subsets cached (the other caches kept).
+cold() { rm -rf "$XDG_CACHE_HOME/gongwen/font-subsets"; "$@"; }
 
 now_us() { echo $(( $(date +%s%N) / 1000 )); }
 
@@ -33,15 +38,17 @@ median_ms() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 "$bin" fonts --link "$work/fonts" >/dev/null
-echo "== per document: gongwen build --format pdf vs bare typst compile ($runs runs, median)"
-printf '%-36s %12s %12s %8s\n' document "gongwen ms" "typst ms" ratio
+echo "== per document: gongwen build --format pdf vs bare typst compile with the full fonts ($runs runs, median)"
+printf '%-34s %9s %9s %9s %7s %7s\n' document "cold ms" "warm ms" "typst ms" cold/t warm/t
 for file in $(find "$data" -maxdepth 1 \( -name '*.yaml' -o -name '*.yml' \) | sort); do
   stem=$(basename "${file%.*}")
   "$bin" build "$file" --format typ -o "$work/src" -q >/dev/null 2>&1
-  ours=$(median_ms "$bin" build "$file" --format pdf -o "$work/pdf" -q --force)
+  cold_ms=$(median_ms cold "$bin" build "$file" --format pdf -o "$work/pdf" -q --force)
+  warm_ms=$(median_ms "$bin" build "$file" --format pdf -o "$work/pdf" -q --force)
   bare=$(median_ms "$typst" compile --root "$work/src" --font-path "$work/fonts" --ignore-system-fonts \
     --creation-timestamp 0 "$work/src/$stem.typ" "$work/bare.pdf")
-  printf '%-36s %12s %12s %8s\n' "$stem" "$ours" "$bare" "$(ratio "$ours" "$bare")"
+  printf '%-34s %9s %9s %9s %7s %7s\n' "$stem" "$cold_ms" "$warm_ms" "$bare" \
+    "$(ratio "$cold_ms" "$bare")" "$(ratio "$warm_ms" "$bare")"
 done
 
 # DOCX and XLSX per document: a batch of all samples, each format alone, minus a batch that
@@ -94,14 +101,32 @@ for n in $md_sizes; do
   printf '%8s %10s %10s %12s %12s\n' "$n" "$count" "$secs" "$(ratio "$count" "$secs")" "$peak"
 done
 
+# typst through a wrapper that logs each process's peak resident memory (KiB).
+rss_typst="$work/typst-rss"
+if [ -x /usr/bin/time ]; then
+  printf '#!/bin/sh\nexec /usr/bin/time -a -o "%s" -f %%M "%s" "$@"\n' "$work/rss.log" "$typst" > "$rss_typst"
+  chmod +x "$rss_typst"
+fi
+
 echo
-echo "== PDF batches ($jobs jobs)"
-printf '%8s %10s %10s %10s %14s %8s %12s\n' "N/kind" PDFs seconds "PDFs/s" "Σtypst/jobs s" ratio "peak KiB"
+echo "== PDF batches ($jobs jobs; cold: no font subsets cached; ms/PDF of the cold build)"
+printf '%8s %6s %8s %8s %8s %14s %8s %12s %12s\n' "N/kind" PDFs "cold s" "warm s" "ms/PDF" \
+  "Σtypst/jobs s" cold/t "peak KiB" "typst KiB"
 for n in $pdf_sizes; do
   dir="$work/pdf-$n"
   generate "$n" "$dir"
   count=$(( 3 * n + 1 ))
+  rm -rf "$XDG_CACHE_HOME/gongwen/font-subsets" "$work/rss.log"
+  if [ -x "$rss_typst" ]; then
+    read -r secs peak < <(GONGWEN_TYPST="$rss_typst" timed_build "$dir" -o "$work/pdf-out-$n" --format pdf)
+    typst_peak=$(sort -n "$work/rss.log" | tail -1)
+    rm -rf "$XDG_CACHE_HOME/gongwen/font-subsets"
+  else
+    typst_peak=n/a
+  fi
+  # Timed without the wrapper: cold, then warm.
   read -r secs peak < <(timed_build "$dir" -o "$work/pdf-out-$n" --format pdf)
+  read -r warm _ < <(timed_build "$dir" -o "$work/pdf-out-$n" --format pdf)
   "$bin" build "$dir" -o "$work/typ-$n" --format typ -q >/dev/null 2>&1
   start=$(now_us)
   for src in "$work/typ-$n"/*.typ; do
@@ -111,8 +136,9 @@ for n in $pdf_sizes; do
   done
   end=$(now_us)
   bare=$(awk -v us=$(( end - start )) -v j="$jobs" 'BEGIN { printf "%.3f", us / 1e6 / j }')
-  printf '%8s %10s %10s %10s %14s %8s %12s\n' "$n" "$count" "$secs" "$(ratio "$count" "$secs")" \
-    "$bare" "$(ratio "$secs" "$bare")" "$peak"
+  printf '%8s %6s %8s %8s %8s %14s %8s %12s %12s\n' "$n" "$count" "$secs" "$warm" \
+    "$(awk -v s="$secs" -v n="$count" 'BEGIN { printf "%.1f", s * 1000 / n }')" \
+    "$bare" "$(ratio "$secs" "$bare")" "$peak" "$typst_peak"
 done
 
 echo

@@ -4,6 +4,7 @@
 //! Markdown body is set as the body.
 
 pub mod fonts;
+pub mod subset;
 pub mod typst;
 pub mod writer;
 
@@ -16,6 +17,7 @@ use crate::official::{FrontMatterError, read_front_matter};
 use crate::templates::STYLE;
 use crate::zh::Date;
 use fonts::{FontError, Fonts, Role};
+use subset::Subsetter;
 use typst::{Typst, TypstError};
 use writer::{escape_markup, string_literal};
 
@@ -250,6 +252,8 @@ pub struct Engine {
     pub letterhead: bool,
     typst: Option<Typst>,
     font_dir: tempfile::TempDir,
+    /// Cuts the fonts to each document's characters; `None` hands typst the full files.
+    subsetter: Option<Subsetter>,
     style: String,
     /// How the style is named in errors: its file, or `<built-in>/gongwen.typ`.
     style_origin: String,
@@ -281,7 +285,11 @@ impl Engine {
             );
             fonts.adopt_typst_names(&families);
         }
+        let subsetter = (typst.is_some() && subset::enabled())
+            .then(|| Subsetter::new(&fonts))
+            .flatten();
         Ok(Engine {
+            subsetter,
             fonts,
             letterhead: false,
             typst,
@@ -320,6 +328,7 @@ impl Engine {
         if let Some(typst) = &self.typst {
             parts.push(format!("typst={}", stat(&typst.path)));
         }
+        parts.push(format!("subset={}", self.subsetter.is_some()));
         parts.join("\n")
     }
 
@@ -366,8 +375,15 @@ impl Engine {
         };
         write("main.typ", &source.main)?;
         write(STYLE, &self.style)?;
+        // A subset that cannot be made (an unusual font) costs time, not the document.
+        let subset = self.subsetter.as_ref().and_then(|subsetter| {
+            subsetter
+                .folder(&Subsetter::charset(&[&source.main, &self.style]))
+                .ok()
+        });
+        let font_dir = subset.as_deref().unwrap_or(self.font_dir.path());
         typst
-            .compile(root.path(), self.font_dir.path(), source.timestamp)
+            .compile(root.path(), font_dir, source.timestamp)
             .map_err(|e| match e {
                 // Name the files as the user knows them, not by the private folder.
                 TypstError::Failed { status, stderr } => {

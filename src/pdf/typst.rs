@@ -130,7 +130,8 @@ impl Typst {
                 }
                 Ok(None) => {
                     std::thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_millis(5));
+                    // Short pauses: typst's exit is seen within a millisecond.
+                    pause = (pause * 2).min(Duration::from_millis(1));
                 }
                 Err(e) => return Err(TypstError::Io(e.to_string())),
             }
