@@ -8,9 +8,11 @@
 #     speed-up from 1 to 2 jobs.
 set -euo pipefail
 bin=$1 typst=$2 data=$3
+# Absolute: gongwen runs typst (and the wrapper below) inside a temporary folder.
+typst=$(cd "$(dirname "$typst")" && pwd)/$(basename "$typst")
 runs=${RUNS:-11}
 md_sizes=${MD_SIZES:-10 100 1000}
-pdf_sizes=${PDF_SIZES:-10 50 200}
+pdf_sizes=${PDF_SIZES:-10 67 200}
 jobs=$(nproc)
 # BENCH_DIR puts the generated documents and outputs elsewhere, e.g. on a tmpfs.
 work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/gongwen-bench.XXXXXX")
