@@ -160,14 +160,17 @@ impl Subsetter {
     /// A folder holding every chosen face cut to `charset`, made once and then reused.
     pub fn folder(&self, charset: &BTreeSet<char>) -> Result<PathBuf, String> {
         let key = self.key(charset);
-        let cell = self
-            .entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(key.clone())
-            .or_default()
-            .clone();
-        cell.get_or_init(|| self.entry(&key, charset)).clone()
+        let entries = || self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let cell = entries().entry(key.clone()).or_default().clone();
+        let result = cell.get_or_init(|| self.entry(&key, charset)).clone();
+        match result {
+            // Removed since by another run (a long `watch`): made again.
+            Ok(dir) if !dir.is_dir() => {
+                entries().remove(&key);
+                self.entry(&key, charset)
+            }
+            result => result,
+        }
     }
 
     fn key(&self, charset: &BTreeSet<char>) -> String {
@@ -549,5 +552,27 @@ mod tests {
             subset_face(&data, index, &charset).unwrap(),
             subset_face(&data, index, &charset).unwrap()
         );
+    }
+
+    #[test]
+    fn an_entry_removed_during_a_run_is_made_again() {
+        let (data, index) = body_face();
+        let subsetter = Subsetter {
+            faces: vec![SourceFace {
+                path: PathBuf::from("body.ttc"),
+                index,
+                identity: face_identity(&data, index).unwrap(),
+                data,
+            }],
+            root: Root::Scratch(tempfile::tempdir().unwrap()),
+            entries: Mutex::new(HashMap::new()),
+        };
+        let charset = Subsetter::charset(&["通知"]);
+        let dir = subsetter.folder(&charset).unwrap();
+        let file = dir.join(&subsetter.file_names()[0]);
+        let made = std::fs::read(&file).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(subsetter.folder(&charset).unwrap(), dir);
+        assert_eq!(std::fs::read(&file).unwrap(), made);
     }
 }
