@@ -30,14 +30,20 @@ fn build_pdf(data: &str, out: &Path, cache: &Path, subset: bool) {
     assert!(result.status.success(), "{}", stderr(&result));
 }
 
+/// The paths in a folder, sorted; none if it does not exist.
+fn sorted_paths(dir: &Path) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|r| r.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    paths.sort();
+    paths
+}
+
 fn pdfs(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
+    sorted_paths(dir)
+        .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .collect();
-    files.sort();
-    files
+        .collect()
 }
 
 /// The pages of a PDF as PNG files' bytes, rendered by pdftoppm.
@@ -50,36 +56,16 @@ fn page_images(pdf: &Path, dir: &Path) -> Vec<Vec<u8>> {
         .status()
         .expect("pdftoppm runs (poppler-utils)");
     assert!(status.success());
-    let mut pages: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with(&*pdf.file_stem().unwrap().to_string_lossy())
-        })
-        .collect();
-    pages.sort();
-    pages.into_iter().map(|p| fs::read(p).unwrap()).collect()
+    let stem = pdf.file_stem().unwrap().to_string_lossy();
+    sorted_paths(dir)
+        .into_iter()
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(&*stem))
+        .map(|p| fs::read(p).unwrap())
+        .collect()
 }
 
 fn subset_entries(cache: &Path) -> Vec<PathBuf> {
-    let root = cache.join("gongwen/font-subsets");
-    let mut entries: Vec<PathBuf> = fs::read_dir(&root)
-        .map(|r| r.map(|e| e.unwrap().path()).collect())
-        .unwrap_or_default();
-    entries.sort();
-    entries
-}
-
-fn font_files(entry: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(entry)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files
+    sorted_paths(&cache.join("gongwen/font-subsets"))
 }
 
 #[test]
@@ -96,7 +82,7 @@ fn subset_fonts_give_the_same_pages_as_the_full_fonts() {
     assert!(!entries.is_empty(), "no subsets were made");
     let subset_size: u64 = entries
         .iter()
-        .flat_map(|e| font_files(e))
+        .flat_map(|e| sorted_paths(e))
         .map(|f| fs::metadata(f).unwrap().len())
         .sum();
     // Cut to a few hundred characters, the faces are a small fraction of the ~100 MB files.
@@ -169,7 +155,7 @@ fn pdfs_are_byte_identical_whether_the_subsets_are_new_or_cached() {
     let (a, b) = (subset_entries(&cache_a), subset_entries(&cache_b));
     assert_eq!(a.len(), 1);
     assert_eq!(a[0].file_name(), b[0].file_name(), "cache key");
-    for (x, y) in font_files(&a[0]).iter().zip(font_files(&b[0])) {
+    for (x, y) in sorted_paths(&a[0]).iter().zip(sorted_paths(&b[0])) {
         assert_eq!(fs::read(x).unwrap(), fs::read(y).unwrap(), "{x:?}");
     }
 }
@@ -182,7 +168,7 @@ fn a_damaged_cache_entry_is_made_again() {
     let data = "data/suggestion-reply-b.yaml";
     build_pdf(data, &good, &cache, true);
     let entry = subset_entries(&cache).pop().expect("an entry");
-    let files = font_files(&entry);
+    let files = sorted_paths(&entry);
     assert!(files.len() >= 2, "{files:?}");
     // One face truncated, another with a flipped byte, as a crash or a bad disk might leave.
     let first = fs::read(&files[0]).unwrap();

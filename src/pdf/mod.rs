@@ -21,6 +21,15 @@ use subset::Subsetter;
 use typst::{Typst, TypstError};
 use writer::{escape_markup, string_literal};
 
+/// gongwen's cache folder: `$XDG_CACHE_HOME/gongwen`, else `~/.cache/gongwen`.
+pub fn cache_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
+        .map(|base| base.join("gongwen"))
+}
+
 #[derive(Debug)]
 pub enum PdfError {
     /// The Markdown has no gongwen front matter, or it cannot be read.

@@ -61,6 +61,8 @@ struct SourceFace {
     data: memmap2::Mmap,
     /// Digest of the face's content, from its table directory's checksums and lengths.
     identity: String,
+    /// The cut face's file name in a cache entry.
+    file_name: String,
 }
 
 /// Makes, caches and hands out folders of subset faces.
@@ -89,15 +91,6 @@ impl Root {
     }
 }
 
-/// `$XDG_CACHE_HOME/gongwen` or `~/.cache/gongwen`.
-pub fn cache_base() -> Option<PathBuf> {
-    std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .map(|base| base.join("gongwen"))
-}
-
 /// Whether subsetting is on: `GONGWEN_FONT_SUBSET=off` hands typst the full files.
 pub fn enabled() -> bool {
     !matches!(
@@ -122,14 +115,16 @@ impl Subsetter {
             // the subset's checksum or typst's own parsing would fail, not memory safety.
             let data = unsafe { memmap2::Mmap::map(&file) }.ok()?;
             let identity = face_identity(&data, face.index)?;
+            let file_name = file_name(faces.len(), &face.path, face.index, &data);
             faces.push(SourceFace {
                 path: face.path.clone(),
                 index: face.index,
                 data,
                 identity,
+                file_name,
             });
         }
-        let root = cache_base()
+        let root = super::cache_dir()
             .map(|base| base.join("font-subsets"))
             .filter(|dir| std::fs::create_dir_all(dir).is_ok())
             .map(Root::Cache)
@@ -185,26 +180,8 @@ impl Subsetter {
         hex(&hasher.finalize()[..16])
     }
 
-    fn file_names(&self) -> Vec<String> {
-        self.faces
-            .iter()
-            .enumerate()
-            .map(|(i, face)| {
-                let stem = face
-                    .path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let ext = if FontRef::from_index(&face.data, face.index)
-                    .is_ok_and(|f| f.table_data(CFF).is_some())
-                {
-                    "otf"
-                } else {
-                    "ttf"
-                };
-                format!("{i}-{stem}-{}.{ext}", face.index)
-            })
-            .collect()
+    fn file_names(&self) -> Vec<&str> {
+        self.faces.iter().map(|f| f.file_name.as_str()).collect()
     }
 
     /// The cached entry if it is whole, else a new one.
@@ -265,6 +242,19 @@ impl Subsetter {
     }
 }
 
+/// `0-NotoSerifCJK-Regular-2.otf`: position, file, face, and the extension of its outlines.
+fn file_name(position: usize, path: &Path, index: u32, data: &[u8]) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cff = FontRef::from_index(data, index).is_ok_and(|f| f.table_data(CFF).is_some());
+    format!(
+        "{position}-{stem}-{index}.{}",
+        if cff { "otf" } else { "ttf" }
+    )
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -284,7 +274,7 @@ fn face_identity(data: &[u8], index: u32) -> Option<String> {
     Some(hex(&hasher.finalize()[..16]))
 }
 
-fn entry_is_whole(dir: &Path, names: &[String]) -> bool {
+fn entry_is_whole(dir: &Path, names: &[&str]) -> bool {
     names.iter().all(|name| {
         std::fs::read(dir.join(name)).is_ok_and(|bytes| {
             bytes.len() >= 12
@@ -562,6 +552,7 @@ mod tests {
                 path: PathBuf::from("body.ttc"),
                 index,
                 identity: face_identity(&data, index).unwrap(),
+                file_name: file_name(0, Path::new("body.ttc"), index, &data),
                 data,
             }],
             root: Root::Scratch(tempfile::tempdir().unwrap()),
@@ -569,7 +560,7 @@ mod tests {
         };
         let charset = Subsetter::charset(&["通知"]);
         let dir = subsetter.folder(&charset).unwrap();
-        let file = dir.join(&subsetter.file_names()[0]);
+        let file = dir.join(subsetter.file_names()[0]);
         let made = std::fs::read(&file).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(subsetter.folder(&charset).unwrap(), dir);

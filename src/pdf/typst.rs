@@ -204,9 +204,7 @@ impl Typst {
 /// files (path, size, modification time), so any change asks typst again.
 fn cache_file(typst: &Path, files: &[&Path]) -> Option<PathBuf> {
     use std::hash::{Hash, Hasher};
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    let base = super::cache_dir()?;
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for path in std::iter::once(typst).chain(files.iter().copied()) {
         let meta = std::fs::metadata(path).ok()?;
@@ -214,10 +212,7 @@ fn cache_file(typst: &Path, files: &[&Path]) -> Option<PathBuf> {
         meta.len().hash(&mut hasher);
         meta.modified().ok()?.hash(&mut hasher);
     }
-    Some(
-        base.join("gongwen")
-            .join(format!("font-names-{:016x}.tsv", hasher.finish())),
-    )
+    Some(base.join(format!("font-names-{:016x}.tsv", hasher.finish())))
 }
 
 fn parse_cache(text: &str) -> Vec<(String, PathBuf)> {
