@@ -20,11 +20,10 @@ pub fn validate(paths: &[PathBuf], jobs: usize, printer: Printer) -> Result<Stat
     crate::validate::validate(&mut library, jobs);
     let (mut invalid, mut errors, mut warnings) = (0, 0, 0);
     for entry in library.entries.iter().filter(|e| !e.linked_only) {
-        let diagnostics = entry.diagnostics.sorted();
-        printer.print(&diagnostics);
-        let e = diagnostics.iter().filter(|d| d.is_error()).count();
+        printer.print(&entry.diagnostics.sorted());
+        let (e, w) = entry.diagnostics.counts();
         errors += e;
-        warnings += diagnostics.len() - e;
+        warnings += w;
         invalid += usize::from(e > 0);
     }
     eprintln!(

@@ -3,6 +3,7 @@
 //! Commands return them; `Printer` alone turns them into text, in the long form (the
 //! source line with a caret under the column) or the short one-line form for scripts.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -129,13 +130,13 @@ impl Printer {
     pub fn render(&self, d: &Diagnostic) -> String {
         let mut out = String::new();
         if let Some(file) = &d.file {
-            out.push_str(&clean(&file.display().to_string()));
+            out.push_str(&printable(&file.display().to_string()));
             if let Some(pos) = d.pos {
                 let _ = write!(out, ":{}:{}", pos.line, pos.col);
             }
             out.push_str(": ");
         }
-        let message = clean(&d.message);
+        let message = printable(&d.message);
         match self.format {
             // Scripts and editors match `error:` / `warning:` whatever the language.
             MessageFormat::Short => {
@@ -155,10 +156,10 @@ impl Printer {
                     excerpt(&mut out, pos, line);
                 }
                 for note in &d.notes {
-                    let _ = write!(out, "\n  = {}{}", labelled(&t!("note")), clean(note));
+                    let _ = write!(out, "\n  = {}{}", labelled(&t!("note")), printable(note));
                 }
                 for hint in &d.hints {
-                    let _ = write!(out, "\n  = {}{}", labelled(&t!("hint")), clean(hint));
+                    let _ = write!(out, "\n  = {}{}", labelled(&t!("hint")), printable(hint));
                 }
             }
         }
@@ -189,7 +190,7 @@ fn excerpt(out: &mut String, pos: Pos, line: &str) {
     let lead = if start > 0 { "…" } else { "" };
     // Tabs stay tabs so that the caret lines up; wide (CJK) characters take two columns.
     let mut pad: String = lead.chars().map(|_| ' ').collect();
-    for c in clean(&before).chars() {
+    for c in printable(&before).chars() {
         match c {
             '\t' => pad.push('\t'),
             c => pad.extend(std::iter::repeat_n(' ', c.width().unwrap_or(0))),
@@ -198,22 +199,21 @@ fn excerpt(out: &mut String, pos: Pos, line: &str) {
     let _ = write!(
         out,
         "\n{gutter} |\n{number} | {lead}{}\n{gutter} | {pad}^",
-        clean(&shown)
+        printable(&shown)
     );
 }
 
-/// Control characters (a terminal escape in a file name or a data value) are shown as
-/// `\u{…}` escapes, never sent to the terminal.
-fn clean(text: &str) -> String {
-    if !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
+/// Control characters (a terminal escape in a file name or a data value) and invisible
+/// ones (a zero-width space, a bidirectional override) are shown as `\u{…}` escapes, never
+/// sent to the terminal as they are.
+pub fn printable(text: &str) -> String {
+    let hidden = |c: char| (c.is_control() && c != '\n' && c != '\t') || crate::zh::is_invisible(c);
+    if !text.chars().any(hidden) {
         return text.to_owned();
     }
     text.chars()
         .map(|c| {
-            if c.is_control() && c != '\n' && c != '\t' {
+            if hidden(c) {
                 format!("\\u{{{:X}}}", c as u32)
             } else {
                 c.to_string()
@@ -222,6 +222,10 @@ fn clean(text: &str) -> String {
         .collect()
 }
 
+/// The most diagnostics kept for one file; the rest are counted in a closing line. A file
+/// with thousands of the same mistake gets a readable report, in bounded memory and time.
+pub const MAX_PER_FILE: usize = 200;
+
 /// Collects the diagnostics of one file, so that every problem is reported in one run.
 #[derive(Debug)]
 pub struct Diagnostics {
@@ -229,6 +233,12 @@ pub struct Diagnostics {
     /// The file's text and where each line starts, once it has been read.
     source: Option<(Arc<str>, Vec<usize>)>,
     items: Vec<Diagnostic>,
+    /// Errors and warnings past `MAX_PER_FILE`, counted and not kept.
+    left_off: (usize, usize),
+    /// Where hints of a diagnostic that was left off go.
+    spare: Diagnostic,
+    /// Ids of records that failed to decode: later rules do not report them as unknown.
+    failed_ids: HashSet<String>,
 }
 
 impl Diagnostics {
@@ -237,7 +247,39 @@ impl Diagnostics {
             file: file.to_path_buf(),
             source: None,
             items: Vec::new(),
+            left_off: (0, 0),
+            spare: Diagnostic::error(""),
+            failed_ids: HashSet::new(),
         }
+    }
+
+    /// The position of a byte offset of the file's text, found through the line index.
+    pub fn pos_at(&self, text: &str, offset: usize) -> Pos {
+        match &self.source {
+            Some((source, starts)) if source.len() == text.len() => {
+                let mut end = offset.min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let line = starts.partition_point(|&s| s <= end).max(1);
+                let col = text[starts[line - 1]..end].chars().count() + 1;
+                Pos::new(
+                    u32::try_from(line).unwrap_or(u32::MAX),
+                    u32::try_from(col).unwrap_or(u32::MAX),
+                )
+            }
+            _ => Pos::at(text, offset),
+        }
+    }
+
+    /// Records that the record with this id failed to decode (its error is reported).
+    pub fn mark_failed(&mut self, id: &str) {
+        self.failed_ids.insert(id.to_owned());
+    }
+
+    /// Whether a record with this id failed to decode.
+    pub fn failed(&self, id: &str) -> bool {
+        self.failed_ids.contains(id)
     }
 
     /// The file's text, so that each diagnostic shows its source line.
@@ -260,12 +302,30 @@ impl Diagnostics {
             file: self.file.clone(),
             source: self.source.clone(),
             items: Vec::new(),
+            left_off: (0, 0),
+            spare: Diagnostic::error(""),
+            failed_ids: self.failed_ids.clone(),
         }
     }
 
     /// Takes over the diagnostics of a fork.
     pub fn absorb(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for d in other.items {
+            if self.items.len() < MAX_PER_FILE {
+                self.items.push(d);
+            } else {
+                self.count_left_off(d.severity);
+            }
+        }
+        self.left_off.0 += other.left_off.0;
+        self.left_off.1 += other.left_off.1;
+    }
+
+    fn count_left_off(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.left_off.0 += 1,
+            Severity::Warning => self.left_off.1 += 1,
+        }
     }
 
     pub fn error(&mut self, pos: Pos, message: impl Into<String>) -> Hinted<'_> {
@@ -289,6 +349,12 @@ impl Diagnostics {
     }
 
     fn push(&mut self, pos: Option<Pos>, severity: Severity, message: String) -> Hinted<'_> {
+        if self.items.len() >= MAX_PER_FILE {
+            self.count_left_off(severity);
+            self.spare.hints.clear();
+            self.spare.notes.clear();
+            return Hinted(&mut self.spare);
+        }
         let line_text = pos.and_then(|p| self.line_text(p));
         self.items.push(Diagnostic {
             file: Some(self.file.clone()),
@@ -303,24 +369,45 @@ impl Diagnostics {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(Diagnostic::is_error)
+        self.left_off.0 > 0 || self.items.iter().any(Diagnostic::is_error)
     }
 
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.counts().0
     }
 
-    /// A copy of the diagnostics in file order.
+    /// Errors and warnings, those left off included.
+    pub fn counts(&self) -> (usize, usize) {
+        let errors = self.items.iter().filter(|d| d.is_error()).count();
+        (
+            errors + self.left_off.0,
+            self.items.len() - errors + self.left_off.1,
+        )
+    }
+
+    /// A copy of the diagnostics in file order, with a closing line that counts those
+    /// left off.
     pub fn sorted(&self) -> Vec<Diagnostic> {
         let mut items = self.items.clone();
         items.sort_by_key(|d| (d.pos, d.severity));
+        let (errors, warnings) = self.left_off;
+        if errors + warnings > 0 {
+            let mut closing = Diagnostic::error(t!(
+                "%{errors} more errors and %{warnings} more warnings in this file are not shown",
+                errors = errors,
+                warnings = warnings
+            ))
+            .in_file(&self.file)
+            .with_hint(t!(
+                "the first %{limit} are shown; fix them and check again",
+                limit = MAX_PER_FILE
+            ));
+            if errors == 0 {
+                closing.severity = Severity::Warning;
+            }
+            items.push(closing);
+        }
         items
-    }
-
-    /// The diagnostics in file order (position, then errors before warnings).
-    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by_key(|d| (d.pos, d.severity));
-        self.items
     }
 }
 

@@ -99,44 +99,131 @@ pub fn io_reason(e: &std::io::Error) -> String {
 /// The largest data file read; larger ones are refused before reading.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Why a file named as input could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    Folder,
+    /// A named pipe, device or socket: reading it could wait forever or never end.
+    Special(&'static str),
+    /// More bytes than the limit: at least this many.
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl ReadError {
+    /// The message and hint for a data file that could not be read.
+    pub fn message(&self, limit: u64) -> (String, String) {
+        match self {
+            ReadError::Folder => (
+                t!("this is a folder, not a data file").into_owned(),
+                t!("rename the folder: names ending in .yaml or .yml are for data files")
+                    .into_owned(),
+            ),
+            ReadError::Special(kind) => (
+                t!("this is %{kind}, not a regular file", kind = t!(*kind)).into_owned(),
+                t!("gongwen reads regular files only; save the data into a file").into_owned(),
+            ),
+            ReadError::TooLarge(size) => (
+                t!(
+                    "the file is larger than the limit of %{limit} MiB (%{size} bytes or more)",
+                    limit = limit / (1024 * 1024),
+                    size = size
+                )
+                .into_owned(),
+                t!("a document's data is a few hundred KiB at most; is this the right file?")
+                    .into_owned(),
+            ),
+            ReadError::Io(e) => (
+                t!("cannot read file: %{reason}", reason = io_reason(e)).into_owned(),
+                t!("check that the file exists and is readable").into_owned(),
+            ),
+        }
+    }
+}
+
+/// The bytes of a regular file, at most `limit` of them. The type is checked before the
+/// file is opened (a FIFO would block the open) and again on the open file; the size the
+/// file claims is not trusted (`/proc` files claim 0), the reading itself stops at the cap.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let check = |meta: &std::fs::Metadata| -> Result<(), ReadError> {
+        if meta.is_dir() {
+            return Err(ReadError::Folder);
+        }
+        if !meta.is_file() {
+            return Err(ReadError::Special(special_kind(meta)));
+        }
+        if meta.len() > limit {
+            return Err(ReadError::TooLarge(meta.len()));
+        }
+        Ok(())
+    };
+    check(&std::fs::metadata(path).map_err(ReadError::Io)?)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Should the file be swapped for a FIFO after the check, the open does not wait.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    check(&meta)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// What a file that is neither a folder nor a regular file is, for messages.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "a special file"
+}
+
+/// Line ends as LF: CRLF (Windows) loses its CR, a lone CR (old Mac editors) becomes LF,
+/// so that such a file's lines are lines and not one line folded with spaces. Line numbers
+/// stay those an editor shows.
+pub fn normalize_line_ends(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
 /// Reads a data file; problems with the file as a whole go to `diags`.
 pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<Arc<str>> {
-    match std::fs::metadata(path) {
-        Ok(meta) if meta.is_dir() => {
-            diags
-                .file_error(t!("this is a folder, not a data file"))
-                .hint(t!(
-                    "rename the folder: names ending in .yaml or .yml are for data files"
-                ));
-            return None;
-        }
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            diags
-                .file_error(t!(
-                    "the file is %{size} MiB, more than the limit of %{limit} MiB",
-                    size = meta.len() / (1024 * 1024),
-                    limit = MAX_FILE_BYTES / (1024 * 1024)
-                ))
-                .hint(t!(
-                    "a document's data is a few hundred KiB at most; is this the right file?"
-                ));
-            return None;
-        }
-        _ => {}
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_regular(path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(e) => {
-            diags
-                .file_error(t!("cannot read file: %{reason}", reason = io_reason(&e)))
-                .hint(t!("check that the file exists and is readable"));
+            let (message, hint) = e.message(MAX_FILE_BYTES);
+            diags.file_error(message).hint(hint);
             return None;
         }
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match String::from_utf8(bytes.to_vec()) {
         Ok(text) => {
-            let text: Arc<str> = Arc::from(text);
+            let text: Arc<str> = Arc::from(normalize_line_ends(text));
             diags.set_source(text.clone());
             Some(text)
         }
@@ -162,6 +249,8 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Node> {
     budget.max_nodes = MAX_NODES;
     budget.max_depth = MAX_DEPTH;
     options.budget = Some(budget);
+    // `.nan` and `.inf` are YAML numbers; the decoder refuses them as figures, with a position.
+    options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
     match serde_saphyr::from_str_with_options::<Node>(text, options) {
         Ok(node) => Some(node),
         Err(e) => {
@@ -169,10 +258,41 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Node> {
                 Pos::new(l.line() as u32, l.column() as u32)
             });
             let (message, hint) = syntax_message(&e);
+            let pos = refine_position(text, pos, &message);
             diags.error(pos, message).hint(hint);
             None
         }
     }
+}
+
+/// Where the user should look. The parser reports a tab where the scalar before it
+/// started, which may be the line before, and a second document where its content starts:
+/// the tab itself and the `---` line are shown instead.
+fn refine_position(text: &str, pos: Pos, message: &str) -> Pos {
+    let line_start = |line: u32| -> usize {
+        text.split_inclusive('\n')
+            .take(line.saturating_sub(1) as usize)
+            .map(str::len)
+            .sum()
+    };
+    if message.contains("tab") {
+        let from = line_start(pos.line);
+        if let Some(i) = text[from..].find('\t') {
+            return Pos::at(text, from + i);
+        }
+    } else if message == t!("the file holds more than one YAML document") {
+        let marker = text
+            .split('\n')
+            .take(pos.line as usize)
+            .enumerate()
+            .skip(1)
+            .filter(|(_, l)| l.starts_with("---") || l.starts_with("..."))
+            .last();
+        if let Some((i, _)) = marker {
+            return Pos::new(i as u32 + 1, 1);
+        }
+    }
+    pos
 }
 
 /// The parser's limits: values in one file, and how deep they nest.
@@ -183,6 +303,40 @@ pub const MAX_DEPTH: usize = 64;
 /// a hint. Its first line reads `error: line L column C: message`. The limits that protect
 /// against alias bombs and runaway nesting get messages of their own.
 fn syntax_message(e: &serde_saphyr::Error) -> (String, String) {
+    use serde_saphyr::Error as E;
+    let mut inner = e;
+    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
+        inner = error;
+    }
+    // The parser's own wording of these names its API; they get plain ones.
+    match inner {
+        E::MultipleDocuments { .. } => {
+            return (
+                t!("the file holds more than one YAML document").into_owned(),
+                t!("a data file is one document: remove the line `---` or `...` inside it, or put each document in a file of its own").into_owned(),
+            );
+        }
+        E::BinaryNotUtf8 { .. }
+        | E::InvalidBinaryBase64 { .. }
+        | E::TaggedScalarCannotDeserializeIntoString { .. }
+        | E::UnsupportedTag { .. }
+        | E::TaggedStructFieldName { .. }
+        | E::BytesNotSupportedMissingBinaryTag { .. } => {
+            return (
+                t!("YAML tags (`!!binary`, `!!str`, `!name`) are not used in data files")
+                    .into_owned(),
+                t!("remove the tag before the value; text that starts with `!` goes in quotes")
+                    .into_owned(),
+            );
+        }
+        E::MergeKeyNotAllowed { .. } | E::MergeValueNotMapOrSeqOfMaps { .. } => {
+            return (
+                t!("merge keys (`<<: *name`) are not used in data files").into_owned(),
+                t!("write the fields out").into_owned(),
+            );
+        }
+        _ => {}
+    }
     let full = e.to_string();
     let first = full.lines().next().unwrap_or("").trim();
     let first = first.strip_prefix("error: ").unwrap_or(first);
@@ -215,6 +369,22 @@ fn syntax_message(e: &serde_saphyr::Error) -> (String, String) {
             t!("anchors and aliases (&name, *name) are limited; write the values out instead")
                 .into_owned(),
         )
+    } else if message.contains("Option")
+        || message.contains("deserializ")
+        || message.contains("policy")
+    {
+        // Any other message in the library's terms.
+        (
+            t!("this value cannot be read as YAML data").into_owned(),
+            t!("check the value: text with `: `, `#`, `!`, `&` or `*` at its start goes in quotes")
+                .into_owned(),
+        )
+    } else if message.contains("tab") {
+        (
+            t!("invalid YAML: %{message}", message = message).into_owned(),
+            t!("indent with spaces, not tabs: YAML does not allow tabs in indentation")
+                .into_owned(),
+        )
     } else {
         (
             t!("invalid YAML: %{message}", message = message).into_owned(),
@@ -236,8 +406,10 @@ fn load_file(path: &Path) -> (Option<Box<dyn Document>>, Diagnostics) {
 /// Parses and decodes a data file's text, without reading anything else (for tests).
 pub fn load_text(path: &Path, text: &str) -> (Option<Box<dyn Document>>, Diagnostics) {
     let mut diags = Diagnostics::new(path);
-    diags.set_source(Arc::from(text));
-    let document = parse(text, &mut diags).and_then(|root| kinds::decode(text, &root, &mut diags));
+    let text = normalize_line_ends(text.to_owned());
+    diags.set_source(Arc::from(text.as_str()));
+    let document =
+        parse(&text, &mut diags).and_then(|root| kinds::decode(&text, &root, &mut diags));
     (document, diags)
 }
 

@@ -145,6 +145,20 @@ pub fn change_text(percent: f64) -> String {
     }
 }
 
+/// The years a document may name: its own, a plan's period, a target's year.
+pub const YEARS: std::ops::RangeInclusive<i64> = 1900..=2100;
+
+/// Characters that print as nothing: format characters such as the zero-width space and
+/// the byte order mark (common in text pasted from web pages), and the bidirectional
+/// controls that can make text read in another order than it is stored. Variation
+/// selectors are not among them: they choose a glyph.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180E
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFEFF | 0xFFA0
+        | 0xFFF0..=0xFFFB | 0xE0000..=0xE007F)
+}
+
 /// Han characters, kana, CJK punctuation and full-width forms: no space is set between two.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,

@@ -30,7 +30,7 @@ fn pipeline(text: &str) {
             }
         }
     }
-    for d in diags.into_sorted() {
+    for d in diags.sorted() {
         let line = Printer::default().render(&d);
         assert!(line.starts_with("fuzz.yaml"), "{line}");
     }

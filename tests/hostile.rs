@@ -192,7 +192,7 @@ fn a_file_of_a_hundred_megabytes_is_not_read() {
     assert_eq!(code, Some(1));
     assert_eq!(
         first,
-        "x.yaml: error: the file is 100 MiB, more than the limit of 16 MiB"
+        "x.yaml: error: the file is larger than the limit of 16 MiB (104857600 bytes or more)"
     );
 }
 

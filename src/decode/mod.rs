@@ -15,6 +15,9 @@ pub use record::{Decode, FieldDecl, Record};
 /// The longest string a data file may hold (about 30 printed pages of Chinese text).
 pub const MAX_STRING_CHARS: usize = 100_000;
 
+/// Figures are below 10^15, where every whole number still prints exactly.
+pub const MAX_NUMBER: f64 = 1e15;
+
 /// A value together with where it was written, for semantic errors found later.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Located<T> {
@@ -105,6 +108,20 @@ impl<'a> Decoder<'a> {
         Some(fields)
     }
 
+    /// Notes the id of a record with a field that failed to decode (the failure is
+    /// reported), so that rules on references to it do not report it again.
+    pub fn failed_record(&mut self, node: &Node) {
+        if let Value::Map(entries) = &node.value {
+            for (key, value) in entries {
+                if let (Value::Str(k), Value::Str(id)) = (&key.value, &value.value)
+                    && k == "id"
+                {
+                    self.diags.mark_failed(id);
+                }
+            }
+        }
+    }
+
     /// Whether the node is a mapping; if not, an error names the field.
     pub fn expect_mapping(&mut self, node: &Node, key: &str) -> bool {
         if matches!(node.value, Value::Map(_)) {
@@ -152,6 +169,9 @@ impl<'a> Decoder<'a> {
             self.placeholder(at, placeholder);
             return None;
         }
+        if self.forbidden_characters(node, &value, pos) {
+            return None;
+        }
         if value.chars().count() > MAX_STRING_CHARS {
             self.diags
                 .error(
@@ -184,6 +204,93 @@ impl<'a> Decoder<'a> {
             value: text.value.trim().to_owned(),
             pos: text.pos,
         })
+    }
+
+    /// Non-empty text that must be one line. Lines wrapped in the file (a plain or folded
+    /// scalar) are joined; a line break kept on purpose (`|`, `\n`) is an error, since a
+    /// name or title that breaks would print broken (a signature twice, a title split).
+    pub fn line(&mut self, node: &Node, what: &str) -> Option<Located<String>> {
+        let mut text = self.text(node, what)?;
+        if text.value.contains('\n') {
+            if self.unfolded(node).is_some() {
+                text.value = crate::zh::join_lines(&text.value);
+            } else {
+                let at = self
+                    .raw_range(node)
+                    .and_then(|r| {
+                        let raw = &self.source[r.clone()];
+                        let first = raw.find('\n')?;
+                        let next = raw[first + 1..].find(|c: char| !c.is_whitespace())?;
+                        Some(self.pos_at(r.start + first + 1 + next))
+                    })
+                    .unwrap_or(text.pos);
+                self.diags
+                    .error(at, t!("`%{what}` must be one line", what = what))
+                    .hint(t!("join the lines: a name or title is printed on one line (a long title wraps by itself)"));
+                return None;
+            }
+        }
+        Some(text)
+    }
+
+    /// Reports the first character that must not be in text: a control character other
+    /// than a line break or tab, or an invisible one (a zero-width space, a bidirectional
+    /// override), at its place where the raw text shows it.
+    fn forbidden_characters(&mut self, node: &Node, value: &str, pos: Pos) -> bool {
+        let Some(c) = value
+            .chars()
+            .find(|&c| (c.is_control() && c != '\n' && c != '\t') || crate::zh::is_invisible(c))
+        else {
+            return false;
+        };
+        let at = self
+            .raw_range(node)
+            .and_then(|r| {
+                let raw = &self.source[r.clone()];
+                let escaped = [
+                    format!("\\u{:04x}", c as u32),
+                    format!("\\u{:04X}", c as u32),
+                    format!("\\x{:02x}", c as u32),
+                    format!("\\x{:02X}", c as u32),
+                ];
+                let found = raw.find(c).or_else(|| {
+                    escaped
+                        .iter()
+                        .find_map(|e| raw.find(e.as_str()))
+                        .or_else(|| {
+                            // A short escape: `\0`, `\e`, `\a`, `\b`, `\r`, `\v`, `\f`.
+                            let short = match c {
+                                '\0' => "\\0",
+                                '\u{1b}' => "\\e",
+                                '\u{7}' => "\\a",
+                                '\u{8}' => "\\b",
+                                '\r' => "\\r",
+                                '\u{b}' => "\\v",
+                                '\u{c}' => "\\f",
+                                _ => return None,
+                            };
+                            raw.find(short)
+                        })
+                })?;
+                Some(self.pos_at(r.start + found))
+            })
+            .unwrap_or(pos);
+        let code = format!("U+{:04X}", c as u32);
+        if crate::zh::is_invisible(c) {
+            self.diags
+                .error(at, t!("an invisible character (%{code}) in the text", code = code))
+                .hint(t!("delete it: it prints as nothing, and is often pasted in with text from a web page or a word processor"));
+        } else {
+            self.diags
+                .error(
+                    at,
+                    t!("a control character (%{code}) in the text", code = code),
+                )
+                .hint(t!(
+                    "delete it: text holds printable characters, line breaks and tabs only"
+                ));
+        }
+        true
     }
 
     /// Warns of half-width punctuation between Chinese characters and of unpaired 《》“”（）,
@@ -248,11 +355,31 @@ impl<'a> Decoder<'a> {
         let value = match node.value {
             Value::Int(i) => i as f64,
             Value::Float(f) if f.is_finite() => f,
+            Value::Float(_) => {
+                let raw = self.raw_text(node).unwrap_or(".nan");
+                self.diags
+                    .error(
+                        pos,
+                        t!("`%{raw}` is not a number a document can print", raw = raw),
+                    )
+                    .hint(t!("write the figure in digits, e.g. 42.27"));
+                return None;
+            }
             _ => {
                 self.type_error(node, "a number");
                 return None;
             }
         };
+        if value.abs() >= MAX_NUMBER {
+            let raw = self
+                .raw_text(node)
+                .map_or_else(|| format_number(value), str::to_owned);
+            let shown: String = raw.chars().take(24).collect();
+            self.diags
+                .error(pos, t!("the number %{number} is too large", number = shown))
+                .hint(t!("a figure has at most 15 digits before the decimal point; write it in a larger unit (万元, 亿元)"));
+            return None;
+        }
         let text = self
             .raw_text(node)
             .filter(|raw| is_plain_decimal(raw))
@@ -328,7 +455,7 @@ impl<'a> Decoder<'a> {
     }
 
     pub fn pos_at(&self, offset: usize) -> Pos {
-        Pos::at(self.source, offset)
+        self.diags.pos_at(self.source, offset)
     }
 
     fn type_error(&mut self, node: &Node, expected: &str) {

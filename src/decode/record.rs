@@ -99,10 +99,11 @@ pub fn text_schema() -> Json {
     json!({"type": ["string", "number", "boolean"]})
 }
 
-/// Non-empty text, trimmed.
+/// Non-empty text on one line, trimmed: names, titles, units of a list. Prose, which may
+/// hold paragraphs, is a type of its own.
 impl Decode for Located<String> {
     fn decode(d: &mut Decoder, node: &Node, key: &str) -> Option<Self> {
-        d.text(node, key)
+        d.line(node, key)
     }
     fn schema(_: &mut Definitions) -> Json {
         text_schema()
@@ -134,12 +135,41 @@ impl Decode for Unit {
     }
 }
 
-impl Decode for Located<i64> {
-    fn decode(d: &mut Decoder, node: &Node, _: &str) -> Option<Self> {
-        d.integer(node)
+/// A calendar year that an official document can name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Year(pub Located<i64>);
+
+impl Deref for Year {
+    type Target = Located<i64>;
+    fn deref(&self) -> &Located<i64> {
+        &self.0
+    }
+}
+
+impl Decode for Year {
+    fn decode(d: &mut Decoder, node: &Node, key: &str) -> Option<Self> {
+        let year = d.integer(node)?;
+        if !crate::zh::YEARS.contains(&year.value) {
+            d.diags
+                .error(
+                    year.pos,
+                    t!(
+                        "`%{key}` is %{year}, not a year a document can name",
+                        key = key,
+                        year = year.value
+                    ),
+                )
+                .hint(t!(
+                    "write a year between %{first} and %{last}, e.g. 2024",
+                    first = crate::zh::YEARS.start(),
+                    last = crate::zh::YEARS.end()
+                ));
+            return None;
+        }
+        Some(Year(year))
     }
     fn schema(_: &mut Definitions) -> Json {
-        json!({"type": "integer"})
+        json!({"type": "integer", "minimum": crate::zh::YEARS.start(), "maximum": crate::zh::YEARS.end()})
     }
 }
 
@@ -444,7 +474,12 @@ macro_rules! record {
                 if !d.expect_mapping(node, key) {
                     return None;
                 }
-                <Self as $crate::decode::record::Record>::decode_fields(d, node)
+                let errors = d.diags.error_count();
+                let record = <Self as $crate::decode::record::Record>::decode_fields(d, node);
+                if record.is_none() || d.diags.error_count() > errors {
+                    d.failed_record(node);
+                }
+                record
             }
             fn schema(defs: &mut $crate::decode::record::Definitions) -> serde_json::Value {
                 $crate::decode::record::record_schema::<Self>(defs)

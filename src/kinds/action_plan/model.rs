@@ -30,8 +30,8 @@ record! {
 
 record! {
     pub struct Period("the period", "计划期") {
-        first: req Located<i64> = "计划期第一年，如 2018", example "〖年份〗";
-        last: req Located<i64> = "计划期最后一年，如 2020", example "〖年份〗";
+        first: req crate::decode::record::Year = "计划期第一年，如 2018", example "〖年份〗";
+        last: req crate::decode::record::Year = "计划期最后一年，如 2020", example "〖年份〗";
     }
 }
 
@@ -79,7 +79,7 @@ record! {
         value: req Number = "目标值，只写数字", example "〖数值〗";
         unit: opt Unit = "单位，如 家、亿元、%", example "〖单位〗";
         comparison: opt Located<Comparison> = "at-least（以上）、reach（达到）、reach-at-least（达到……以上）、strive（力争达到）或 plain", example "at-least";
-        year: req Located<i64> = "目标年份", example "〖年份〗";
+        year: req crate::decode::record::Year = "目标年份", example "〖年份〗";
         baseline: opt Number = "基数（已知时）";
     }
 }

@@ -22,7 +22,8 @@ pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
     rules::figures(&figures, diags);
     for target in plan.targets() {
         let year = target.year.value;
-        if year < first || year > last {
+        // A reversed period is one error, not one more for every target.
+        if first <= last && (year < first || year > last) {
             diags
                 .warning(
                     target.year.pos,

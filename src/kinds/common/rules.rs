@@ -41,6 +41,20 @@ pub fn figures(figures: &[Figure], diags: &mut Diagnostics) {
             }
         }
         if let Some(previous) = &figure.previous
+            && previous.value != 0.0
+            && !figure.change_percent().is_some_and(f64::is_finite)
+        {
+            diags
+                .error(
+                    previous.pos,
+                    t!(
+                        "the year-on-year change of `%{id}` is too large to print",
+                        id = id
+                    ),
+                )
+                .hint(t!("check `previous`: it is tiny next to `value`"));
+        }
+        if let Some(previous) = &figure.previous
             && previous.value == 0.0
         {
             diags
@@ -58,6 +72,9 @@ pub fn references(prose: &[&Prose], figures: &[Figure], diags: &mut Diagnostics)
     for text in prose {
         for reference in &text.refs {
             let id = reference.id.as_str();
+            if diags.failed(id) {
+                continue;
+            }
             let Some(figure) = figures.iter().find(|f| f.id.value == id) else {
                 let hint = match nearest(id, figures.iter().map(|f| f.id.value.as_str())) {
                     Some(near) => t!(

@@ -9,7 +9,7 @@ record! {
     pub struct WorkReport("the work report", "工作总结和工作计划") {
         kind: req Located<String> = "文种，此处为 work-report", example "work-report";
         organ: req Located<String> = "发文机关，如“某市科学技术局”", example "〖发文机关，如“某市科学技术局”〗";
-        year: req Located<i64> = "总结的年度，如 2024", example "〖年份〗";
+        year: req crate::decode::record::Year = "总结的年度，如 2024", example "〖年份〗";
         date: req Located<Date> = "成文日期，如 2024-12-20", example "〖日期〗";
         title: opt Located<String> = "标题，不填则自动生成“2024年科技创新工作总结和2025年工作计划”";
         title_lines: many Located<String> = "标题分行（可选）：逐行写出，合起来须与标题一字不差；不写则自动按词均衡分行";
