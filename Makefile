@@ -38,8 +38,8 @@ bench: build deps $(TYPST)
 	scripts/bench.sh $(BIN) $(TYPST) $(DATA)
 
 # Property tests with many more cases, each run stopped after FUZZ_SECONDS at the most.
-FUZZ_CASES   ?= 200000
-FUZZ_SECONDS ?= 300
+FUZZ_CASES   ?= 100000
+FUZZ_SECONDS ?= 900
 fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) timeout $(FUZZ_SECONDS) $(CARGO) test --release --locked --test fuzz
 

@@ -196,6 +196,7 @@ fn choose_language(lang: Option<Lang>) -> &'static str {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crate::interrupt::install();
     rust_i18n::set_locale(choose_language(cli.lang));
     let printer = Printer {
         format: cli.message_format,
@@ -234,6 +235,10 @@ pub fn main() -> ExitCode {
             output,
         } => commands::import(&input, kind.as_deref(), output.as_deref()),
     };
+    // A stopped run has cleaned up by now (children killed, temporary files dropped).
+    if crate::interrupt::requested() {
+        return ExitCode::from(crate::interrupt::EXIT_STATUS);
+    }
     let status = result.unwrap_or_else(|d| {
         printer.print(&[d]);
         Status::Usage

@@ -44,10 +44,14 @@ pub fn validate(paths: &[PathBuf], jobs: usize, printer: Printer) -> Result<Stat
     })
 }
 
-/// The bytes of a file named on the command line.
+/// The largest Markdown or document file `pdf`, `docx` and `import` read.
+const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The bytes of a regular file named on the command line.
 fn read_input(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    std::fs::read(path).map_err(|e| {
-        Diagnostic::error(t!("cannot read: %{reason}", reason = load::io_reason(&e))).in_file(path)
+    load::read_regular(path, MAX_INPUT_BYTES).map_err(|e| {
+        let (message, hint) = e.message(MAX_INPUT_BYTES);
+        Diagnostic::error(message).in_file(path).with_hint(hint)
     })
 }
 
@@ -74,8 +78,8 @@ fn write_single(
                 "{}",
                 t!(
                     "built %{data} → %{outputs}",
-                    data = input.display(),
-                    outputs = target.display()
+                    data = crate::diag::printable(&input.display().to_string()),
+                    outputs = crate::diag::printable(&target.display().to_string())
                 )
             );
             Ok(Status::Ok)

@@ -226,6 +226,19 @@ pub fn printable(text: &str) -> String {
 /// with thousands of the same mistake gets a readable report, in bounded memory and time.
 pub const MAX_PER_FILE: usize = 200;
 
+/// The parser's message alone: its first line without its `error: ` label and its own
+/// `line L column C: ` (gongwen prints the position itself).
+pub fn parser_message(e: &serde_saphyr::Error) -> String {
+    let full = e.to_string();
+    let first = full.lines().next().unwrap_or("").trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    match first.strip_prefix("line ") {
+        Some(rest) => rest.split_once(": ").map_or(first, |(_, m)| m),
+        None => first,
+    }
+    .to_owned()
+}
+
 /// Collects the diagnostics of one file, so that every problem is reported in one run.
 #[derive(Debug)]
 pub struct Diagnostics {

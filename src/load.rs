@@ -280,6 +280,18 @@ fn refine_position(text: &str, pos: Pos, message: &str) -> Pos {
         if let Some(i) = text[from..].find('\t') {
             return Pos::at(text, from + i);
         }
+    } else if message == t!("YAML tags (`!!binary`, `!!str`, `!name`) are not used in data files") {
+        // The parser points past the value; the tag is what to remove.
+        let from = line_start(pos.line);
+        let line = text[from..].split('\n').next().unwrap_or("");
+        let before: String = line.chars().take(pos.col as usize).collect();
+        if let Some(i) = before
+            .rfind(": !")
+            .map(|i| i + 2)
+            .or_else(|| before.find('!'))
+        {
+            return Pos::at(text, from + i);
+        }
     } else if message == t!("the file holds more than one YAML document") {
         let marker = text
             .split('\n')
@@ -337,13 +349,8 @@ fn syntax_message(e: &serde_saphyr::Error) -> (String, String) {
         }
         _ => {}
     }
-    let full = e.to_string();
-    let first = full.lines().next().unwrap_or("").trim();
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    let message = match first.strip_prefix("line ") {
-        Some(rest) => rest.split_once(": ").map_or(first, |(_, m)| m),
-        None => first,
-    };
+    let message = crate::diag::parser_message(e);
+    let message = message.as_str();
     if message.contains("budget breached: Nodes") {
         (
             t!("the file holds more than %{limit} values", limit = MAX_NODES).into_owned(),
@@ -637,4 +644,27 @@ pub fn parallel<T: Sync, R: Send>(
     let mut results = results.into_inner().expect("the workers are done");
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byte_cap_holds_when_a_file_claims_no_size() {
+        // `/proc` files claim a size of 0 and have content.
+        let path = Path::new("/proc/self/status");
+        assert_eq!(std::fs::metadata(path).unwrap().len(), 0);
+        assert!(matches!(
+            read_regular(path, 16),
+            Err(ReadError::TooLarge(17))
+        ));
+        assert!(read_regular(path, MAX_FILE_BYTES).unwrap().len() > 16);
+    }
+
+    #[test]
+    fn line_ends_become_lf_and_lines_keep_their_numbers() {
+        assert_eq!(normalize_line_ends("a\r\nb\rc\n".into()), "a\nb\nc\n");
+        assert_eq!(normalize_line_ends("a\r\r\nb".into()), "a\n\nb");
+    }
 }

@@ -267,12 +267,7 @@ pub fn read_front_matter(markdown: &str) -> Result<(Official, &str), FrontMatter
         }),
         message: t!(
             "the front matter cannot be read: %{reason}",
-            reason = e
-                .to_string()
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim_start_matches("error: ")
+            reason = crate::diag::parser_message(&e)
         )
         .into_owned(),
     })?;

@@ -9,6 +9,8 @@ pub enum Status {
     Ok = 0,
     Invalid = 1,
     Usage = 2,
+    /// Stopped by Ctrl-C or SIGTERM.
+    Interrupted = 130,
 }
 
 /// An output format of `build`.

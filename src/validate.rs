@@ -29,6 +29,20 @@ pub fn validate(library: &mut Library, jobs: usize) {
     }
 }
 
+/// The first error of a linked file, as a note: a file that cannot even be read says why.
+fn first_error(diags: &Diagnostics) -> String {
+    let first = diags.sorted().into_iter().find(|d| d.is_error());
+    first.map_or_else(String::new, |d| match d.pos {
+        Some(pos) => t!(
+            "first: line %{line}: %{message}",
+            line = pos.line,
+            message = d.message
+        )
+        .into_owned(),
+        None => t!("first: %{message}", message = d.message).into_owned(),
+    })
+}
+
 /// The documents a document links to, where they passed their own rules.
 type LinkedDocuments = Vec<Option<Arc<dyn Document>>>;
 
@@ -53,6 +67,7 @@ fn judge(library: &Library, i: usize) -> Option<(Diagnostics, LinkedDocuments)> 
                             count = errors
                         ),
                     )
+                    .note(first_error(&target.diagnostics))
                     .hint(t!(
                         "run `gongwen validate %{path}` to see them",
                         path = target.file.path.display()

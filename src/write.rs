@@ -76,9 +76,96 @@ fn permissions(path: &Path) -> std::fs::Permissions {
     }
 }
 
-/// Writes every output of one document; stops at the first failure.
+/// Writes every output of one document, all or none: each is first written whole to a
+/// temporary file beside its place; only when all are written are they renamed into place,
+/// the files they replace kept aside until every rename has worked. If any step fails, the
+/// new files are removed and the earlier ones put back.
 pub fn write_all(outputs: &[Output]) -> Result<(), WriteError> {
-    outputs
-        .iter()
-        .try_for_each(|o| write_atomic(&o.path, &o.bytes))
+    let mut staged = Vec::with_capacity(outputs.len());
+    for output in outputs {
+        // An identical file is left alone, as by `write_atomic`.
+        if std::fs::metadata(&output.path).is_ok_and(|m| m.len() == output.bytes.len() as u64)
+            && std::fs::read(&output.path).is_ok_and(|old| old == output.bytes)
+        {
+            continue;
+        }
+        // On failure, the files staged so far are removed as `staged` drops.
+        staged.push((output, stage(&output.path, &output.bytes)?));
+    }
+    let mut placed: Vec<(&Path, Option<tempfile::TempPath>)> = Vec::new();
+    let undo = |placed: Vec<(&Path, Option<tempfile::TempPath>)>| {
+        for (path, old) in placed.into_iter().rev() {
+            let _ = std::fs::remove_file(path);
+            restore(path, old);
+        }
+    };
+    for (output, temp) in staged {
+        let path = output.path.as_path();
+        let old = match set_aside(path) {
+            Ok(old) => old,
+            Err(error) => {
+                undo(placed);
+                return Err(error);
+            }
+        };
+        if let Err(e) = temp.persist(path) {
+            restore(path, old);
+            undo(placed);
+            return Err(fail(path, &e.error));
+        }
+        placed.push((path, old));
+    }
+    // Every file is in place: the ones set aside are removed as they drop.
+    Ok(())
+}
+
+fn fail(path: &Path, e: &std::io::Error) -> WriteError {
+    WriteError {
+        path: path.to_path_buf(),
+        reason: crate::load::io_reason(e),
+    }
+}
+
+/// Writes `bytes` to a new temporary file in `path`'s folder.
+fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, WriteError> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::Builder::new()
+        .prefix(".gongwen-")
+        .suffix(".tmp")
+        .permissions(permissions(path))
+        .tempfile_in(dir)
+        .map_err(|e| fail(path, &e))?;
+    temp.write_all(bytes).map_err(|e| fail(path, &e))?;
+    Ok(temp)
+}
+
+/// A hard link to the file at `path` under a temporary name, if there is a file: it lets the
+/// file be put back, and is removed when dropped.
+fn set_aside(path: &Path) -> Result<Option<tempfile::TempPath>, WriteError> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(None);
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let aside = tempfile::Builder::new()
+        .prefix(".gongwen-")
+        .suffix(".old")
+        // A copy where the file system has no hard links.
+        .make_in(dir, |name| {
+            std::fs::hard_link(path, name).or_else(|_| std::fs::copy(path, name).map(|_| ()))
+        })
+        .map_err(|e| fail(path, &e))?;
+    Ok(Some(aside.into_temp_path()))
+}
+
+/// Puts a file set aside back at `path`.
+fn restore(path: &Path, old: Option<tempfile::TempPath>) {
+    if let Some(old) = old {
+        let _ = old.persist(path);
+    }
 }

@@ -14,10 +14,12 @@ use gongwen::render::filters::escape_markdown;
 use gongwen::templates::Templates;
 use proptest::prelude::*;
 
-/// Load, validate and render a text as a data file: must never panic.
-fn pipeline(text: &str) {
+/// Load, validate and render a text as a data file: must never panic, and never print a
+/// control or invisible character. The Markdown, where the document was valid.
+fn pipeline(text: &str) -> Option<String> {
     let path = PathBuf::from("fuzz.yaml");
     let (document, mut diags) = load_text(&path, text);
+    let mut markdown = None;
     if let Some(doc) = document {
         // A linked plan is not followed here: the rules see it as unresolved.
         doc.validate(Linked::NONE, &mut diags);
@@ -27,13 +29,80 @@ fn pipeline(text: &str) {
                 let body = gongwen::official::split_front_matter(&rendered.markdown)
                     .map_or("", |(_, b, _)| b);
                 convert(body);
+                markdown = Some(rendered.markdown);
             }
         }
     }
-    for d in diags.sorted() {
+    let printed = diags.sorted();
+    assert!(printed.len() <= gongwen::diag::MAX_PER_FILE + 1);
+    for d in printed {
         let line = Printer::default().render(&d);
         assert!(line.starts_with("fuzz.yaml"), "{line}");
+        assert!(!line.chars().any(hidden), "{line:?}");
     }
+    markdown
+}
+
+/// A character that must never reach a terminal or a document as it is.
+fn hidden(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || gongwen::zh::is_invisible(c)
+}
+
+/// A sample whose value on one line is replaced by a hostile one, perhaps with CR or CRLF
+/// line ends.
+fn hostile_sample() -> impl Strategy<Value = String> {
+    let samples = prop_oneof![
+        Just(sample("work-report-2024.yaml")),
+        Just(sample("proposal-reply-0520.yaml")),
+        Just(sample("zhangjiakou-plan-2018-2020.yaml")),
+    ];
+    let values = prop::sample::select(vec![
+        "1e308",
+        "-1e308",
+        "1e15",
+        "999999999999999",
+        "1e-320",
+        ".nan",
+        ".inf",
+        "-.inf",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "18446744073709551616",
+        "0",
+        "-0",
+        "\"\\0\"",
+        "\"a\\e[31mb\"",
+        "\"\\u200b\"",
+        "\"x\\u202ey\"",
+        "\"a\\nb\"",
+        "\"\\x7f\"",
+        "\"\\r\"",
+        "|\n  甲\n  乙",
+        ">\n  甲\n  乙",
+        "\"\u{feff}甲\"",
+        "!!binary /w==",
+        "!!str 1",
+        "[1, 2]",
+        "{a: 1}",
+        "~",
+        "''",
+    ]);
+    (samples, any::<prop::sample::Index>(), values, 0u8..3).prop_map(|(text, line, value, ends)| {
+        let lines: Vec<&str> = text.lines().collect();
+        let candidates: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].contains(": ") && !lines[i].trim_start().starts_with('#'))
+            .collect();
+        let chosen = candidates[line.index(candidates.len())];
+        let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+        let (key, _) = out[chosen].split_once(": ").expect("a key");
+        out[chosen] = format!("{key}: {value}");
+        let joined = out.join("\n") + "\n";
+        match ends {
+            0 => joined,
+            1 => joined.replace('\n', "\r"),
+            _ => joined.replace('\n', "\r\n"),
+        }
+    })
 }
 
 fn sample(name: &str) -> String {
@@ -167,6 +236,25 @@ proptest! {
     #[test]
     fn mutated_samples_never_panic_the_pipeline(text in mutated_sample()) {
         pipeline(&text);
+    }
+
+    #[test]
+    fn hostile_values_never_reach_the_document(text in hostile_sample()) {
+        if let Some(markdown) = pipeline(&text) {
+            prop_assert!(!markdown.chars().any(hidden), "{:?}", markdown);
+            // A unit may read `.inf` as written; a computed change may not.
+            prop_assert!(!markdown.contains("inf%") && !markdown.contains("NaN"), "{}", markdown);
+            let longest_number = markdown
+                .split(|c: char| !c.is_ascii_digit())
+                .map(str::len)
+                .max()
+                .unwrap_or(0);
+            // A figure prints 15 digits at most; with a unit written in digits beside it, 40.
+            prop_assert!(longest_number <= 40, "{}", markdown);
+            // The title's years come from `year`: never a wrapped-around negative one.
+            let title = markdown.lines().find(|l| l.starts_with("title: ")).unwrap_or("");
+            prop_assert!(!(title.contains("年工作计划") && title.starts_with("title: \"-")), "{}", title);
+        }
     }
 
     #[test]

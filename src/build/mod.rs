@@ -29,6 +29,8 @@ enum Outcome {
     Built(Built),
     Unchanged,
     Failed(Status),
+    /// Not built: the run was asked to stop.
+    Interrupted,
 }
 
 /// Everything shared by the workers of one run.
@@ -145,7 +147,7 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
     run.progress.finish_and_clear();
 
     let mut manifest = run.manifest;
-    let (mut built, mut unchanged, mut failed) = (0, 0, refused);
+    let (mut built, mut unchanged, mut failed, mut stopped) = (0, 0, refused, 0);
     let mut status = if refused > 0 {
         Status::Invalid
     } else {
@@ -158,6 +160,7 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
                 manifest.set(&library.entries[*index].file.path, entry);
             }
             Outcome::Unchanged => unchanged += 1,
+            Outcome::Interrupted => stopped += 1,
             Outcome::Failed(s) => {
                 failed += 1;
                 status = status.max(s);
@@ -170,6 +173,18 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
         printer.print(&[e.diagnostic().with_hint(t!(
             "the documents were built; the next build will build them again"
         ))]);
+    }
+    if crate::interrupt::requested() {
+        // The manifest above lists what was built; nothing half-built is anywhere.
+        eprintln!(
+            "{}",
+            t!(
+                "stopped: %{built} built, %{stopped} not built",
+                built = built,
+                stopped = stopped
+            )
+        );
+        return Ok(Status::Interrupted);
     }
     if !args.quiet || failed > 0 {
         eprintln!(
@@ -254,7 +269,11 @@ impl Run<'_> {
                         let entry = &library.entries[*index];
                         self.progress
                             .set_message(entry.file.path.display().to_string());
-                        let outcome = self.one(entry, stem);
+                        let outcome = if crate::interrupt::requested() {
+                            Outcome::Interrupted
+                        } else {
+                            self.one(entry, stem)
+                        };
                         self.progress.inc(1);
                         results
                             .lock()
@@ -304,6 +323,7 @@ impl Run<'_> {
         };
         let outputs = match self.outputs(document, Linked(&entry.linked), path, stem) {
             Ok(outputs) => outputs,
+            Err(_) if crate::interrupt::requested() => return Outcome::Interrupted,
             Err(d) => {
                 self.progress.suspend(|| self.printer.print(&[d]));
                 return Outcome::Failed(Status::Invalid);
@@ -317,13 +337,13 @@ impl Run<'_> {
         if !self.args.quiet {
             let names: Vec<String> = outputs
                 .iter()
-                .map(|o| o.path.display().to_string())
+                .map(|o| crate::diag::printable(&o.path.display().to_string()))
                 .collect();
             self.say(
                 true,
                 &t!(
                     "built %{data} → %{outputs}",
-                    data = path.display(),
+                    data = crate::diag::printable(&path.display().to_string()),
                     outputs = names.join(", ")
                 ),
             );
@@ -454,7 +474,14 @@ pub fn watch(
             // The snapshot from before the build: a change made while it ran is seen next.
             last = Some(now);
         }
-        std::thread::sleep(interval);
+        // Slept in short steps, so that Ctrl-C stops the watch at once.
+        let woke = Instant::now();
+        while woke.elapsed() < interval && !crate::interrupt::requested() {
+            std::thread::sleep(interval.min(std::time::Duration::from_millis(50)));
+        }
+        if crate::interrupt::requested() {
+            return Ok(Status::Interrupted);
+        }
     }
 }
 

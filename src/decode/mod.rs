@@ -18,6 +18,9 @@ pub const MAX_STRING_CHARS: usize = 100_000;
 /// Figures are below 10^15, where every whole number still prints exactly.
 pub const MAX_NUMBER: f64 = 1e15;
 
+/// The longest a figure prints: 15 digits, a point and 6 decimals, a sign.
+const MAX_NUMBER_CHARS: usize = 23;
+
 /// A value together with where it was written, for semantic errors found later.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Located<T> {
@@ -384,6 +387,15 @@ impl<'a> Decoder<'a> {
             .raw_text(node)
             .filter(|raw| is_plain_decimal(raw))
             .map_or_else(|| format_number(value), str::to_owned);
+        // `1e-320` is finite and small, and prints as hundreds of zeros.
+        if text.len() > MAX_NUMBER_CHARS {
+            let raw = self.raw_text(node).unwrap_or(&text);
+            let shown: String = raw.chars().take(24).collect();
+            self.diags
+                .error(pos, t!("the number %{number} has more digits than a document prints", number = shown))
+                .hint(t!("write at most 15 digits before and 6 after the decimal point, in a fitting unit"));
+            return None;
+        }
         Some(Number { value, text, pos })
     }
 

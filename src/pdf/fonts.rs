@@ -176,32 +176,57 @@ fn collect_font_files(dir: &Path, files: &mut Vec<PathBuf>, depth: usize) {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() && depth < 8 {
+        // The link's target decides: a named pipe or device called `*.ttf` is not opened.
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() && depth < 8 {
             collect_font_files(&path, files, depth + 1);
-        } else if matches!(
-            path.extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_ascii_lowercase)
-                .as_deref(),
-            Some("ttf" | "otf" | "ttc" | "otc")
-        ) {
+        } else if meta.is_file()
+            && matches!(
+                path.extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .as_deref(),
+                Some("ttf" | "otf" | "ttc" | "otc")
+            )
+        {
             files.push(path);
         }
     }
 }
 
 fn map_file(path: &Path) -> Option<memmap2::Mmap> {
-    let file = std::fs::File::open(path).ok()?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Swapped for a FIFO since it was listed: the open does not wait for a writer.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
     // SAFETY: font files are read-only system files; a file changed while mapped could
     // at worst give wrong names, which only affects the choice of face.
     unsafe { memmap2::Mmap::map(&file) }.ok()
+}
+
+/// The faces in a font file. A collection's header claims its count; each face needs a
+/// 4-byte offset in the file, so a claim of billions in a tiny file is cut to what the file
+/// can hold.
+fn face_count(data: &[u8]) -> u32 {
+    let room = u32::try_from(data.len().saturating_sub(12) / 4).unwrap_or(u32::MAX);
+    ttf_parser::fonts_in_collection(data).map_or(1, |n| n.min(room))
 }
 
 fn faces_of(path: &Path) -> Vec<Face> {
     let Some(data) = map_file(path) else {
         return Vec::new();
     };
-    let count = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
+    let count = face_count(&data);
     (0..count)
         .filter_map(|index| {
             let face = ttf_parser::Face::parse(&data, index).ok()?;
@@ -398,5 +423,20 @@ impl Fonts {
             .filter(|c| !c.is_whitespace() && !c.is_control())
             .filter(|c| seen.insert(*c))
             .find(|c| faces.iter().all(|f| f.glyph_index(*c).is_none()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_collection_cannot_claim_more_faces_than_its_file_holds() {
+        let mut header = b"ttcf\x00\x01\x00\x00".to_vec();
+        header.extend_from_slice(&u32::MAX.to_be_bytes());
+        assert_eq!(face_count(&header), 0);
+        header.extend_from_slice(&[0; 8]);
+        assert_eq!(face_count(&header), 2);
+        assert_eq!(face_count(b"not a collection"), 1);
     }
 }

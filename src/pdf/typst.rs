@@ -3,10 +3,13 @@
 use rust_i18n::t;
 
 use crate::diag::Diagnostic;
-use std::io::Read;
+use crate::process;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+/// The most of `typst fonts` read: a line per face, far below this for any font folder.
+const MAX_FONT_LIST_BYTES: usize = 4 * 1024 * 1024;
 
 /// The typst version gongwen is built and tested with; `make` installs it.
 pub const PINNED_VERSION: &str = "0.15.1";
@@ -22,6 +25,10 @@ pub enum TypstError {
     Failed { status: String, stderr: String },
     /// typst ran longer than the timeout and was killed.
     TimedOut(Duration),
+    /// typst exited 0 but what it wrote is not a PDF.
+    NotPdf,
+    /// The run was asked to stop while typst ran; typst was stopped.
+    Interrupted,
     /// typst could not be started or its output not read.
     Io(String),
 }
@@ -37,10 +44,13 @@ impl TypstError {
             TypstError::Failed { status, stderr } => {
                 let mut d = Diagnostic::error(t!("typst failed (%{status})", status = status));
                 for line in stderr.lines().filter(|l| !l.trim().is_empty()).take(20) {
-                    d = d.with_note(format!("typst: {line}"));
+                    d = d.with_note(format!("typst: {}", cut(line, MAX_NOTE_CHARS)));
                 }
                 d
             }
+            TypstError::NotPdf => Diagnostic::error(t!("typst reported success but did not write a PDF"))
+                .with_hint(t!("check that GONGWEN_TYPST names the typst CLI (`typst --version`), or run `make` to install it")),
+            TypstError::Interrupted => Diagnostic::error(t!("stopped")),
             TypstError::TimedOut(limit) => Diagnostic::error(t!(
                 "typst did not finish within %{seconds} s and was stopped",
                 seconds = limit.as_secs()
@@ -50,6 +60,17 @@ impl TypstError {
                 Diagnostic::error(t!("cannot run typst: %{reason}", reason = message))
             }
         }
+    }
+}
+
+/// The most characters of one relayed line of typst's output.
+const MAX_NOTE_CHARS: usize = 400;
+
+/// The first `max` characters of a line, with `…` where it was cut.
+fn cut(line: &str, max: usize) -> String {
+    match line.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &line[..i]),
+        None => line.to_owned(),
     }
 }
 
@@ -88,7 +109,8 @@ impl Typst {
         timestamp: i64,
     ) -> Result<Vec<u8>, TypstError> {
         // Run inside the root with relative names, so diagnostics read `gongwen.typ:12:3`.
-        let mut child = Command::new(&self.path)
+        let mut command = Command::new(&self.path);
+        command
             .current_dir(root)
             .arg("compile")
             .arg("--root")
@@ -102,50 +124,33 @@ impl Typst {
             .arg(timestamp.to_string())
             .arg("main.typ")
             .arg("out.pdf")
-            .env_remove("TYPST_FONT_PATHS")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => TypstError::Missing,
-                _ => TypstError::Io(e.to_string()),
-            })?;
-        // Read stderr on a thread so a chatty typst cannot block on a full pipe.
-        let mut stderr_pipe = child.stderr.take().expect("stderr is piped");
-        let reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = stderr_pipe.read_to_string(&mut text);
-            text
-        });
-        let started = Instant::now();
-        let mut pause = Duration::from_micros(200);
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(status)) => break status,
-                Ok(None) if started.elapsed() > self.timeout => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err(TypstError::TimedOut(self.timeout));
-                }
-                Ok(None) => {
-                    std::thread::sleep(pause);
-                    // Short pauses: typst's exit is seen within a millisecond.
-                    pause = (pause * 2).min(Duration::from_millis(1));
-                }
-                Err(e) => return Err(TypstError::Io(e.to_string())),
-            }
-        };
-        let stderr = reader.join().unwrap_or_default();
-        if !status.success() {
-            let status = match status.code() {
-                Some(code) => format!("exit status {code}"),
-                None => "killed by a signal".to_owned(),
-            };
-            return Err(TypstError::Failed { status, stderr });
+            .env_remove("TYPST_FONT_PATHS");
+        let finished = process::run(&mut command, self.timeout, 0).map_err(TypstError::from)?;
+        if !finished.status.success() {
+            return Err(TypstError::Failed {
+                status: process::describe(finished.status),
+                stderr: String::from_utf8_lossy(&finished.stderr).into_owned(),
+            });
         }
-        std::fs::read(root.join("out.pdf"))
-            .map_err(|e| TypstError::Io(format!("reading its PDF: {e}")))
+        let pdf = std::fs::read(root.join("out.pdf"))
+            .map_err(|e| TypstError::Io(format!("reading its PDF: {e}")))?;
+        // A typst that exits 0 without writing a PDF (a wrong program, a broken install)
+        // must not give a "built" document.
+        if !pdf.starts_with(b"%PDF-") {
+            return Err(TypstError::NotPdf);
+        }
+        Ok(pdf)
+    }
+}
+
+impl From<process::RunError> for TypstError {
+    fn from(e: process::RunError) -> Self {
+        match e {
+            process::RunError::Missing => TypstError::Missing,
+            process::RunError::TimedOut(limit) => TypstError::TimedOut(limit),
+            process::RunError::Interrupted => TypstError::Interrupted,
+            process::RunError::Io(message) => TypstError::Io(message),
+        }
     }
 }
 
@@ -173,19 +178,21 @@ impl Typst {
     }
 
     fn query_families(&self, font_dir: &Path) -> Vec<(String, PathBuf)> {
-        let Ok(output) = Command::new(&self.path)
+        let mut command = Command::new(&self.path);
+        command
             .arg("fonts")
             .arg("--font-path")
             .arg(font_dir)
             .arg("--ignore-system-fonts")
             .arg("--variants")
-            .env_remove("TYPST_FONT_PATHS")
-            .stdin(Stdio::null())
-            .stderr(Stdio::null())
-            .output()
-        else {
+            .env_remove("TYPST_FONT_PATHS");
+        // A typst that hangs or floods here costs its timeout, then names come from the fonts.
+        let Ok(output) = process::run(&mut command, self.timeout, MAX_FONT_LIST_BYTES) else {
             return Vec::new();
         };
+        if !output.status.success() {
+            return Vec::new();
+        }
         let mut families = Vec::new();
         let mut current = None;
         for line in String::from_utf8_lossy(&output.stdout).lines() {

@@ -42,7 +42,9 @@ pub fn figures(figures: &[Figure], diags: &mut Diagnostics) {
         }
         if let Some(previous) = &figure.previous
             && previous.value != 0.0
-            && !figure.change_percent().is_some_and(f64::is_finite)
+            && !figure
+                .change_percent()
+                .is_some_and(|c| c.abs() < crate::decode::MAX_NUMBER)
         {
             diags
                 .error(
