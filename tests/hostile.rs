@@ -962,3 +962,38 @@ fn ctrl_c_stops_the_batch_kills_typst_and_leaves_no_temporary_files() {
         serde_json::from_str::<serde_json::Value>(&manifest).unwrap();
     }
 }
+
+#[test]
+fn ctrl_c_stops_a_watch_with_status_130() {
+    let root = temp_dir();
+    data_folder(root.path(), "a.yaml");
+    let mut child = command()
+        .args(["watch", "--format", "md", "--interval", "100"])
+        .current_dir(root.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !root.path().join("out/a.md").exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the watch never built"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let ok = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the watch did not stop"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+}
