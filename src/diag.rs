@@ -207,13 +207,12 @@ fn excerpt(out: &mut String, pos: Pos, line: &str) {
 /// ones (a zero-width space, a bidirectional override) are shown as `\u{…}` escapes, never
 /// sent to the terminal as they are.
 pub fn printable(text: &str) -> String {
-    let hidden = |c: char| (c.is_control() && c != '\n' && c != '\t') || crate::zh::is_invisible(c);
-    if !text.chars().any(hidden) {
+    if !text.chars().any(crate::zh::is_unprintable) {
         return text.to_owned();
     }
     text.chars()
         .map(|c| {
-            if hidden(c) {
+            if crate::zh::is_unprintable(c) {
                 format!("\\u{{{:X}}}", c as u32)
             } else {
                 c.to_string()

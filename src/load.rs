@@ -258,7 +258,7 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Node> {
                 Pos::new(l.line() as u32, l.column() as u32)
             });
             let (message, hint) = syntax_message(&e);
-            let pos = refine_position(text, pos, &message);
+            let pos = refine_position(text, pos, Syntax::of(&e));
             diags.error(pos, message).hint(hint);
             None
         }
@@ -268,43 +268,84 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Node> {
 /// Where the user should look. The parser reports a tab where the scalar before it
 /// started, which may be the line before, and a second document where its content starts:
 /// the tab itself and the `---` line are shown instead.
-fn refine_position(text: &str, pos: Pos, message: &str) -> Pos {
+fn refine_position(text: &str, pos: Pos, syntax: Syntax) -> Pos {
     let line_start = |line: u32| -> usize {
         text.split_inclusive('\n')
             .take(line.saturating_sub(1) as usize)
             .map(str::len)
             .sum()
     };
-    if message.contains("tab") {
-        let from = line_start(pos.line);
-        if let Some(i) = text[from..].find('\t') {
-            return Pos::at(text, from + i);
+    match syntax {
+        Syntax::Tab => {
+            let from = line_start(pos.line);
+            if let Some(i) = text[from..].find('\t') {
+                return Pos::at(text, from + i);
+            }
         }
-    } else if message == t!("YAML tags (`!!binary`, `!!str`, `!name`) are not used in data files") {
         // The parser points past the value; the tag is what to remove.
-        let from = line_start(pos.line);
-        let line = text[from..].split('\n').next().unwrap_or("");
-        let before: String = line.chars().take(pos.col as usize).collect();
-        if let Some(i) = before
-            .rfind(": !")
-            .map(|i| i + 2)
-            .or_else(|| before.find('!'))
-        {
-            return Pos::at(text, from + i);
+        Syntax::Tag => {
+            let from = line_start(pos.line);
+            let line = text[from..].split('\n').next().unwrap_or("");
+            let before: String = line.chars().take(pos.col as usize).collect();
+            if let Some(i) = before
+                .rfind(": !")
+                .map(|i| i + 2)
+                .or_else(|| before.find('!'))
+            {
+                return Pos::at(text, from + i);
+            }
         }
-    } else if message == t!("the file holds more than one YAML document") {
-        let marker = text
-            .split('\n')
-            .take(pos.line as usize)
-            .enumerate()
-            .skip(1)
-            .filter(|(_, l)| l.starts_with("---") || l.starts_with("..."))
-            .last();
-        if let Some((i, _)) = marker {
-            return Pos::new(i as u32 + 1, 1);
+        Syntax::ExtraDocument => {
+            let marker = text
+                .split('\n')
+                .take(pos.line as usize)
+                .enumerate()
+                .skip(1)
+                .filter(|(_, l)| l.starts_with("---") || l.starts_with("..."))
+                .last();
+            if let Some((i, _)) = marker {
+                return Pos::new(i as u32 + 1, 1);
+            }
         }
+        Syntax::MergeKey | Syntax::Other => {}
     }
     pos
+}
+
+/// The kinds of parser error that get wording or a position of their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Syntax {
+    ExtraDocument,
+    Tag,
+    MergeKey,
+    Tab,
+    Other,
+}
+
+impl Syntax {
+    fn of(e: &serde_saphyr::Error) -> Syntax {
+        use serde_saphyr::Error as E;
+        let mut inner = e;
+        while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
+            inner = error;
+        }
+        match inner {
+            E::MultipleDocuments { .. } => Syntax::ExtraDocument,
+            E::BinaryNotUtf8 { .. }
+            | E::InvalidBinaryBase64 { .. }
+            | E::TaggedScalarCannotDeserializeIntoString { .. }
+            | E::UnsupportedTag { .. }
+            | E::TaggedStructFieldName { .. }
+            | E::BytesNotSupportedMissingBinaryTag { .. } => Syntax::Tag,
+            E::MergeKeyNotAllowed { .. } | E::MergeValueNotMapOrSeqOfMaps { .. } => {
+                Syntax::MergeKey
+            }
+            // The scanner's errors have no variant of their own; its wording names the tab
+            // ("found a tab", "tabs disallowed within this context").
+            _ if crate::diag::parser_message(e).contains("tab") => Syntax::Tab,
+            _ => Syntax::Other,
+        }
+    }
 }
 
 /// The parser's limits: values in one file, and how deep they nest.
@@ -315,25 +356,15 @@ pub const MAX_DEPTH: usize = 64;
 /// a hint. Its first line reads `error: line L column C: message`. The limits that protect
 /// against alias bombs and runaway nesting get messages of their own.
 fn syntax_message(e: &serde_saphyr::Error) -> (String, String) {
-    use serde_saphyr::Error as E;
-    let mut inner = e;
-    while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
-        inner = error;
-    }
     // The parser's own wording of these names its API; they get plain ones.
-    match inner {
-        E::MultipleDocuments { .. } => {
+    match Syntax::of(e) {
+        Syntax::ExtraDocument => {
             return (
                 t!("the file holds more than one YAML document").into_owned(),
                 t!("a data file is one document: remove the line `---` or `...` inside it, or put each document in a file of its own").into_owned(),
             );
         }
-        E::BinaryNotUtf8 { .. }
-        | E::InvalidBinaryBase64 { .. }
-        | E::TaggedScalarCannotDeserializeIntoString { .. }
-        | E::UnsupportedTag { .. }
-        | E::TaggedStructFieldName { .. }
-        | E::BytesNotSupportedMissingBinaryTag { .. } => {
+        Syntax::Tag => {
             return (
                 t!("YAML tags (`!!binary`, `!!str`, `!name`) are not used in data files")
                     .into_owned(),
@@ -341,13 +372,13 @@ fn syntax_message(e: &serde_saphyr::Error) -> (String, String) {
                     .into_owned(),
             );
         }
-        E::MergeKeyNotAllowed { .. } | E::MergeValueNotMapOrSeqOfMaps { .. } => {
+        Syntax::MergeKey => {
             return (
                 t!("merge keys (`<<: *name`) are not used in data files").into_owned(),
                 t!("write the fields out").into_owned(),
             );
         }
-        _ => {}
+        Syntax::Tab | Syntax::Other => {}
     }
     let message = crate::diag::parser_message(e);
     let message = message.as_str();
@@ -386,7 +417,7 @@ fn syntax_message(e: &serde_saphyr::Error) -> (String, String) {
             t!("check the value: text with `: `, `#`, `!`, `&` or `*` at its start goes in quotes")
                 .into_owned(),
         )
-    } else if message.contains("tab") {
+    } else if Syntax::of(e) == Syntax::Tab {
         (
             t!("invalid YAML: %{message}", message = message).into_owned(),
             t!("indent with spaces, not tabs: YAML does not allow tabs in indentation")

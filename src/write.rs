@@ -28,32 +28,21 @@ impl WriteError {
 
 /// Writes `bytes` to a temporary file beside `path` and renames it over `path`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    // An identical file is left alone: no churn, and its time stays for tools that watch it.
-    if std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
-        && std::fs::read(path).is_ok_and(|old| old == bytes)
-    {
+    if unchanged(path, bytes) {
         return Ok(());
     }
-    let fail = |e: std::io::Error| WriteError {
-        path: path.to_path_buf(),
-        reason: crate::load::io_reason(&e),
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".gongwen-")
-        .suffix(".tmp")
-        .permissions(permissions(path))
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    // No fsync: the rename alone guarantees that readers see the old file or the new one,
-    // never a part; syncing every file would cost more than the rest of a batch build.
-    temp.write_all(bytes).map_err(fail)?;
-    // On failure the temporary file is removed when `temp` drops.
-    temp.persist(path).map_err(|e| fail(e.error))?;
+    // On failure the temporary file is removed when it drops.
+    stage(path, bytes)?
+        .persist(path)
+        .map_err(|e| fail(path, &e.error))?;
     Ok(())
+}
+
+/// Whether `path` already holds `bytes`. An identical file is left alone: no churn, and its
+/// time stays for tools that watch it.
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// The permissions of the file being replaced, or read-write for the owner and readable for
@@ -83,10 +72,7 @@ fn permissions(path: &Path) -> std::fs::Permissions {
 pub fn write_all(outputs: &[Output]) -> Result<(), WriteError> {
     let mut staged = Vec::with_capacity(outputs.len());
     for output in outputs {
-        // An identical file is left alone, as by `write_atomic`.
-        if std::fs::metadata(&output.path).is_ok_and(|m| m.len() == output.bytes.len() as u64)
-            && std::fs::read(&output.path).is_ok_and(|old| old == output.bytes)
-        {
+        if unchanged(&output.path, &output.bytes) {
             continue;
         }
         // On failure, the files staged so far are removed as `staged` drops.
@@ -138,6 +124,8 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, WriteErro
         .permissions(permissions(path))
         .tempfile_in(dir)
         .map_err(|e| fail(path, &e))?;
+    // No fsync: the rename alone guarantees that readers see the old file or the new one,
+    // never a part; syncing every file would cost more than the rest of a batch build.
     temp.write_all(bytes).map_err(|e| fail(path, &e))?;
     Ok(temp)
 }

@@ -159,6 +159,12 @@ pub fn is_invisible(c: char) -> bool {
         | 0xFFF0..=0xFFFB | 0xE0000..=0xE007F)
 }
 
+/// A character that must not be in a document's text nor reach a terminal as it is: a
+/// control character other than a line break or tab, or an invisible one.
+pub fn is_unprintable(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_invisible(c)
+}
+
 /// Han characters, kana, CJK punctuation and full-width forms: no space is set between two.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,

@@ -240,10 +240,7 @@ impl<'a> Decoder<'a> {
     /// than a line break or tab, or an invisible one (a zero-width space, a bidirectional
     /// override), at its place where the raw text shows it.
     fn forbidden_characters(&mut self, node: &Node, value: &str, pos: Pos) -> bool {
-        let Some(c) = value
-            .chars()
-            .find(|&c| (c.is_control() && c != '\n' && c != '\t') || crate::zh::is_invisible(c))
-        else {
+        let Some(c) = value.chars().find(|&c| crate::zh::is_unprintable(c)) else {
             return false;
         };
         let at = self
