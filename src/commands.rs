@@ -213,24 +213,28 @@ pub fn schema(output: Option<&Path>) -> Result<Status, Diagnostic> {
     emit(&crate::authoring::schema_text(), output, true)
 }
 
-/// `gongwen import FILE.txt`: a data file from a plain-text document.
+/// `gongwen import FILE`: a data file from a plain-text or Word document.
 pub fn import(
     input: &Path,
     kind: Option<&str>,
     output: Option<&Path>,
 ) -> Result<Status, Diagnostic> {
     let bytes = read_input(input)?;
-    // Text saved by Word or a browser on Chinese Windows is often GBK.
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => encoding_rs::GBK.decode(e.as_bytes()).0.into_owned(),
-    };
     let kind = match kind {
         Some(name) => Some(crate::kinds::find(name).ok_or_else(|| unknown_kind(name))?),
         None => None,
     };
     let name = input.file_name().unwrap_or_default().to_string_lossy();
-    let yaml = crate::authoring::import(&text, kind, &name);
+    let yaml = crate::authoring::import(&bytes, kind, &name).map_err(|e| match e {
+        crate::authoring::read::ReadError::NotDocx(reason) => Diagnostic::error(t!(
+            "this zip file is not a Word document (.docx): %{reason}",
+            reason = reason
+        ))
+        .in_file(input)
+        .with_hint(t!(
+            "save it from Word or WPS as .docx, or copy its text into a .txt file"
+        )),
+    })?;
     let target = output.map_or_else(|| input.with_extension("yaml"), Path::to_path_buf);
     let status = emit(&yaml, Some(&target), false)?;
     eprintln!(

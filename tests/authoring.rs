@@ -1,4 +1,4 @@
-//! Authoring: skeletons (`new`), the JSON Schema (`schema`) and `import`.
+//! Authoring: skeletons (`new`) and the JSON Schema (`schema`); `import` is in import.rs.
 
 mod common;
 
@@ -6,30 +6,6 @@ use std::fs;
 use std::path::Path;
 
 use common::*;
-
-/// Fills every `〖…〗` of a skeleton with a value of the kind it asks for.
-fn fill(skeleton: &str) -> String {
-    let mut out = String::new();
-    let mut rest = skeleton;
-    while let Some(start) = rest.find('〖') {
-        out.push_str(&rest[..start]);
-        let end = start + rest[start..].find('〗').unwrap() + '〗'.len_utf8();
-        let inside = &rest[start + '〖'.len_utf8()..end - '〗'.len_utf8()];
-        let value = match inside {
-            s if s.starts_with("年份") => "2024",
-            s if s.starts_with("日期") => "2024-06-06",
-            s if s.starts_with("数值") => "12",
-            s if s.starts_with("编号") => "0520",
-            s if s.starts_with("文号") => "测科提字〔2024〕第1号",
-            s if s.starts_with("联系电话") => "0311-85057592",
-            _ => "示例文字",
-        };
-        out.push_str(value);
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
 
 #[test]
 fn skeletons_fail_with_positions_until_filled_then_pass() {
@@ -157,116 +133,4 @@ fn the_schema_refuses_what_the_validator_refuses_most_plainly() {
         !schema.is_valid(&bad),
         "a result outside A/B/C and missing fields"
     );
-}
-
-// ---- import ---------------------------------------------------------------------------
-
-use gongwen::kinds::common::import::{clean_lines, heading, split_run_in};
-
-/// The numbered headings of a text, in order: their level and title.
-fn numbered_headings(lines: impl Iterator<Item = String>) -> Vec<(usize, String)> {
-    lines
-        .filter_map(|line| {
-            let line = line.trim_start_matches('#').trim().to_owned();
-            let (level, rest) = heading(&line)?;
-            Some((level, split_run_in(rest).0))
-        })
-        .collect()
-}
-
-#[test]
-fn imported_texts_validate_and_render_back_with_the_same_headings() {
-    for (name, kind) in [
-        ("report", "work-report"),
-        ("reply", "proposal-reply"),
-        ("plan", "action-plan"),
-    ] {
-        let dir = temp_dir();
-        let source = manifest_dir().join(format!("tests/fixtures/import/{name}.txt"));
-        fs::copy(&source, dir.path().join("in.txt")).unwrap();
-        let out = gongwen_in(dir.path(), &["import", "in.txt"]);
-        assert!(out.status.success(), "{name}: {}", stderr(&out));
-        let yaml = fs::read_to_string(dir.path().join("in.yaml")).unwrap();
-        assert!(
-            yaml.contains(&format!("kind: \"{kind}\"")),
-            "{name} recognised as {kind}:\n{yaml}"
-        );
-        for furniture in [
-            "发布时间",
-            "分享到",
-            "此处隐藏",
-            "在线咨询",
-            "社交媒体",
-            "政策解读",
-            "【字体",
-        ] {
-            assert!(
-                !yaml.contains(furniture),
-                "{name}: `{furniture}` kept:\n{yaml}"
-            );
-        }
-        let data: String = yaml.lines().filter(|l| !l.starts_with('#')).collect();
-        assert!(
-            !data.contains('〖'),
-            "{name}: everything recognised:\n{yaml}"
-        );
-
-        let out = gongwen_in(dir.path(), &["validate", "in.yaml"]);
-        assert!(out.status.success(), "{name}: {}", stderr(&out));
-        let out = gongwen_in(dir.path(), &["build", "in.yaml", "--format", "md"]);
-        assert!(out.status.success(), "{name}: {}", stderr(&out));
-        let markdown = fs::read_to_string(dir.path().join("out/in.md")).unwrap();
-        let original =
-            numbered_headings(clean_lines(&fs::read_to_string(&source).unwrap()).into_iter());
-        let rendered = numbered_headings(markdown.lines().map(str::to_owned));
-        assert!(original.len() >= 5, "{name}: {original:?}");
-        assert_eq!(rendered, original, "{name}: headings differ");
-    }
-}
-
-#[test]
-fn import_understands_both_punctuation_widths() {
-    let dir = temp_dir();
-    let half = fs::read_to_string(manifest_dir().join("tests/fixtures/import/reply.txt")).unwrap();
-    let full = half
-        .replace(':', "：")
-        .replace('(', "（")
-        .replace(')', "）")
-        .replace(',', "，")
-        .replace('[', "〔")
-        .replace(']', "〕");
-    fs::write(dir.path().join("half.txt"), &half).unwrap();
-    fs::write(dir.path().join("full.txt"), &full).unwrap();
-    for name in ["half", "full"] {
-        let out = gongwen_in(dir.path(), &["import", &format!("{name}.txt")]);
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
-    let body = |name: &str| {
-        let text = fs::read_to_string(dir.path().join(format!("{name}.yaml"))).unwrap();
-        text.lines().skip(2).collect::<Vec<_>>().join("\n")
-    };
-    assert_eq!(body("half"), body("full"));
-    assert!(body("half").contains("doc_number: \"测科提字〔2024〕第3号\""));
-}
-
-#[test]
-fn import_takes_a_kind_and_keeps_existing_files() {
-    let dir = temp_dir();
-    fs::copy(
-        manifest_dir().join("tests/fixtures/import/report.txt"),
-        dir.path().join("r.txt"),
-    )
-    .unwrap();
-    let out = gongwen_in(dir.path(), &["import", "r.txt", "--kind", "letter"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown document kind `letter`"));
-    fs::write(dir.path().join("r.yaml"), "mine").unwrap();
-    let out = gongwen_in(dir.path(), &["import", "r.txt", "--kind", "work-report"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        fs::read_to_string(dir.path().join("r.yaml")).unwrap(),
-        "mine"
-    );
-    let out = gongwen_in(dir.path(), &["import", "r.txt", "-o", "other.yaml"]);
-    assert!(out.status.success(), "{}", stderr(&out));
 }

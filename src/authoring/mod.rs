@@ -4,7 +4,10 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::kinds::common::import::clean_lines;
+pub mod read;
+mod script;
+
+use crate::kinds::common::import::prepare;
 use crate::kinds::{KINDS, Kind};
 
 /// The whole schema (draft-07), every kind chosen by its `kind`.
@@ -41,20 +44,52 @@ pub fn schema_text() -> String {
     text
 }
 
-/// Imports a text as a data file of `kind` (or the kind it reads as): the YAML text.
-pub fn import(text: &str, kind: Option<&dyn Kind>, source_name: &str) -> String {
-    let lines = clean_lines(text);
+/// Imports a document as a data file of `kind` (or the kind it reads as): the YAML text.
+/// The bytes are a `.docx` file or plain text in any of the usual encodings.
+pub fn import(
+    bytes: &[u8],
+    kind: Option<&dyn Kind>,
+    source_name: &str,
+) -> Result<String, read::ReadError> {
+    let mut notes = Vec::new();
+    let text = if read::is_zip(bytes) {
+        notes.push("Word 文档，段落样式和自动编号已写成编号".to_owned());
+        read::docx_lines(bytes)?
+    } else {
+        let decoded = read::decode_text(bytes);
+        if let Some(encoding) = decoded.encoding {
+            notes.push(format!("原文编码为 {encoding}"));
+        }
+        decoded.text
+    };
+    let (text, changes) = script::simplify(&text);
+    if changes.glosses > 0 {
+        notes.push(format!("删去拼音注音 {} 处", changes.glosses));
+    }
+    if changes.converted > 0 {
+        notes.push(format!("繁体字已转为简体字（{} 字）", changes.converted));
+    }
+    let text = prepare(&text);
+    if text.lead_sections > 0 {
+        notes.push(format!(
+            "{} 个段落的首句（加粗或短句）已作为小节标题",
+            text.lead_sections
+        ));
+    }
     // The first kind that recognises the text; else the first kind (the work report).
     let kind = kind.unwrap_or_else(|| {
         KINDS
             .iter()
             .copied()
-            .find(|k| k.recognise(&lines))
+            .find(|k| k.recognise(&text.lines))
             .unwrap_or(KINDS[0])
     });
     let mut out = format!(
         "# yaml-language-server: $schema=../schema/gongwen.schema.json\n# 由 gongwen import 从 {source_name} 导入：请核对；〖…〗处为未能识别、需要填写的内容。\n"
     );
-    kind.import(&lines).emit(0, &mut out);
-    out
+    if !notes.is_empty() {
+        out.push_str(&format!("# 导入时：{}。\n", notes.join("；")));
+    }
+    kind.import(&text).emit(0, &mut out);
+    Ok(out)
 }

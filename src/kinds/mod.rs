@@ -59,8 +59,11 @@ macro_rules! define_kind {
             fn recognise(&self, lines: &[String]) -> bool {
                 ($recognise)(lines)
             }
-            fn import(&self, lines: &[String]) -> $crate::kinds::common::import::Yaml {
-                ($import)(lines)
+            fn import(
+                &self,
+                text: &$crate::kinds::common::import::Text,
+            ) -> $crate::kinds::common::import::Yaml {
+                ($import)(text)
             }
         }
     };
@@ -99,7 +102,7 @@ pub trait Kind: Sync {
     /// Whether a plain text reads as a document of this kind (for `import`).
     fn recognise(&self, lines: &[String]) -> bool;
     /// The data file of a plain text of this kind.
-    fn import(&self, lines: &[String]) -> Yaml;
+    fn import(&self, text: &common::import::Text) -> Yaml;
 }
 
 /// A data file this document names, to be loaded with it (a report's action plan).

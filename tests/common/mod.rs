@@ -203,3 +203,29 @@ pub fn place_in_report(report: &Path, strings: &[&str]) {
         .collect();
     edit(report, &replacements);
 }
+
+/// Fills every `〖…〗` of a skeleton or an imported file with a value of the kind it asks for.
+pub fn fill(skeleton: &str) -> String {
+    let mut out = String::new();
+    let mut rest = skeleton;
+    while let Some(start) = rest.find('〖') {
+        out.push_str(&rest[..start]);
+        let end = start + rest[start..].find('〗').unwrap() + '〗'.len_utf8();
+        let inside = &rest[start + '〖'.len_utf8()..end - '〗'.len_utf8()];
+        let value = match inside {
+            s if s.starts_with("年份") => "2024",
+            s if s.starts_with("日期") => "2024-06-06",
+            s if s.starts_with("数值") => "12",
+            s if s.starts_with("编号") => "0520",
+            s if s.starts_with("文号") => "测科提字〔2024〕第1号",
+            s if s.starts_with("联系电话") => "0311-85057592",
+            s if s.starts_with("A、B或C") => "A",
+            s if s.starts_with("提案或建议") => "提案",
+            _ => "示例文字",
+        };
+        out.push_str(value);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -20,11 +20,23 @@ record! {
         header: opt Header = "版头（可选）：issuers 发文机关、form 格式、copy_number 份号、secrecy 密级、urgency 紧急程度、signers 签发人";
         period: req Period = "计划期：first 和 last 两个年份，如 {first: 2018, last: 2020}";
         date: req Located<Date> = "成文日期，如 2018-07-02", example "〖日期〗";
+        lead: opt Prose = "开头段落（可选），排在“一、指导思想”之前，如“为……，制定本方案。”";
+        headings: opt PartHeadings = "各部分标题（可选）：guiding、goals、tasks、safeguards，不填则为“指导思想”“主要目标”“主要任务”“保障措施”";
         guiding: req Prose = "指导思想（段落）", example "〖指导思想〗";
         goals: req Goals = "主要目标：lead 和 groups（每组含 title、targets、text）";
         task_groups as "tasks": req Vec<TaskGroup> = "主要任务：分组列出，每组含 title 和 tasks，任务自动连续编号";
         safeguards: many Task = "保障措施：每项含 title、text 及牵头、责任单位";
         printing: opt Printing = "印发机关和印发日期（可选），排在版记最后一行：organ、date";
+    }
+}
+
+record! {
+    /// The four parts' headings when the plan words them otherwise (总体要求, 重点任务…).
+    pub struct PartHeadings("the part headings", "各部分标题") {
+        guiding: opt Located<String> = "第一部分标题，默认“指导思想”，如“总体要求”";
+        goals: opt Located<String> = "第二部分标题，默认“主要目标”";
+        tasks: opt Located<String> = "第三部分标题，默认“主要任务”，如“重点任务”";
+        safeguards: opt Located<String> = "第四部分标题，默认“保障措施”";
     }
 }
 

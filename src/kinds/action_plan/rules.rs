@@ -37,7 +37,8 @@ pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
             .error(plan.goals.key_pos("groups"), t!("the plan has no goal groups"))
             .hint(t!("add groups under `goals:`"));
     }
-    let mut prose: Vec<&Prose> = vec![&plan.guiding];
+    let mut prose: Vec<&Prose> = plan.lead.iter().collect();
+    prose.push(&plan.guiding);
     prose.extend(plan.goals.lead.iter());
     for group in &plan.goals.groups {
         prose.extend(group.text.iter());

@@ -57,6 +57,9 @@ pub fn context(plan: &ActionPlan) -> minijinja::Value {
         last_year: i64,
         date: Date,
         figures: Vec<Figure>,
+        lead: &'a Option<Prose>,
+        /// The parts' headings, the author's or the usual ones.
+        headings: Headings<'a>,
         guiding: &'a Prose,
         goals_lead: &'a Option<Prose>,
         goals: &'a [GoalGroup],
@@ -64,6 +67,13 @@ pub fn context(plan: &ActionPlan) -> minijinja::Value {
         safeguards: Vec<TaskView<'a>>,
         /// The 任务分解表's rows, for the attachment.
         task_table: Vec<TaskRow>,
+    }
+    #[derive(Serialize)]
+    struct Headings<'a> {
+        guiding: &'a str,
+        goals: &'a str,
+        tasks: &'a str,
+        safeguards: &'a str,
     }
     #[derive(Serialize)]
     struct TaskRow {
@@ -114,6 +124,21 @@ pub fn context(plan: &ActionPlan) -> minijinja::Value {
         last_year: plan.period.last.value,
         date: plan.date.value,
         figures: plan.target_figures(),
+        lead: &plan.lead,
+        headings: {
+            let own = plan.headings.as_ref();
+            let heading = |pick: fn(&super::model::PartHeadings) -> &Option<crate::decode::Located<String>>,
+                           usual: &'static str| {
+                own.and_then(|h| pick(h).as_ref())
+                    .map_or(usual, |h| h.value.as_str())
+            };
+            Headings {
+                guiding: heading(|h| &h.guiding, "指导思想"),
+                goals: heading(|h| &h.goals, "主要目标"),
+                tasks: heading(|h| &h.tasks, "主要任务"),
+                safeguards: heading(|h| &h.safeguards, "保障措施"),
+            }
+        },
         guiding: &plan.guiding,
         goals_lead: &plan.goals.lead,
         goals: &plan.goals.groups,

@@ -9,6 +9,9 @@ use crate::zh::{Date, is_cjk};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Yaml {
     Str(String),
+    /// A placeholder written unquoted, for a field that takes a number: `year: 〖年份〗`
+    /// becomes `year: 2024` when filled in.
+    Placeholder(&'static str),
     Int(i64),
     Bool(bool),
     List(Vec<Yaml>),
@@ -72,6 +75,7 @@ impl Yaml {
     fn scalar(&self) -> String {
         match self {
             Yaml::Str(text) => yaml_quote(text),
+            Yaml::Placeholder(text) => (*text).to_owned(),
             Yaml::Int(n) => n.to_string(),
             Yaml::Bool(b) => b.to_string(),
             _ => unreachable!("only scalars"),
@@ -107,10 +111,33 @@ const FURNITURE: &[&str] = &[
     "责任编辑",
     "浏览次数",
     "附件下载",
+    "您的位置",
+    "您当前的位置",
+    "网站地图",
+    "联系我们",
+    "收藏本页",
+    "返回顶部",
+    "【我要纠错】",
+    "手机版",
 ];
 
+/// Furniture that may come in a long line: always dropped.
+const LONG_FURNITURE: &[&str] = &[
+    "免责声明",
+    "版权所有",
+    "网站标识码",
+    "---此处隐藏",
+    "此处隐藏",
+];
+
+/// A line of the page, not of the document. Prefixes such as `相关` or `关闭` also open
+/// sentences of a document, so they mark furniture only in a short line.
 fn is_furniture(line: &str) -> bool {
-    FURNITURE.iter().any(|f| line.starts_with(f)) || (line.contains("隐藏") && line.contains("字"))
+    let short = line.chars().count() <= 40;
+    LONG_FURNITURE.iter().any(|f| line.starts_with(f))
+        || (short && FURNITURE.iter().any(|f| line.starts_with(f)))
+        || (line.contains("隐藏") && line.contains("字") && line.contains("下载"))
+        || (short && line.contains("ICP备"))
 }
 
 /// Half-width punctuation next to Chinese text becomes full-width, as in official text;
@@ -166,13 +193,244 @@ fn restore_ascii_parentheses(text: &str) -> String {
     out
 }
 
-/// The clean lines of a text: trimmed, furniture dropped, punctuation normalized.
+/// What the web page around a document says of it: the dateline's date and source.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Page {
+    pub date: Option<String>,
+    pub source: Option<String>,
+}
+
+/// A document's text made ready for the kinds' importers.
+#[derive(Debug, Default)]
+pub struct Text {
+    /// The document's lines: trimmed, furniture dropped, punctuation normalized.
+    pub lines: Vec<String>,
+    pub page: Page,
+    /// Paragraphs taken for section headings by their bold or short opening sentence.
+    pub lead_sections: usize,
+}
+
+/// The clean lines of a text, the page's dateline read before it is dropped, and
+/// paragraphs that open with a bold or short sentence numbered as sections when the text
+/// has no numbered headings of its own.
+pub fn prepare(text: &str) -> Text {
+    let mut page = Page::default();
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        let line = line.trim().trim_start_matches('\u{feff}').trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some((date, source)) = dateline(line) {
+            page.date = page.date.or(Some(date));
+            page.source = page.source.or(source);
+            continue;
+        }
+        if !is_furniture(line) {
+            lines.push(normalize_punctuation(line));
+        }
+    }
+    let lead_sections = number_lead_paragraphs(&mut lines);
+    Text {
+        lines,
+        page,
+        lead_sections,
+    }
+}
+
+/// The clean lines of a text (see [`prepare`]).
 pub fn clean_lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(|l| l.trim().trim_start_matches('\u{feff}').trim())
-        .filter(|l| !l.is_empty() && !is_furniture(l))
-        .map(normalize_punctuation)
-        .collect()
+    prepare(text).lines
+}
+
+/// `2019-06-14 16:33:46 来源：某市科学技术局` or `发布时间：2024-01-05`: the date and the
+/// source. A line is a dateline when it carries a date and a time, a source or a
+/// publishing label, and little else.
+fn dateline(line: &str) -> Option<(String, Option<String>)> {
+    if line.chars().count() > 120 {
+        return None;
+    }
+    let date = find_date(line)?;
+    let labelled = ["来源", "发布", "时间", "作者", "浏览", "点击", "日期"]
+        .iter()
+        .any(|l| line.contains(l));
+    let timed = line.chars().collect::<Vec<_>>().windows(5).any(|w| {
+        w[0].is_ascii_digit() && w[1].is_ascii_digit() && w[2] == ':' && w[3].is_ascii_digit()
+    });
+    if !(labelled || timed) || line.contains('。') {
+        return None;
+    }
+    let source = ["来源：", "来源:", "来源 :", "信息来源："]
+        .iter()
+        .find_map(|label| line.split_once(label))
+        .map(|(_, after)| {
+            after
+                .trim()
+                .split(|c: char| c.is_whitespace() || c == '【' || c == '|')
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .filter(|s| !s.is_empty());
+    Some((date.iso(), source))
+}
+
+/// The first date written in a line: `2019-06-14`, `2019/6/14`, `2019年6月14日`, or
+/// `二〇一九年六月十四日`.
+pub fn find_date(line: &str) -> Option<Date> {
+    let chars: Vec<char> = line.chars().collect();
+    for start in 0..chars.len() {
+        if let Some(date) = date_at(&chars[start..]) {
+            return Some(date);
+        }
+    }
+    None
+}
+
+fn date_at(chars: &[char]) -> Option<Date> {
+    // Arabic digits: 4 digits, a separator, 1–2 digits, the same kind of separator, 1–2.
+    let number = |from: usize, max: usize| {
+        let n = chars[from.min(chars.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        (n >= 1 && n <= max).then(|| {
+            let text: String = chars[from..from + n].iter().collect();
+            (text.parse::<u32>().ok(), from + n)
+        })
+    };
+    if chars.len() >= 8 && chars[..4].iter().all(char::is_ascii_digit) {
+        let year: i32 = chars[..4].iter().collect::<String>().parse().ok()?;
+        let separator = *chars.get(4)?;
+        let (month_sep, day_end): (&[char], &[char]) = match separator {
+            '-' | '/' | '.' => (&[separator], &[]),
+            '年' => (&['月'], &['日']),
+            _ => return None,
+        };
+        let (month, at) = number(5, 2)?;
+        if !month_sep.contains(chars.get(at)?) {
+            return None;
+        }
+        let (day, at) = number(at + 1, 2)?;
+        if !day_end.is_empty() && chars.get(at) != Some(&'日') {
+            return None;
+        }
+        if chars.get(at).is_some_and(char::is_ascii_digit) {
+            return None;
+        }
+        return Date::parse(&format!("{year}-{:02}-{:02}", month?, day?));
+    }
+    chinese_date(chars)
+}
+
+/// `二〇二四年十二月十六日`.
+fn chinese_date(chars: &[char]) -> Option<Date> {
+    const DIGITS: &str = "〇零一二三四五六七八九";
+    let digit = |c: &char| {
+        DIGITS
+            .chars()
+            .position(|d| d == *c)
+            .map(|p| p.saturating_sub(1) as u32)
+    };
+    if chars.len() < 8 || chars.get(4) != Some(&'年') {
+        return None;
+    }
+    let mut year = 0;
+    for c in &chars[..4] {
+        year = year * 10 + digit(c)?;
+    }
+    // A month or day: 一 … 九, 十, 十一 … 十九, 二十 … 三十一.
+    let small = |from: usize| -> Option<(u32, usize)> {
+        let mut value = 0;
+        let mut at = from;
+        let mut seen = false;
+        while let Some(c) = chars.get(at) {
+            if *c == '十' {
+                value = if seen { value * 10 } else { 10 };
+            } else if let Some(d) = digit(c).filter(|_| *c != '〇' && *c != '零') {
+                value = if value >= 10 && value % 10 == 0 {
+                    value + d
+                } else {
+                    value * 10 + d
+                };
+            } else {
+                break;
+            }
+            seen = true;
+            at += 1;
+        }
+        seen.then_some((value, at))
+    };
+    let (month, at) = small(5)?;
+    if chars.get(at) != Some(&'月') {
+        return None;
+    }
+    let (day, at) = small(at + 1)?;
+    if chars.get(at) != Some(&'日') {
+        return None;
+    }
+    Date::parse(&format!("{year}-{month:02}-{day:02}"))
+}
+
+/// A paragraph's opening sentence marked bold (`**…**`), and the rest.
+fn bold_lead(line: &str) -> Option<(&str, &str)> {
+    let inner = line.strip_prefix("**")?;
+    let close = inner.find("**")?;
+    let lead = inner[..close].trim();
+    (!lead.is_empty()).then(|| (lead, inner[close + 2..].trim_start()))
+}
+
+/// A paragraph whose opening sentence reads as a heading: short, no figures, followed by
+/// more text (`健全一套机制，齐心协力抓落实。市科技局……`).
+fn lead_sentence(line: &str) -> Option<(&str, &str)> {
+    let end = line.find(['。', '！'])?;
+    let lead = &line[..end];
+    let rest = line[end + '。'.len_utf8()..].trim_start();
+    let length = lead.chars().count();
+    let shaped = (6..=24).contains(&length)
+        && (lead.contains('，') || length <= 12)
+        && !lead
+            .chars()
+            .any(|c| c.is_ascii_digit() || "“”《》（）".contains(c))
+        && rest.chars().count() >= 10
+        && !PLAN_OPENINGS.iter().any(|p| lead.starts_with(p));
+    shaped.then_some((lead, rest))
+}
+
+/// How a paragraph that starts next year's work opens.
+pub const PLAN_OPENINGS: &[&str] = &["下一步", "今后", "明年", "下阶段", "下一阶段"];
+
+/// In a text without numbered headings, paragraphs that open with a bold sentence (two or
+/// more), or else with a short heading-like sentence (three or more), become numbered
+/// sections `一、…。…`. Bold marks left elsewhere are removed. Returns how many.
+fn number_lead_paragraphs(lines: &mut [String]) -> usize {
+    let numbered = lines.iter().any(|l| heading(l).is_some());
+    let bold: Vec<usize> = (0..lines.len())
+        .filter(|&i| bold_lead(&lines[i]).is_some())
+        .collect();
+    let chosen: Vec<usize> = if numbered {
+        Vec::new()
+    } else if bold.len() >= 2 {
+        bold.clone()
+    } else {
+        let short: Vec<usize> = (0..lines.len())
+            .filter(|&i| lead_sentence(&lines[i]).is_some())
+            .collect();
+        if short.len() >= 3 { short } else { Vec::new() }
+    };
+    for (n, &i) in chosen.iter().enumerate() {
+        let (lead, rest) = bold_lead(&lines[i])
+            .or_else(|| lead_sentence(&lines[i]))
+            .expect("chosen for its lead");
+        let lead = lead.trim_end_matches(['。', '！', '；', '：']);
+        lines[i] = format!("{}、{lead}。{rest}", crate::zh::numeral(n as u32 + 1));
+    }
+    for line in lines.iter_mut() {
+        if let Some((lead, rest)) = bold_lead(line) {
+            *line = format!("{lead}{rest}");
+        }
+    }
+    chosen.len()
 }
 
 /// The heading level of a line and its rest: 一、 → 1, （一） → 2, 1. → 3, （1） → 4.
@@ -223,38 +481,97 @@ pub fn split_run_in(rest: &str) -> (String, Option<String>) {
     }
 }
 
-/// `前言。一是甲。内容。二是乙。` → the text before, and the items (一是/二是…), when there
-/// are at least two in order.
-pub fn split_items(text: &str) -> (Option<String>, Vec<Yaml>) {
-    let mut cuts = Vec::new();
-    let mut from = 0;
-    for n in 1..=20u32 {
-        let marker = format!("{}是", crate::zh::numeral(n));
-        let found = text[from..].find(&marker).map(|i| from + i);
-        // An item starts the text or follows an end of sentence or a colon.
-        match found.filter(|&i| i == 0 || text[..i].ends_with(['。', '：', '；', '！'])) {
-            Some(i) => {
-                cuts.push((i, marker.len()));
-                from = i + marker.len();
+/// The markers of the `n`-th item of each kind of inline enumeration: 一是, 第一， and
+/// 首先，/其次，/再次，/最后，.
+fn item_markers(family: usize, n: u32) -> Vec<String> {
+    let numeral = crate::zh::numeral(n);
+    match family {
+        0 => vec![format!("{numeral}是")],
+        1 => vec![format!("第{numeral}，"), format!("第{numeral}、")],
+        _ => match n {
+            1 => vec!["首先，".to_owned()],
+            2 => vec!["其次，".to_owned()],
+            3 => vec!["再次，".to_owned(), "最后，".to_owned()],
+            4 => vec!["最后，".to_owned()],
+            _ => Vec::new(),
+        },
+    }
+}
+
+/// `前言。一是甲。内容。二是乙。` → the text before, and each item's body (after its
+/// marker), when there are at least two in order.
+pub fn enumeration(text: &str) -> Option<(&str, Vec<&str>)> {
+    (0..3).find_map(|family| {
+        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        let mut from = 0;
+        for n in 1..=20u32 {
+            // An item starts the text or follows an end of sentence or a colon.
+            let found = item_markers(family, n)
+                .into_iter()
+                .filter_map(|marker| {
+                    let mut search = from;
+                    while let Some(i) = text[search..].find(&marker).map(|i| search + i) {
+                        if i == 0 || text[..i].ends_with(['。', '：', '；', '！']) {
+                            return Some((i, marker.len()));
+                        }
+                        search = i + marker.len();
+                    }
+                    None
+                })
+                .min();
+            match found {
+                Some((i, len)) => {
+                    cuts.push((i, len));
+                    from = i + len;
+                }
+                None => break,
             }
-            None => break,
         }
-    }
-    if cuts.len() < 2 {
+        (cuts.len() >= 2).then(|| {
+            let bodies = cuts
+                .iter()
+                .enumerate()
+                .map(|(k, (start, len))| {
+                    let end = cuts.get(k + 1).map_or(text.len(), |c| c.0);
+                    text[start + len..end].trim()
+                })
+                .collect();
+            (text[..cuts[0].0].trim(), bodies)
+        })
+    })
+}
+
+/// `前言。一是甲。内容。二是乙。` → the text before, and the items (一是/二是…) as YAML.
+pub fn split_items(text: &str) -> (Option<String>, Vec<Yaml>) {
+    let Some((before, bodies)) = enumeration(text) else {
         return (Some(text.to_owned()).filter(|t| !t.is_empty()), Vec::new());
-    }
-    let before = text[..cuts[0].0].trim();
-    let mut items = Vec::new();
-    for (k, (start, len)) in cuts.iter().enumerate() {
-        let end = cuts.get(k + 1).map_or(text.len(), |c| c.0);
-        let body = text[start + len..end].trim();
-        let (title, rest) = split_run_in(body);
-        items.push(match rest {
-            Some(rest) => Yaml::Map(vec![("title", s(title)), ("text", s(rest))]),
-            None => s(body.trim_end_matches('。')),
-        });
-    }
+    };
+    let items = bodies
+        .into_iter()
+        .map(|body| match split_run_in(body) {
+            (title, Some(rest)) => Yaml::Map(vec![("title", s(title)), ("text", s(rest))]),
+            _ => s(body.trim_end_matches('。')),
+        })
+        .collect();
     (Some(before.to_owned()).filter(|t| !t.is_empty()), items)
+}
+
+/// The items of an enumeration as sections, for a part written as one paragraph of
+/// 一是…二是…: the text before, and the sections.
+pub fn items_as_sections(text: &str) -> Option<(Option<String>, Vec<Section>)> {
+    let (before, bodies) = enumeration(text)?;
+    let sections = bodies
+        .into_iter()
+        .map(|body| {
+            let (title, rest) = split_run_in(body);
+            Section {
+                title,
+                text: rest.into_iter().collect(),
+                sections: Vec::new(),
+            }
+        })
+        .collect();
+    Some((Some(before.to_owned()).filter(|t| !t.is_empty()), sections))
 }
 
 /// A numbered section being gathered from the lines.
@@ -351,22 +668,66 @@ fn last_open(top: &mut [Section]) -> Option<&mut Section> {
     Some(current)
 }
 
-/// `2024年6月6日` or `2024-06-06` as an ISO date.
+/// A line that is only a date (`2024年6月6日`, `2024-06-06`, `二〇二四年六月六日`), as an
+/// ISO date.
 pub fn date_of(line: &str) -> Option<String> {
     let line = line.trim();
-    Date::parse(line).map(|d| d.iso())
+    if line.chars().count() > 12 {
+        return None;
+    }
+    find_date(line)
+        .filter(|_| {
+            line.chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || "〇零一二".contains(c))
+        })
+        .map(|d| d.iso())
 }
 
-/// The signing organ and date: the last date line and the short line before it. Returns
-/// them and the index where they start.
+/// The signing organ and date: a date line among the last lines and the short line
+/// before it. Returns them and the index where they start.
 pub fn signature(lines: &[String]) -> Option<(String, String, usize)> {
     let at = lines.iter().rposition(|l| date_of(l).is_some())?;
+    if at + 4 < lines.len() {
+        return None;
+    }
     let date = date_of(&lines[at])?;
     let organ = at
         .checked_sub(1)
         .map(|i| lines[i].clone())
-        .filter(|o| o.chars().count() <= 30 && !o.contains('。'))?;
+        .filter(|o| o.chars().count() <= 30 && !o.contains(['。', '，']) && heading(o).is_none())?;
     Some((organ, date, at - 1))
+}
+
+/// Whether a name reads as an organ (`某市科学技术局`), not a website (`某某科技网`).
+pub fn is_organ(name: &str) -> bool {
+    let length = name.chars().count();
+    (4..=30).contains(&length)
+        && [
+            "局",
+            "委",
+            "厅",
+            "政府",
+            "办公室",
+            "委员会",
+            "院",
+            "中心",
+            "部",
+            "处",
+            "科",
+            "办",
+        ]
+        .iter()
+        .any(|end| name.ends_with(end))
+}
+
+/// A title's or headline's first line: short, not numbered, not a sentence, not a date.
+pub fn is_headline(line: &str) -> bool {
+    let length = line.chars().count();
+    (4..=60).contains(&length)
+        && heading(line).is_none()
+        && !line.ends_with(['。', '！', '？', '；', '：', '，'])
+        && find_date(line).is_none_or(|_| first_year(line).is_some() && !line.contains('月'))
 }
 
 pub fn first_year(text: &str) -> Option<i64> {
@@ -390,24 +751,60 @@ pub fn split_list(text: &str) -> Vec<Yaml> {
         .collect()
 }
 
-/// `正文（牵头单位：甲、乙；责任单位：丙）` → (正文, lead units, responsible units).
+/// `正文（牵头单位：甲、乙；责任单位：丙）` → (正文, lead units, responsible units). The
+/// note may also read `（甲牵头，乙、丙配合）`, `（牵头部门：甲，配合部门：乙）` or
+/// `（责任单位：甲、乙）`.
 pub fn split_units(text: &str) -> (String, Vec<Yaml>, Vec<Yaml>) {
-    let Some(open) = text
-        .rfind("（牵头单位")
-        .or_else(|| text.rfind("（责任单位"))
-    else {
+    let trimmed = text.trim_end().trim_end_matches('。');
+    let note = trimmed
+        .strip_suffix('）')
+        .and_then(|t| Some((t, t.rfind('（')?)))
+        .map(|(t, open)| (open, &t[open + '（'.len_utf8()..]))
+        .filter(|(_, note)| {
+            ["牵头", "责任单位", "配合", "责任部门", "参与", "负责"]
+                .iter()
+                .any(|w| note.contains(w))
+        });
+    let Some((open, note)) = note else {
         return (text.to_owned(), Vec::new(), Vec::new());
     };
-    let note = text[open + '（'.len_utf8()..].trim_end_matches('）');
     let (mut lead, mut units) = (Vec::new(), Vec::new());
-    for part in note.split('；') {
-        if let Some(list) = part.strip_prefix("牵头单位：") {
-            lead = split_list(list);
-        } else if let Some(list) = part.strip_prefix("责任单位：") {
-            units = split_list(list);
+    let note = note
+        .replace("牵头，", "牵头；")
+        .replace("，配合", "；配合")
+        .replace("，责任", "；责任")
+        .replace("，参与", "；参与");
+    for part in note.split(['；', ';']) {
+        let part = part.trim();
+        let labelled = |labels: &[&str]| {
+            labels.iter().find_map(|l| {
+                part.strip_prefix(l)
+                    .map(|rest| rest.trim_start_matches(['：', ':']))
+            })
+        };
+        if let Some(list) = labelled(&["牵头单位", "牵头部门"]) {
+            lead.extend(split_list(list));
+        } else if let Some(list) = labelled(&[
+            "责任单位",
+            "配合单位",
+            "责任部门",
+            "配合部门",
+            "参与单位",
+            "参与部门",
+        ]) {
+            units.extend(split_list(list));
+        } else if let Some(list) = part.strip_suffix("牵头") {
+            lead.extend(split_list(list));
+        } else if let Some(list) = ["按职责分工负责", "配合", "参与", "负责"]
+            .iter()
+            .find_map(|w| part.strip_suffix(w))
+        {
+            units.extend(split_list(list));
+        } else {
+            units.extend(split_list(part));
         }
     }
-    (text[..open].trim().to_owned(), lead, units)
+    (trimmed[..open].trim().to_owned(), lead, units)
 }
 
 #[cfg(test)]

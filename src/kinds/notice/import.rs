@@ -1,7 +1,8 @@
 //! A plain-text notice → its data file.
 
 use super::KIND;
-use crate::kinds::common::import::{Section, Yaml, heading, s, sections, signature};
+use crate::kinds::common::import::{
+    Text,Section, Yaml, heading, s, sections, signature};
 
 /// A notice's title ends with 通知.
 pub fn recognise(lines: &[String]) -> bool {
@@ -11,7 +12,8 @@ pub fn recognise(lines: &[String]) -> bool {
         .any(|l| l.ends_with("的通知") && heading(l).is_none())
 }
 
-pub fn import(lines: &[String]) -> Yaml {
+pub fn import(text: &Text) -> Yaml {
+    let lines = &text.lines;
     let title_at = lines.iter().position(|l| l.ends_with("通知"));
     let (organ, date, end) = match signature(lines) {
         Some((organ, date, at)) => (s(organ), s(date), at),

@@ -2,6 +2,7 @@
 
 use super::KIND;
 use crate::kinds::common::import::{
+    Text,
     Section, Yaml, after_colon, heading, s, sections, signature, split_list,
 };
 
@@ -12,10 +13,37 @@ pub fn recognise(lines: &[String]) -> bool {
         .any(|l| (l.ends_with("委员：") || l.ends_with("代表：")) && l.chars().count() <= 12)
         || lines
             .iter()
-            .any(|l| l.starts_with("对") && l.ends_with("的答复"))
+            .any(|l| reply_title_start(l).is_some() && l.ends_with("的答复"))
 }
 
-pub fn import(lines: &[String]) -> Yaml {
+/// A reply's title opens with 对 or 关于对 (or 关于 before a meeting's name).
+fn reply_title_start(line: &str) -> Option<&str> {
+    line.strip_prefix("关于对")
+        .or_else(|| line.strip_prefix('对'))
+        .or_else(|| line.strip_prefix("关于").filter(|rest| rest.contains("会议")))
+}
+
+/// `（联系人：李某，联系电话：0311-85050000）` or `联系人：李某 0311-85050000`: the name and
+/// the telephone number.
+fn contact_of(line: &str) -> Option<(String, String)> {
+    let inner = line.trim_start_matches('（').trim_end_matches('）');
+    let rest = inner.strip_prefix("联系人")?.trim_start_matches(['：', ':']).trim();
+    let phone_at = rest.find(|c: char| c.is_ascii_digit())?;
+    let name = rest[..phone_at]
+        .trim_end_matches(|c: char| !crate::zh::is_cjk(c) || "，；：,;:".contains(c))
+        .trim_end_matches(['联', '系', '电', '话'])
+        .trim_end_matches(['，', '；', ' '])
+        .trim()
+        .to_owned();
+    let phone: String = rest[phone_at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '-' || *c == '—')
+        .collect();
+    (!name.is_empty()).then_some((name, phone))
+}
+
+pub fn import(text: &Text) -> Yaml {
+    let lines = &text.lines;
     let mut public = None;
     let mut result = None;
     let mut doc_number = None;
@@ -23,7 +51,7 @@ pub fn import(lines: &[String]) -> Yaml {
     let mut addressee = None;
     let mut proposal_title = None;
     let mut signed_by = None;
-    let mut contact = None;
+    let mut contact: Option<(String, String)> = None;
     let mut cc = Vec::new();
     let mut body = Vec::new();
     let mut i = 0;
@@ -49,7 +77,7 @@ pub fn import(lines: &[String]) -> Yaml {
             && doc_number.is_none()
         {
             doc_number = Some(line.clone());
-        } else if line.starts_with('对') && title.is_none() {
+        } else if reply_title_start(line).is_some() && title.is_none() {
             // A long title may be broken over two lines.
             let joined = if line.ends_with("的答复") {
                 line.clone()
@@ -69,15 +97,21 @@ pub fn import(lines: &[String]) -> Yaml {
         {
             addressee = Some(line.trim_end_matches('：').to_owned());
         } else if line.starts_with("您提出的") && line.contains("收悉") {
-            proposal_title = line
-                .split('“')
-                .nth(1)
-                .and_then(|t| t.split('”').next())
-                .map(str::to_owned);
-        } else if line.starts_with("领导签发") {
+            // The proposal's title is quoted “…” or named 《…》.
+            proposal_title = [('“', '”'), ('《', '》')].iter().find_map(|(open, close)| {
+                let after = line.split_once(*open)?.1;
+                Some(after.split_once(*close)?.0.to_owned())
+            });
+            // Text after 现答复如下： is the lead's first paragraph.
+            if let Some((_, after)) = line.split_once("如下：")
+                && !after.trim().is_empty()
+            {
+                body.push(after.trim().to_owned());
+            }
+        } else if line.starts_with("领导签发") || line.starts_with("签发人") {
             signed_by = Some(after_colon(line).to_owned());
-        } else if line.starts_with("联系人") {
-            contact = Some(after_colon(line).to_owned());
+        } else if let Some(found) = contact_of(line) {
+            contact = Some(found);
         } else if line.starts_with("抄送") {
             cc = split_list(after_colon(line));
         } else {
@@ -120,6 +154,12 @@ pub fn import(lines: &[String]) -> Yaml {
                     "〖提案或建议〗".to_owned(),
                 )
             });
+    // A deputy makes suggestions (建议), a member of the CPPCC proposals (提案).
+    let kind = match addressee.as_deref() {
+        Some(a) if kind.starts_with('〖') && a.ends_with("代表") => "建议".to_owned(),
+        Some(a) if kind.starts_with('〖') && a.ends_with("委员") => "提案".to_owned(),
+        _ => kind,
+    };
     let (proposer, role) = addressee
         .as_deref()
         .map(|a| {
@@ -131,12 +171,12 @@ pub fn import(lines: &[String]) -> Yaml {
             (a.trim_end_matches(role).to_owned(), role.to_owned())
         })
         .unwrap_or_else(|| ("〖提出人〗".to_owned(), "委员".to_owned()));
-    let (contact_name, phone) = match contact
-        .as_deref()
-        .and_then(|c| c.split_once(['，', ',', ' ']))
-    {
-        Some((name, phone)) => (name.trim().to_owned(), phone.trim().to_owned()),
-        None => ("〖联系人姓名〗".to_owned(), "〖联系电话〗".to_owned()),
+    let (contact_name, phone) =
+        contact.unwrap_or_else(|| ("〖联系人姓名〗".to_owned(), "〖联系电话〗".to_owned()));
+    let phone = if phone.is_empty() {
+        "〖联系电话〗".to_owned()
+    } else {
+        phone
     };
     let mut entries = vec![
         ("kind", s(KIND)),
@@ -195,7 +235,7 @@ pub fn import(lines: &[String]) -> Yaml {
 
 /// `对政协…会议第0520号提案的答复` → (meeting, number, 提案/建议).
 pub fn parse_reply_title(title: &str) -> Option<(String, String, String)> {
-    let inner = title.strip_prefix('对')?.strip_suffix("的答复")?;
+    let inner = reply_title_start(title)?.strip_suffix("的答复")?;
     let kind = ["提案", "建议"].into_iter().find(|k| inner.ends_with(k))?;
     let inner = inner.strip_suffix(kind)?.strip_suffix('号')?;
     let at = inner.rfind('第')?;

@@ -1,0 +1,609 @@
+//! `import`: real-style documents of every shape become data files that validate, build,
+//! and keep the source's sentences and headings; page furniture goes, metadata is read.
+
+mod common;
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use common::*;
+
+use gongwen::kinds::common::import::{clean_lines, heading, split_run_in};
+
+/// The numbered headings of a text, in order: their level and title.
+fn numbered_headings(lines: impl Iterator<Item = String>) -> Vec<(usize, String)> {
+    lines
+        .filter_map(|line| {
+            let line = line.trim_start_matches('#').trim().to_owned();
+            let (level, rest) = heading(&line)?;
+            Some((level, split_run_in(rest).0))
+        })
+        .collect()
+}
+
+#[test]
+fn imported_texts_validate_and_render_back_with_the_same_headings() {
+    for (name, kind) in [
+        ("report", "work-report"),
+        ("reply", "proposal-reply"),
+        ("plan", "action-plan"),
+    ] {
+        let dir = temp_dir();
+        let source = manifest_dir().join(format!("tests/fixtures/import/{name}.txt"));
+        fs::copy(&source, dir.path().join("in.txt")).unwrap();
+        let out = gongwen_in(dir.path(), &["import", "in.txt"]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let yaml = fs::read_to_string(dir.path().join("in.yaml")).unwrap();
+        assert!(
+            yaml.contains(&format!("kind: \"{kind}\"")),
+            "{name} recognised as {kind}:\n{yaml}"
+        );
+        for furniture in [
+            "发布时间",
+            "分享到",
+            "此处隐藏",
+            "在线咨询",
+            "社交媒体",
+            "政策解读",
+            "【字体",
+        ] {
+            assert!(
+                !yaml.contains(furniture),
+                "{name}: `{furniture}` kept:\n{yaml}"
+            );
+        }
+        let data: String = yaml.lines().filter(|l| !l.starts_with('#')).collect();
+        assert!(
+            !data.contains('〖'),
+            "{name}: everything recognised:\n{yaml}"
+        );
+
+        let out = gongwen_in(dir.path(), &["validate", "in.yaml"]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let out = gongwen_in(dir.path(), &["build", "in.yaml", "--format", "md"]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let markdown = fs::read_to_string(dir.path().join("out/in.md")).unwrap();
+        let original =
+            numbered_headings(clean_lines(&fs::read_to_string(&source).unwrap()).into_iter());
+        let rendered = numbered_headings(markdown.lines().map(str::to_owned));
+        assert!(original.len() >= 5, "{name}: {original:?}");
+        assert_eq!(rendered, original, "{name}: headings differ");
+    }
+}
+
+#[test]
+fn import_understands_both_punctuation_widths() {
+    let dir = temp_dir();
+    let half = fs::read_to_string(manifest_dir().join("tests/fixtures/import/reply.txt")).unwrap();
+    let full = half
+        .replace(':', "：")
+        .replace('(', "（")
+        .replace(')', "）")
+        .replace(',', "，")
+        .replace('[', "〔")
+        .replace(']', "〕");
+    fs::write(dir.path().join("half.txt"), &half).unwrap();
+    fs::write(dir.path().join("full.txt"), &full).unwrap();
+    for name in ["half", "full"] {
+        let out = gongwen_in(dir.path(), &["import", &format!("{name}.txt")]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let body = |name: &str| {
+        let text = fs::read_to_string(dir.path().join(format!("{name}.yaml"))).unwrap();
+        text.lines().skip(2).collect::<Vec<_>>().join("\n")
+    };
+    assert_eq!(body("half"), body("full"));
+    assert!(body("half").contains("doc_number: \"测科提字〔2024〕第3号\""));
+}
+
+#[test]
+fn import_takes_a_kind_and_keeps_existing_files() {
+    let dir = temp_dir();
+    fs::copy(
+        manifest_dir().join("tests/fixtures/import/report.txt"),
+        dir.path().join("r.txt"),
+    )
+    .unwrap();
+    let out = gongwen_in(dir.path(), &["import", "r.txt", "--kind", "letter"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown document kind `letter`"));
+    fs::write(dir.path().join("r.yaml"), "mine").unwrap();
+    let out = gongwen_in(dir.path(), &["import", "r.txt", "--kind", "work-report"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("r.yaml")).unwrap(),
+        "mine"
+    );
+    let out = gongwen_in(dir.path(), &["import", "r.txt", "-o", "other.yaml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+// ---- real-style texts ---------------------------------------------------------------------
+
+/// A document to import and what must come of it.
+struct Case {
+    /// The file under tests/fixtures/import/.
+    file: &'static str,
+    kind: &'static str,
+    /// The text the output is compared with, when not the file itself (the simplified
+    /// version of a traditional text).
+    truth: Option<&'static str>,
+    /// Lines of the source that are not body: furniture, title, dateline, signature….
+    not_body: &'static [&'static str],
+    /// Strings of the page that must not reach the data file.
+    furniture: &'static [&'static str],
+    /// Lines the data file must hold: the metadata read from the text.
+    metadata: &'static [&'static str],
+    /// Headings of the rendered Markdown, in order.
+    headings: &'static [&'static str],
+    /// Placeholders that stay because the text truly lacks them.
+    placeholders: usize,
+    /// What the header comment must say.
+    notes: &'static [&'static str],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        file: "inline-report.txt",
+        kind: "work-report",
+        truth: None,
+        not_body: &["测试市科学技术局", "2024年12月16日"],
+        furniture: &[],
+        metadata: &[
+            "organ: \"测试市科学技术局\"",
+            "year: 2024",
+            "date: \"2024-12-16\"",
+            "title: \"测试市科学技术局2024年工作总结及2025年工作打算\"",
+            "  heading: \"2025年工作打算\"",
+        ],
+        headings: &[
+            "2024年工作总结",
+            "聚焦考评标准，科技创新综合实力稳步提升",
+            "聚焦主体培育，企业创新能力持续增强",
+            "聚焦平台建设，创新支撑能力不断夯实",
+            "2025年工作打算",
+            "打造创新高地",
+            "壮大创新主体",
+            "深化协同创新",
+        ],
+        placeholders: 0,
+        notes: &[],
+    },
+    Case {
+        file: "news-feature.txt",
+        kind: "work-report",
+        truth: None,
+        not_body: &[
+            "首页",
+            "测试市科技局“三个一批”",
+            "2019-06-14",
+            "【字体",
+            "分享到",
+            "扫一扫",
+            "责任编辑",
+            "上一篇",
+            "下一篇",
+            "免责声明",
+            "版权所有",
+        ],
+        furniture: &[
+            "首页",
+            "16:33:46",
+            "【字体",
+            "打印",
+            "分享到",
+            "扫一扫",
+            "责任编辑",
+            "上一篇",
+            "下一篇",
+            "免责声明",
+            "版权所有",
+            "网站标识码",
+        ],
+        metadata: &[
+            "organ: \"测试市科学技术局\"",
+            "year: 2019",
+            "date: \"2019-06-14\"",
+            "title: \"测试市科技局“三个一批”推动科技创新提质增效\"",
+        ],
+        headings: &[
+            "2019年工作总结",
+            "健全一套机制，齐心协力抓落实",
+            "搭建一批平台，集聚要素强支撑",
+            "培育一批主体，梯次发展增活力",
+            "2020年工作计划",
+        ],
+        // The feature has no plan of sections: one section to write.
+        placeholders: 2,
+        notes: &["3 个段落的首句"],
+    },
+    Case {
+        file: "traditional.txt",
+        kind: "work-report",
+        truth: Some("traditional.simplified.txt"),
+        not_body: &["测试县科学技术局", "2024年1月8日"],
+        furniture: &[
+            "首页",
+            "首頁",
+            "發佈",
+            "发布时间",
+            "【字体",
+            "分享到",
+            "(",
+            "調",
+            "創",
+        ],
+        metadata: &[
+            "organ: \"测试县科学技术局\"",
+            "year: 2023",
+            "date: \"2024-01-08\"",
+            "title: \"测试县科学技术局2023年工作总结和2024年工作计划\"",
+        ],
+        headings: &[
+            "2023年工作总结",
+            "抓好企业培育",
+            "推动创新平台建设",
+            "优化科技服务",
+            "2024年工作计划",
+            "继续壮大创新主体",
+            "加快创新平台建设",
+        ],
+        placeholders: 0,
+        notes: &["删去拼音注音 10 处", "繁体字已转为简体字"],
+    },
+    Case {
+        file: "reply-letter.txt",
+        kind: "proposal-reply",
+        truth: None,
+        not_body: &[
+            "测试市科学技术局",
+            "关于对市十六届人大四次会议",
+            "测科建字",
+            "王某某代表",
+            "您提出的",
+            "2025年6月20日",
+            "（联系人",
+            "领导签发",
+            "抄送",
+        ],
+        furniture: &[],
+        metadata: &[
+            "organ: \"测试市科学技术局\"",
+            "date: \"2025-06-20\"",
+            "doc_number: \"测科建字〔2025〕第8号\"",
+            "  meeting: \"市十六届人大四次会议\"",
+            "  number: \"0215\"",
+            "  title: \"关于加大科技型中小企业扶持力度的建议\"",
+            "  proposer: \"王某某\"",
+            "  role: \"代表\"",
+            "  type: \"建议\"",
+            "  name: \"李某某\"",
+            "  phone: \"0311-85050000\"",
+            "signed_by: \"张某某\"",
+            "  - \"市政府督查室\"",
+        ],
+        headings: &[
+            "关于加大财政资金支持力度",
+            "关于完善科技金融服务",
+            "关于优化科技服务",
+        ],
+        // 办理结果 is not printed on a reply letter.
+        placeholders: 1,
+        notes: &[],
+    },
+    Case {
+        file: "plan-units.txt",
+        kind: "action-plan",
+        truth: None,
+        not_body: &["测试县人民政府关于印发", "测政字", "2025年4月8日"],
+        furniture: &[],
+        metadata: &[
+            "title: \"测试县科技创新能力提升行动方案（2025—2027年）\"",
+            "organ: \"测试县人民政府\"",
+            "doc_number: \"测政字〔2025〕12号\"",
+            "  first: 2025",
+            "  last: 2027",
+            "date: \"2025-04-08\"",
+            "lead: \"为深入实施创新驱动发展战略",
+            "headings:\n  guiding: \"总体要求\"\n  tasks: \"重点任务\"",
+            "        lead_units:\n          - \"县科技局\"\n        units:\n          - \"县工信局\"\n          - \"各乡镇人民政府\"",
+            "        units:\n          - \"县工信局\"\n          - \"县科技局\"",
+            "    units:\n      - \"县委督查室\"\n      - \"县科技局\"",
+        ],
+        // Tasks and safeguards print as run-in headings (1.实施…。), found as sentences.
+        headings: &[
+            "总体要求",
+            "主要目标",
+            "创新主体不断壮大",
+            "创新平台持续完善",
+            "重点任务",
+            "壮大创新主体",
+            "建设创新平台",
+            "保障措施",
+        ],
+        placeholders: 0,
+        notes: &[],
+    },
+];
+
+/// The placeholders left in a data file (its comments aside).
+fn placeholders(yaml: &str) -> usize {
+    yaml.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.matches('〖').count())
+        .sum()
+}
+
+/// Text reduced to the characters that carry its words: Chinese characters, letters and
+/// digits, with Markdown marks, punctuation and spacing gone.
+fn letters(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The markers an importer may renumber or reword: 一、 （一） 1. （1） 一是 第一， 首先，.
+fn without_marker(sentence: &str) -> &str {
+    let sentence = sentence.trim();
+    if let Some((_, rest)) = gongwen::kinds::common::import::heading(sentence) {
+        return rest;
+    }
+    const NUMERALS: &str = "一二三四五六七八九十";
+    for opening in ["首先，", "其次，", "再次，", "最后，"] {
+        if let Some(rest) = sentence.strip_prefix(opening) {
+            return rest;
+        }
+    }
+    let rest = sentence.strip_prefix('第').unwrap_or(sentence);
+    let n: usize = rest
+        .chars()
+        .take_while(|c| NUMERALS.contains(*c))
+        .map(char::len_utf8)
+        .sum();
+    if n > 0 {
+        for mark in ["是", "，", "、"] {
+            if let Some(after) = rest[n..].strip_prefix(mark) {
+                return after;
+            }
+        }
+    }
+    sentence
+}
+
+/// The body sentences of a text: its lines other than `not_body`, cut at the ends of
+/// sentences, with their enumeration markers off.
+fn body_sentences(text: &str, not_body: &[&str]) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !not_body.iter().any(|n| l.starts_with(n)))
+        .flat_map(|line| {
+            line.split_inclusive(['。', '！', '？', '；'])
+                .map(|s| letters(without_marker(s)))
+                .collect::<Vec<_>>()
+        })
+        .filter(|s| s.chars().count() >= 2)
+        .collect()
+}
+
+/// The share of sentences found in the rendered text in order, and those not found: the
+/// longest chain of sentences whose places in the text follow their order in the source,
+/// so a short sentence that also occurs further on cannot push the others out.
+fn coverage(sentences: &[String], rendered: &str) -> (f64, Vec<String>) {
+    let rendered = letters(rendered);
+    // Each sentence's places: (start, end) of every occurrence.
+    let places: Vec<Vec<(usize, usize)>> = sentences
+        .iter()
+        .map(|s| {
+            rendered
+                .match_indices(s.as_str())
+                .map(|(at, m)| (at, at + m.len()))
+                .collect()
+        })
+        .collect();
+    // best[i][k]: the longest chain ending with sentence i at its k-th place, and the
+    // link (sentence, place) before it.
+    type Link = Option<(usize, usize)>;
+    let mut best: Vec<Vec<(usize, Link)>> = Vec::new();
+    for (i, own) in places.iter().enumerate() {
+        let row = own
+            .iter()
+            .map(|&(start, _)| {
+                let mut top = (1, None);
+                for j in 0..i {
+                    for (m, &(_, end)) in places[j].iter().enumerate() {
+                        if end <= start && best[j][m].0 + 1 > top.0 {
+                            top = (best[j][m].0 + 1, Some((j, m)));
+                        }
+                    }
+                }
+                top
+            })
+            .collect();
+        best.push(row);
+    }
+    let mut end = None;
+    let mut length = 0;
+    for (i, row) in best.iter().enumerate() {
+        for (k, &(n, _)) in row.iter().enumerate() {
+            if n > length {
+                (length, end) = (n, Some((i, k)));
+            }
+        }
+    }
+    let mut kept = vec![false; sentences.len()];
+    while let Some((i, k)) = end {
+        kept[i] = true;
+        end = best[i][k].1;
+    }
+    let missing = sentences
+        .iter()
+        .zip(&kept)
+        .filter(|(_, kept)| !**kept)
+        .map(|(s, _)| s.clone())
+        .collect();
+    (length as f64 / sentences.len() as f64, missing)
+}
+
+/// The headings of a Markdown text (its `#` lines), without their numbers.
+fn markdown_headings(markdown: &str) -> Vec<String> {
+    markdown
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| {
+            let title = l.trim_start_matches('#').trim();
+            let title = title.split(" {").next().unwrap_or(title);
+            without_marker(title).to_owned()
+        })
+        .collect()
+}
+
+/// Imports `source` (a file in `dir`), fills what is left, validates and builds it: the
+/// data file as imported and the Markdown.
+fn import_and_build(dir: &Path, source: &str) -> (String, String) {
+    let out = gongwen_in(dir, &["import", source, "-o", "imported.yaml"]);
+    assert!(out.status.success(), "{source}: {}", stderr(&out));
+    let yaml = fs::read_to_string(dir.join("imported.yaml")).unwrap();
+    fs::write(dir.join("filled.yaml"), fill(&yaml)).unwrap();
+    let out = gongwen_in(dir, &["validate", "filled.yaml"]);
+    assert!(out.status.success(), "{source}: {}\n{yaml}", stderr(&out));
+    let out = gongwen_in(dir, &["build", "filled.yaml", "--format", "md"]);
+    assert!(out.status.success(), "{source}: {}", stderr(&out));
+    let markdown = fs::read_to_string(dir.join("out/filled.md")).unwrap();
+    (yaml, markdown)
+}
+
+#[test]
+fn real_style_texts_keep_their_sentences_headings_and_metadata() {
+    for case in CASES {
+        let dir = temp_dir();
+        let fixture = manifest_dir().join("tests/fixtures/import");
+        fs::copy(fixture.join(case.file), dir.path().join(case.file)).unwrap();
+        let (yaml, markdown) = import_and_build(dir.path(), case.file);
+        let name = case.file;
+        assert!(
+            yaml.contains(&format!("kind: \"{}\"", case.kind)),
+            "{name}: read as {}:\n{yaml}",
+            case.kind
+        );
+        for line in case.metadata {
+            assert!(yaml.contains(line), "{name}: no `{line}` in\n{yaml}");
+        }
+        for furniture in case.furniture {
+            let data: String = yaml.lines().filter(|l| !l.starts_with('#')).collect();
+            assert!(
+                !data.contains(furniture),
+                "{name}: `{furniture}` kept:\n{yaml}"
+            );
+        }
+        assert_eq!(placeholders(&yaml), case.placeholders, "{name}:\n{yaml}");
+        let header: String = yaml.lines().take_while(|l| l.starts_with('#')).collect();
+        for note in case.notes {
+            assert!(
+                header.contains(note),
+                "{name}: header says `{note}`:\n{header}"
+            );
+        }
+
+        let truth = fs::read_to_string(fixture.join(case.truth.unwrap_or(case.file))).unwrap();
+        let sentences = body_sentences(&truth, case.not_body);
+        assert!(sentences.len() >= 10, "{name}: {sentences:?}");
+        let (share, missing) = coverage(&sentences, &markdown);
+        assert!(
+            share >= 0.95,
+            "{name}: {:.0}% of {} sentences in order; missing {missing:?}\n{markdown}",
+            share * 100.0,
+            sentences.len()
+        );
+        let found = markdown_headings(&markdown);
+        let expected: Vec<String> = case.headings.iter().map(|h| (*h).to_owned()).collect();
+        let in_order = expected.iter().try_fold(0, |from, h| {
+            found[from..]
+                .iter()
+                .position(|f| f == h)
+                .map(|at| from + at + 1)
+        });
+        assert!(
+            in_order.is_some(),
+            "{name}: headings {expected:?} not in {found:?}"
+        );
+    }
+}
+
+#[test]
+fn coverage_counts_what_is_lost() {
+    // The measure itself: a dropped paragraph and a reordered one are both missed.
+    let sentences = body_sentences("甲事已办。乙事已办。\n丙事已办。", &[]);
+    assert_eq!(
+        coverage(&sentences, "甲事已办。丙事已办。").1,
+        vec!["乙事已办"]
+    );
+    assert_eq!(
+        coverage(&sentences, "丙事已办。乙事已办。甲事已办。").0,
+        1.0 / 3.0
+    );
+    assert_eq!(without_marker("一是强化考评调度。"), "强化考评调度。");
+    assert_eq!(without_marker("第二，培育机构。"), "培育机构。");
+}
+
+#[test]
+fn every_encoding_of_a_text_imports_alike() {
+    let text =
+        fs::read_to_string(manifest_dir().join("tests/fixtures/import/inline-report.txt")).unwrap();
+    let utf16 = |big: bool, bom: bool| -> Vec<u8> {
+        let mut bytes = Vec::new();
+        if bom {
+            bytes.extend(if big { [0xFE, 0xFF] } else { [0xFF, 0xFE] });
+        }
+        for unit in text.encode_utf16() {
+            bytes.extend(if big {
+                unit.to_be_bytes()
+            } else {
+                unit.to_le_bytes()
+            });
+        }
+        bytes
+    };
+    let mut bom = vec![0xEF, 0xBB, 0xBF];
+    bom.extend_from_slice(text.as_bytes());
+    let dir = temp_dir();
+    let variants: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("utf8", text.as_bytes().to_vec(), ""),
+        ("bom", bom, "UTF-8 (BOM)"),
+        (
+            "gbk",
+            encoding_rs::GBK.encode(&text).0.into_owned(),
+            "gb18030",
+        ),
+        (
+            "gb18030",
+            encoding_rs::GB18030.encode(&text).0.into_owned(),
+            "gb18030",
+        ),
+        ("utf16le", utf16(false, true), "UTF-16LE"),
+        ("utf16be", utf16(true, false), "UTF-16BE"),
+    ];
+    let mut bodies = Vec::new();
+    for (name, bytes, encoding) in &variants {
+        let source = dir.path().join(format!("{name}.txt"));
+        fs::File::create(&source).unwrap().write_all(bytes).unwrap();
+        let out = gongwen_in(dir.path(), &["import", &format!("{name}.txt")]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let yaml = fs::read_to_string(dir.path().join(format!("{name}.yaml"))).unwrap();
+        let header: String = yaml.lines().take_while(|l| l.starts_with('#')).collect();
+        assert_eq!(
+            header.contains("原文编码"),
+            !encoding.is_empty(),
+            "{name}: {header}"
+        );
+        assert!(header.contains(encoding), "{name}: {header}");
+        bodies.push(
+            yaml.lines()
+                .skip_while(|l| l.starts_with('#'))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+    }
+    assert!(bodies[0].contains("title: \"测试市科学技术局2024年工作总结及2025年工作打算\""));
+    for (body, (name, ..)) in bodies.iter().zip(&variants) {
+        assert_eq!(body, &bodies[0], "{name}");
+    }
+}
