@@ -95,9 +95,9 @@ enum Command {
         #[arg(short = 'o', long = "out")]
         output: Option<PathBuf>,
     },
-    /// Turn a plain-text document (as copied from a web page or Word) into a data file
+    /// Turn a document (text copied from a web page, or a Word .docx file) into a data file
     Import {
-        /// The text file (UTF-8 or GBK)
+        /// The .txt file (UTF-8, GBK/GB18030 or UTF-16) or .docx file
         input: PathBuf,
         /// The kind of document [default: recognised from the text]
         #[arg(long)]
@@ -233,7 +233,7 @@ pub fn main() -> ExitCode {
             input,
             kind,
             output,
-        } => commands::import(&input, kind.as_deref(), output.as_deref()),
+        } => commands::import(&input, kind.as_deref(), output.as_deref(), printer),
     };
     // A stopped run has cleaned up by now (children killed, temporary files dropped).
     if crate::interrupt::requested() {

@@ -218,6 +218,7 @@ pub fn import(
     input: &Path,
     kind: Option<&str>,
     output: Option<&Path>,
+    printer: Printer,
 ) -> Result<Status, Diagnostic> {
     let bytes = read_input(input)?;
     let kind = match kind {
@@ -225,16 +226,20 @@ pub fn import(
         None => None,
     };
     let name = input.file_name().unwrap_or_default().to_string_lossy();
-    let yaml = crate::authoring::import(&bytes, kind, &name).map_err(|e| match e {
-        crate::authoring::read::ReadError::NotDocx(reason) => Diagnostic::error(t!(
-            "this zip file is not a Word document (.docx): %{reason}",
-            reason = reason
-        ))
-        .in_file(input)
-        .with_hint(t!(
-            "save it from Word or WPS as .docx, or copy its text into a .txt file"
-        )),
-    })?;
+    // A broken Word file is bad input, like a data file's error (status 1).
+    let yaml = match crate::authoring::import(&bytes, kind, &name) {
+        Ok(yaml) => yaml,
+        Err(crate::authoring::read::ReadError::NotDocx(reason)) => {
+            let message = t!(
+                "this zip file is not a Word document (.docx): %{reason}",
+                reason = reason
+            );
+            printer.print(&[Diagnostic::error(message).in_file(input).with_hint(t!(
+                "save it from Word or WPS as .docx, or copy its text into a .txt file"
+            ))]);
+            return Ok(Status::Invalid);
+        }
+    };
     let target = output.map_or_else(|| input.with_extension("yaml"), Path::to_path_buf);
     let status = emit(&yaml, Some(&target), false)?;
     eprintln!(

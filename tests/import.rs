@@ -607,3 +607,349 @@ fn every_encoding_of_a_text_imports_alike() {
         assert_eq!(body, &bodies[0], "{name}");
     }
 }
+
+// ---- Word documents -------------------------------------------------------------------------
+
+/// A paragraph of a hand-made Word document: its style id, whether it is numbered (Word's
+/// automatic numbering, level given), and its runs (bold or not).
+struct Para {
+    style: Option<&'static str>,
+    numbered: Option<u32>,
+    runs: &'static [(bool, &'static str)],
+}
+
+const fn para(
+    style: Option<&'static str>,
+    numbered: Option<u32>,
+    runs: &'static [(bool, &'static str)],
+) -> Para {
+    Para {
+        style,
+        numbered,
+        runs,
+    }
+}
+
+fn xml_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A `.docx` file as Word writes one: styles named "heading 1"/"heading 2" and "Title",
+/// and a Chinese multi-level numbering list (一、 then （一）).
+fn docx(paragraphs: &[Para]) -> Vec<u8> {
+    const W: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+    let mut body = String::new();
+    for p in paragraphs {
+        body.push_str("<w:p><w:pPr>");
+        if let Some(style) = p.style {
+            body.push_str(&format!("<w:pStyle w:val=\"{style}\"/>"));
+        }
+        if let Some(level) = p.numbered {
+            body.push_str(&format!(
+                "<w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"1\"/></w:numPr>"
+            ));
+        }
+        body.push_str("</w:pPr>");
+        for (bold, text) in p.runs {
+            body.push_str("<w:r>");
+            if *bold {
+                body.push_str("<w:rPr><w:b/><w:bCs/></w:rPr>");
+            }
+            body.push_str(&format!(
+                "<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                xml_text(text)
+            ));
+        }
+        body.push_str("</w:p>");
+    }
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document {W}><w:body>{body}<w:sectPr/></w:body></w:document>"
+    );
+    let styles = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:styles {W}>\
+         <w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/></w:style>\
+         <w:style w:type=\"paragraph\" w:styleId=\"Title\"><w:name w:val=\"Title\"/><w:basedOn w:val=\"Normal\"/></w:style>\
+         <w:style w:type=\"paragraph\" w:styleId=\"Heading1\"><w:name w:val=\"heading 1\"/><w:basedOn w:val=\"Normal\"/><w:pPr><w:outlineLvl w:val=\"0\"/></w:pPr><w:rPr><w:b/></w:rPr></w:style>\
+         <w:style w:type=\"paragraph\" w:styleId=\"Heading2\"><w:name w:val=\"heading 2\"/><w:basedOn w:val=\"Normal\"/><w:pPr><w:outlineLvl w:val=\"1\"/></w:pPr></w:style>\
+         </w:styles>"
+    );
+    let numbering = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:numbering {W}>\
+         <w:abstractNum w:abstractNumId=\"7\">\
+         <w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"%1、\"/></w:lvl>\
+         <w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/><w:lvlText w:val=\"（%2）\"/></w:lvl>\
+         </w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"7\"/></w:num></w:numbering>"
+    );
+    let content_types = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
+    let rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in [
+        ("[Content_Types].xml", content_types.to_owned()),
+        ("_rels/.rels", rels.to_owned()),
+        ("word/document.xml", document),
+        ("word/styles.xml", styles),
+        ("word/numbering.xml", numbering),
+    ] {
+        zip.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// The text of a hand-made document's paragraphs, one line each, as a reader sees it.
+fn plain(paragraphs: &[Para]) -> String {
+    paragraphs
+        .iter()
+        .map(|p| p.runs.iter().map(|(_, t)| *t).collect::<String>() + "\n")
+        .collect()
+}
+
+const REPORT_DOCX: &[Para] = &[
+    para(
+        Some("Title"),
+        None,
+        &[(false, "测试区科学技术局2024年工作总结和2025年工作计划")],
+    ),
+    para(
+        None,
+        None,
+        &[(
+            false,
+            "2024年，区科学技术局紧紧围绕全区中心工作，推动科技创新取得新成效。",
+        )],
+    ),
+    para(Some("Heading1"), Some(0), &[(false, "2024年工作总结")]),
+    para(Some("Heading2"), Some(1), &[(false, "强化企业培育")]),
+    para(
+        None,
+        None,
+        &[
+            (true, "一是完善培育机制。"),
+            (false, "建立高新技术企业后备库，入库企业达到48家。"),
+        ],
+    ),
+    para(
+        None,
+        None,
+        &[
+            (true, "二是落实惠企政策。"),
+            (false, "全年兑现科技奖补资金1260万元，惠及企业73家。"),
+        ],
+    ),
+    para(Some("Heading2"), Some(1), &[(false, "建设创新平台")]),
+    para(
+        None,
+        None,
+        &[(
+            false,
+            "新增省级重点实验室2家、市级技术创新中心6家。孵化载体面积达到18万平方米。",
+        )],
+    ),
+    para(Some("Heading1"), Some(0), &[(false, "2025年工作计划")]),
+    para(Some("Heading2"), None, &[(false, "持续壮大创新主体")]),
+    para(
+        None,
+        None,
+        &[(
+            false,
+            "实施科技型企业梯次培育工程，力争高新技术企业达到60家。",
+        )],
+    ),
+    para(Some("Heading2"), None, &[(false, "（二）加快平台建设")]),
+    para(
+        None,
+        None,
+        &[(
+            false,
+            "支持龙头企业牵头组建创新联合体，推动创新平台向重点产业集聚。",
+        )],
+    ),
+    para(None, None, &[(false, "测试区科学技术局")]),
+    para(None, None, &[(false, "2024年12月20日")]),
+];
+
+const FEATURE_DOCX: &[Para] = &[
+    para(
+        Some("Title"),
+        None,
+        &[(false, "测试区多措并举提升企业创新能力")],
+    ),
+    para(
+        None,
+        None,
+        &[(
+            false,
+            "今年以来，测试区科学技术局聚焦企业创新能力提升，推出一系列务实举措，取得了明显成效。",
+        )],
+    ),
+    para(
+        None,
+        None,
+        &[
+            (true, "2024年全区新增高新技术企业15家，总数达到48家。"),
+            (
+                false,
+                "区科技局组织专业机构逐家辅导，帮助企业规范研发费用归集。",
+            ),
+        ],
+    ),
+    para(
+        None,
+        None,
+        &[
+            (true, "研发投入强度提高到2.6%，创历史新高。"),
+            (
+                false,
+                "区财政对研发投入增长较快的企业给予后补助，带动企业加大投入。",
+            ),
+        ],
+    ),
+    para(None, None, &[(false, "测试区科学技术局")]),
+    para(None, None, &[(false, "2024年12月25日")]),
+];
+
+#[test]
+fn word_documents_give_their_structure_by_styles_numbering_and_bold() {
+    let dir = temp_dir();
+    fs::write(dir.path().join("report.docx"), docx(REPORT_DOCX)).unwrap();
+    let (yaml, markdown) = import_and_build(dir.path(), "report.docx");
+    for line in [
+        "organ: \"测试区科学技术局\"",
+        "year: 2024",
+        "date: \"2024-12-20\"",
+        "title: \"测试区科学技术局2024年工作总结和2025年工作计划\"",
+        "  heading: \"2024年工作总结\"",
+        "  heading: \"2025年工作计划\"",
+    ] {
+        assert!(yaml.contains(line), "no `{line}` in\n{yaml}");
+    }
+    // Bold leads inside numbered sections stay text: no `**` reaches the data.
+    assert!(!yaml.contains("**"), "{yaml}");
+    assert_eq!(placeholders(&yaml), 0, "{yaml}");
+    let headings = markdown_headings(&markdown);
+    for heading in [
+        "2024年工作总结",
+        "强化企业培育",
+        "建设创新平台",
+        "2025年工作计划",
+        "持续壮大创新主体",
+        "加快平台建设",
+    ] {
+        assert!(
+            headings.iter().any(|h| h == heading),
+            "{heading} not in {headings:?}"
+        );
+    }
+    let sentences = body_sentences(&plain(REPORT_DOCX), &["测试区科学技术局", "2024年12月20日"]);
+    let (share, missing) = coverage(&sentences, &markdown);
+    assert!(share >= 0.95, "{share}: missing {missing:?}\n{markdown}");
+
+    // Without numbered headings, the bold opening sentences are the sections, even
+    // sentences with figures that would not pass for headings by their shape alone.
+    fs::remove_file(dir.path().join("imported.yaml")).unwrap();
+    fs::write(dir.path().join("feature.docx"), docx(FEATURE_DOCX)).unwrap();
+    let (yaml, markdown) = import_and_build(dir.path(), "feature.docx");
+    assert!(
+        yaml.contains("  - title: \"2024年全区新增高新技术企业15家，总数达到48家\""),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("  - title: \"研发投入强度提高到2.6%，创历史新高\""),
+        "{yaml}"
+    );
+    assert!(yaml.contains("2 个段落的首句"), "{yaml}");
+    let sentences = body_sentences(
+        &plain(FEATURE_DOCX),
+        &["测试区多措并举", "测试区科学技术局", "2024年12月25日"],
+    );
+    let (share, missing) = coverage(&sentences, &markdown);
+    assert!(share >= 0.95, "{share}: missing {missing:?}\n{markdown}");
+}
+
+#[test]
+fn a_zip_that_is_not_a_word_document_is_refused_and_nothing_written() {
+    let dir = temp_dir();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("hello.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(b"hello").unwrap();
+    fs::write(
+        dir.path().join("a.docx"),
+        zip.finish().unwrap().into_inner(),
+    )
+    .unwrap();
+    fs::write(dir.path().join("b.docx"), b"PK\x03\x04 broken").unwrap();
+    for name in ["a", "b"] {
+        let out = gongwen_in(
+            dir.path(),
+            &["--lang", "en", "import", &format!("{name}.docx")],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let message = stderr(&out);
+        assert!(
+            message.contains(&format!(
+                "{name}.docx: error: this zip file is not a Word document"
+            )),
+            "{message}"
+        );
+        assert!(!dir.path().join(format!("{name}.yaml")).exists());
+    }
+}
+
+#[test]
+fn a_report_written_by_gongwen_as_docx_imports_back_to_the_same_text() {
+    // The DOCX writer's output read by the importer: the whole pipeline both ways.
+    let dir = temp_dir();
+    let data = manifest_dir().join("data/work-report-2024.yaml");
+    let out = gongwen_in(
+        dir.path(),
+        &[
+            "build",
+            path_str(&data),
+            "--format",
+            "docx,md",
+            "-o",
+            "first",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    fs::copy(
+        dir.path().join("first/work-report-2024.docx"),
+        dir.path().join("report.docx"),
+    )
+    .unwrap();
+    let (yaml, markdown) = import_and_build(dir.path(), "report.docx");
+    for line in [
+        "organ: \"某市科学技术局\"",
+        "year: 2024",
+        "date: \"2024-12-20\"",
+    ] {
+        assert!(yaml.contains(line), "no `{line}` in\n{yaml}");
+    }
+    let original = fs::read_to_string(dir.path().join("first/work-report-2024.md")).unwrap();
+    // The body: after the front matter, without the appendix tables.
+    let body: String = original
+        .split("\n---\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| !l.contains("{.attachment"))
+        .filter(|l| !l.starts_with('|'))
+        .map(|l| l.trim_start_matches('#').trim().to_owned() + "\n")
+        .collect();
+    let sentences = body_sentences(&body, &[]);
+    assert!(sentences.len() >= 40, "{sentences:?}");
+    let (share, missing) = coverage(&sentences, &markdown);
+    assert!(share >= 0.95, "{share}: missing {missing:?}\n{markdown}");
+    let before = markdown_headings(&original);
+    let after = markdown_headings(&markdown);
+    for heading in before
+        .iter()
+        .filter(|h| !h.contains("附件") && !h.contains("表"))
+    {
+        assert!(after.contains(heading), "{heading} lost: {after:?}");
+    }
+}

@@ -727,7 +727,7 @@ pub fn is_headline(line: &str) -> bool {
     (4..=60).contains(&length)
         && heading(line).is_none()
         && !line.ends_with(['。', '！', '？', '；', '：', '，'])
-        && find_date(line).is_none_or(|_| first_year(line).is_some() && !line.contains('月'))
+        && find_date(line).is_none()
 }
 
 pub fn first_year(text: &str) -> Option<i64> {
@@ -869,6 +869,17 @@ mod tests {
         assert_eq!(body, "实施计划。内容。");
         assert_eq!(lead, vec![s("市科技局")]);
         assert_eq!(units, vec![s("市财政局"), s("各县区人民政府")]);
+        let (body, lead, units) =
+            split_units("落实政策。（县科技局牵头，县工信局、各乡镇人民政府配合）");
+        assert_eq!(body, "落实政策。");
+        assert_eq!(lead, vec![s("县科技局")]);
+        assert_eq!(units, vec![s("县工信局"), s("各乡镇人民政府")]);
+        let (_, lead, units) =
+            split_units("建设平台。（牵头部门：县工信局，配合部门：县财政局）。");
+        assert_eq!((lead, units), (vec![s("县工信局")], vec![s("县财政局")]));
+        // A parenthesis that names no units stays in the text.
+        let (body, lead, _) = split_units("推广新技术（含农业技术）");
+        assert_eq!((body.as_str(), lead.len()), ("推广新技术（含农业技术）", 0));
     }
 
     #[test]
@@ -891,5 +902,73 @@ mod tests {
             out,
             "kind: \"work-report\"\nn: 3\nlist:\n  - title: \"甲\"\n    text: \"a\\\"b\"\n  - \"乙\"\nempty: []\n"
         );
+    }
+
+    #[test]
+    fn datelines_give_the_date_and_source_and_go() {
+        let text = prepare(
+            "首页 > 新闻\n某市科技局召开推进会\n2019-06-14 16:33:46 来源：某市科学技术局\n会议强调，要抓好落实。\n",
+        );
+        assert_eq!(
+            text.lines,
+            vec!["某市科技局召开推进会", "会议强调，要抓好落实。"]
+        );
+        assert_eq!(text.page.date.as_deref(), Some("2019-06-14"));
+        assert_eq!(text.page.source.as_deref(), Some("某市科学技术局"));
+        // A sentence with a date is text, not a dateline.
+        assert!(dateline("2024年6月6日，我局召开会议。").is_none());
+    }
+
+    #[test]
+    fn dates_in_every_writing() {
+        for (line, iso) in [
+            ("2024年12月16日", "2024-12-16"),
+            ("2024-1-5", "2024-01-05"),
+            ("2024/01/05", "2024-01-05"),
+            ("二〇二四年十二月十六日", "2024-12-16"),
+            ("二〇二五年一月三十一日", "2025-01-31"),
+            ("二〇二五年十月十日", "2025-10-10"),
+        ] {
+            assert_eq!(date_of(line).as_deref(), Some(iso), "{line}");
+        }
+        assert_eq!(date_of("2024年工作总结"), None);
+        assert_eq!(date_of("二〇二五年二月三十日"), None);
+    }
+
+    #[test]
+    fn lead_paragraphs_become_sections_only_without_numbered_headings() {
+        let mut lines: Vec<String> = [
+            "导语段落，介绍全年工作的总体情况和主要成效。",
+            "**2024年新增企业15家。**区科技局逐家辅导企业。",
+            "**研发投入强度提高到2.6%。**区财政给予后补助。",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert_eq!(number_lead_paragraphs(&mut lines), 2);
+        assert_eq!(lines[1], "一、2024年新增企业15家。区科技局逐家辅导企业。");
+        assert_eq!(lines[2], "二、研发投入强度提高到2.6%。区财政给予后补助。");
+        let mut numbered: Vec<String> = ["一、总体情况", "**一是加强领导。**成立专班。"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(number_lead_paragraphs(&mut numbered), 0);
+        assert_eq!(numbered[1], "一是加强领导。成立专班。");
+    }
+
+    #[test]
+    fn enumerations_of_every_family() {
+        let (before, bodies) = enumeration("总述。第一，甲事。做甲。第二，乙事。").unwrap();
+        assert_eq!((before, bodies), ("总述。", vec!["甲事。做甲。", "乙事。"]));
+        let (_, bodies) = enumeration("首先，统一思想。其次，压实责任。最后，强化督导。").unwrap();
+        assert_eq!(bodies, vec!["统一思想。", "压实责任。", "强化督导。"]);
+        // 第一 inside a sentence is not an item.
+        assert!(enumeration("全省第一，全国第二。").is_none());
+    }
+
+    #[test]
+    fn furniture_words_open_sentences_of_the_document_too() {
+        let lines = clean_lines(
+            "相关部门要按照职责分工，认真抓好各项任务的落实，确保取得实效，形成工作合力，推动高质量发展。\n相关链接\n",
+        );
+        assert_eq!(lines.len(), 1, "{lines:?}");
     }
 }
