@@ -953,3 +953,20 @@ fn a_report_written_by_gongwen_as_docx_imports_back_to_the_same_text() {
         assert!(after.contains(heading), "{heading} lost: {after:?}");
     }
 }
+
+#[test]
+fn a_line_break_in_the_source_name_stays_inside_the_header_comment() {
+    let dir = temp_dir();
+    let name = "旧报告\nkind: notice\n.txt";
+    fs::copy(
+        manifest_dir().join("tests/fixtures/import/inline-report.txt"),
+        dir.path().join(name),
+    )
+    .unwrap();
+    let out = gongwen_in(dir.path(), &["import", name, "-o", "r.yaml"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let yaml = fs::read_to_string(dir.path().join("r.yaml")).unwrap();
+    // Every line up to the data's first is a comment, and the data's first is its kind.
+    let first = yaml.lines().find(|l| !l.starts_with('#'));
+    assert_eq!(first, Some("kind: \"work-report\""), "{yaml}");
+}

@@ -84,6 +84,10 @@ pub fn import(
             .find(|k| k.recognise(&text.lines))
             .unwrap_or(KINDS[0])
     });
+    // The name goes into a comment line: a line break in it must not end the comment.
+    let source_name = crate::diag::printable(source_name)
+        .replace('\n', "\\n")
+        .replace('\r', "\\r");
     let mut out = format!(
         "# yaml-language-server: $schema=../schema/gongwen.schema.json\n# 由 gongwen import 从 {source_name} 导入：请核对；〖…〗处为未能识别、需要填写的内容。\n"
     );

@@ -215,13 +215,16 @@ pub struct Text {
 /// has no numbered headings of its own.
 pub fn prepare(text: &str) -> Text {
     let mut page = Page::default();
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
     for line in text.lines() {
         let line = line.trim().trim_start_matches('\u{feff}').trim();
         if line.is_empty() {
             continue;
         }
-        if let Some((date, source)) = dateline(line) {
+        // A dateline heads the page: once a sentence of the body is read, a line such
+        // as `会议时间：2024年6月6日` is the document's own.
+        let in_body = lines.iter().any(|l| l.contains('。'));
+        if !in_body && let Some((date, source)) = dateline(line) {
             page.date = page.date.or(Some(date));
             page.source = page.source.or(source);
             continue;
@@ -251,7 +254,7 @@ fn dateline(line: &str) -> Option<(String, Option<String>)> {
         return None;
     }
     let date = find_date(line)?;
-    let labelled = ["来源", "发布", "时间", "作者", "浏览", "点击", "日期"]
+    let labelled = ["来源", "发布", "作者", "浏览", "点击", "编辑"]
         .iter()
         .any(|l| line.contains(l));
     let timed = line.chars().collect::<Vec<_>>().windows(5).any(|w| {
@@ -915,8 +918,11 @@ mod tests {
         );
         assert_eq!(text.page.date.as_deref(), Some("2019-06-14"));
         assert_eq!(text.page.source.as_deref(), Some("某市科学技术局"));
-        // A sentence with a date is text, not a dateline.
+        // A sentence with a date is text, not a dateline, and so is a labelled date
+        // after the body has begun.
         assert!(dateline("2024年6月6日，我局召开会议。").is_none());
+        let text = prepare("通知如下。\n发布时间：2024-06-06 10:00\n");
+        assert_eq!(text.page, Page::default());
     }
 
     #[test]
