@@ -281,6 +281,33 @@ proptest! {
         }
     }
 
+    /// Any text, or one built of the pieces the importer looks for, imports without a panic
+    /// into a data file that parses, every kind tried.
+    #[test]
+    fn import_takes_any_text(text in prop_oneof![
+        "(?s).{0,300}".boxed(),
+        proptest::collection::vec(
+            prop_oneof![
+                Just("一、"), Just("（一）"), Just("1."), Just("一是"), Just("第一，"), Just("首先，"),
+                Just("**"), Just("。"), Just("\n"), Just("（牵头单位："), Just("牵头，"), Just("）"),
+                Just("(diào)"), Just("調"), Just("2024年12月16日"), Just("二〇二四年十月"),
+                Just("来源："), Just("16:33:46"), Just("下一步，"), Just("对"), Just("的答复"),
+                Just("委员："), Just("联系人："), Just("PK\u{3}\u{4}"), Just("科技局"), Just("〔2024〕号"),
+            ],
+            0..60,
+        )
+        .prop_map(|parts| parts.concat())
+        .boxed(),
+    ]) {
+        for kind in [None, Some("work-report"), Some("proposal-reply"), Some("action-plan"), Some("notice")] {
+            let kind = kind.map(|k| gongwen::kinds::find(k).expect("a kind"));
+            if let Ok(yaml) = gongwen::authoring::import(text.as_bytes(), kind, "x.txt") {
+                let parsed = serde_saphyr::from_str::<serde_json::Value>(&yaml);
+                prop_assert!(parsed.is_ok(), "{:?}\n{}", parsed.err(), yaml);
+            }
+        }
+    }
+
     #[test]
     fn the_writer_takes_any_markdown(text in "(?s).{0,300}") {
         let converted = convert(&text);

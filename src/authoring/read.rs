@@ -355,9 +355,10 @@ impl Paragraphs {
                 }
             }
             let bold = style.bold || toggle(child(run, "rPr").and_then(|r| child(r, "b")));
-            if bold_open && bold {
+            // Spaces between bold runs belong to the bold opening.
+            if bold_open && (bold || run_text.trim().is_empty()) {
                 bold_prefix.push_str(&run_text);
-            } else if !run_text.trim().is_empty() {
+            } else {
                 bold_open = false;
             }
             text.push_str(&run_text);
@@ -388,17 +389,17 @@ impl Paragraphs {
         });
         let bold_prefix = bold_prefix.trim();
         // A bold opening sentence (not the whole paragraph) is a run-in heading.
-        let line = if outline.is_none()
-            && !bold_prefix.is_empty()
-            && bold_prefix.len() < text.len()
-            && bold_prefix.ends_with(['。', '！', '；', '：'])
-        {
-            format!(
-                "**{bold_prefix}**{}",
-                text[bold_prefix.len()..].trim_start()
-            )
-        } else {
-            text
+        let rest = text.strip_prefix(bold_prefix).map(str::trim_start);
+        let line = match rest {
+            Some(rest)
+                if outline.is_none()
+                    && !bold_prefix.is_empty()
+                    && !rest.is_empty()
+                    && bold_prefix.ends_with(['。', '！', '；', '：']) =>
+            {
+                format!("**{bold_prefix}**{rest}")
+            }
+            _ => text,
         };
         Some(format!("{}{line}", number.unwrap_or_default()))
     }
@@ -464,5 +465,46 @@ mod tests {
         assert_eq!(format_number(3, "chineseCounting"), "三");
         assert_eq!(format_number(12, "decimal"), "12");
         assert_eq!(format_number(2, "decimalEnclosedCircle"), "②");
+    }
+
+    fn docx_of(body: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        write!(
+            zip,
+            "<w:document xmlns:w=\"{W}\"><w:body>{body}</w:body></w:document>"
+        )
+        .unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn bold_openings_split_by_plain_spaces_are_one_lead() {
+        let bold = |t: &str| format!("<w:r><w:rPr><w:b/></w:rPr><w:t>{t}</w:t></w:r>");
+        let plain = |t: &str| format!("<w:r><w:t xml:space=\"preserve\">{t}</w:t></w:r>");
+        let body = format!(
+            "<w:p>{}{}{}{}</w:p><w:p>{}</w:p><w:p>{}{}</w:p>",
+            bold("加强"),
+            plain(" "),
+            bold("领导。"),
+            plain("成立专班。"),
+            bold("全段加粗。"),
+            bold("加粗"),
+            plain("未到句末。")
+        );
+        let lines = docx_lines(&docx_of(&body)).unwrap();
+        assert_eq!(
+            lines,
+            "**加强 领导。**成立专班。\n全段加粗。\n加粗未到句末。\n"
+        );
+        assert!(matches!(
+            docx_lines(b"PK\x03\x04"),
+            Err(ReadError::NotDocx(_))
+        ));
     }
 }
