@@ -298,7 +298,7 @@ struct Paragraphs {
     /// abstractNumId → the counter of each level.
     counters: HashMap<String, Vec<u32>>,
     /// Counters for headings that are styled but not numbered.
-    heading_counters: [u32; 4],
+    heading_counters: [u32; crate::zh::MAX_HEADING_LEVEL],
 }
 
 impl Paragraphs {
@@ -307,7 +307,7 @@ impl Paragraphs {
             styles,
             numbering,
             counters: HashMap::new(),
-            heading_counters: [0; 4],
+            heading_counters: [0; crate::zh::MAX_HEADING_LEVEL],
         }
     }
 
@@ -337,7 +337,7 @@ impl Paragraphs {
             .and_then(|n| child(n, "outlineLvl"))
             .and_then(|n| w_attr(n, "val")?.parse::<usize>().ok())
             .or(style.outline)
-            .filter(|&l| l < 4);
+            .filter(|&l| l < crate::zh::MAX_HEADING_LEVEL);
         let numbering = ppr.and_then(num_pr).or(style.numbering.clone());
         // The runs: text, and whether the opening is bold.
         let mut text = String::new();
@@ -379,13 +379,7 @@ impl Paragraphs {
             }
             self.heading_counters[level] += 1;
             self.heading_counters[level + 1..].fill(0);
-            let n = self.heading_counters[level];
-            Some(match level {
-                0 => format!("{}、", crate::zh::numeral(n)),
-                1 => format!("（{}）", crate::zh::numeral(n)),
-                2 => format!("{n}."),
-                _ => format!("（{n}）"),
-            })
+            crate::zh::heading_number(self.heading_counters[level], level as u32 + 1)
         });
         let bold_prefix = bold_prefix.trim();
         // A bold opening sentence (not the whole paragraph) is a run-in heading.

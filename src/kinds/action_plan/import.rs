@@ -2,7 +2,7 @@
 
 use super::KIND;
 use crate::kinds::common::import::{
-    Text, Yaml, date_of, heading, s, sections, split_run_in, split_units,
+    Text, Yaml, continue_text, date_of, heading, s, sections, split_run_in, split_units,
 };
 
 /// A plan's tasks name the units that lead and share them.
@@ -76,8 +76,7 @@ fn task_groups(lines: &[String], part_title: &str) -> Vec<(String, Vec<Yaml>)> {
             _ => match groups.last_mut() {
                 Some((_, _, tasks)) if !tasks.is_empty() => {
                     let task = tasks.last_mut().expect("not empty");
-                    task.push_str(if task.ends_with(['。', '！', '；', '）']) { "\n\n" } else { "" });
-                    task.push_str(line);
+                    continue_text(task, line);
                 }
                 Some((_, own, _)) => {
                     own.push_str("\n\n");
@@ -104,8 +103,7 @@ fn safeguards(lines: &[String]) -> Vec<Yaml> {
             Some((2, rest)) => raws.push(rest.to_owned()),
             _ => {
                 if let Some(raw) = raws.last_mut() {
-                    raw.push_str(if raw.ends_with(['。', '！', '；', '）']) { "\n\n" } else { "" });
-                    raw.push_str(line);
+                    continue_text(raw, line);
                 }
             }
         }

@@ -216,6 +216,7 @@ pub struct Text {
 pub fn prepare(text: &str) -> Text {
     let mut page = Page::default();
     let mut lines: Vec<String> = Vec::new();
+    let mut in_body = false;
     for line in text.lines() {
         let line = line.trim().trim_start_matches('\u{feff}').trim();
         if line.is_empty() {
@@ -223,13 +224,13 @@ pub fn prepare(text: &str) -> Text {
         }
         // A dateline heads the page: once a sentence of the body is read, a line such
         // as `会议时间：2024年6月6日` is the document's own.
-        let in_body = lines.iter().any(|l| l.contains('。'));
         if !in_body && let Some((date, source)) = dateline(line) {
             page.date = page.date.or(Some(date));
             page.source = page.source.or(source);
             continue;
         }
         if !is_furniture(line) {
+            in_body |= line.contains('。');
             lines.push(normalize_punctuation(line));
         }
     }
@@ -426,7 +427,8 @@ fn number_lead_paragraphs(lines: &mut [String]) -> usize {
             .or_else(|| lead_sentence(&lines[i]))
             .expect("chosen for its lead");
         let lead = lead.trim_end_matches(['。', '！', '；', '：']);
-        lines[i] = format!("{}、{lead}。{rest}", crate::zh::numeral(n as u32 + 1));
+        let number = crate::zh::heading_number(n as u32 + 1, 1).expect("level 1 exists");
+        lines[i] = format!("{number}{lead}。{rest}");
     }
     for line in lines.iter_mut() {
         if let Some((lead, rest)) = bold_lead(line) {
@@ -487,10 +489,12 @@ pub fn split_run_in(rest: &str) -> (String, Option<String>) {
 /// The markers of the `n`-th item of each kind of inline enumeration: 一是, 第一， and
 /// 首先，/其次，/再次，/最后，.
 fn item_markers(family: usize, n: u32) -> Vec<String> {
-    let numeral = crate::zh::numeral(n);
     match family {
-        0 => vec![format!("{numeral}是")],
-        1 => vec![format!("第{numeral}，"), format!("第{numeral}、")],
+        0 => vec![crate::zh::inline_number(n)],
+        1 => {
+            let numeral = crate::zh::numeral(n);
+            vec![format!("第{numeral}，"), format!("第{numeral}、")]
+        }
         _ => match n {
             1 => vec!["首先，".to_owned()],
             2 => vec!["其次，".to_owned()],
@@ -663,7 +667,8 @@ fn deepest(top: &mut [Section], depth: usize) -> Option<&mut Section> {
     Some(current)
 }
 
-fn last_open(top: &mut [Section]) -> Option<&mut Section> {
+/// The section whose text the last lines went into: the deepest last one.
+pub fn last_open(top: &mut [Section]) -> Option<&mut Section> {
     let mut current = top.last_mut()?;
     while !current.sections.is_empty() {
         current = current.sections.last_mut().expect("not empty");
@@ -752,6 +757,15 @@ pub fn split_list(text: &str) -> Vec<Yaml> {
         .filter(|u| !u.is_empty())
         .map(s)
         .collect()
+}
+
+/// Adds a line that continues a gathered text: a new paragraph after the end of a
+/// sentence, else the rest of a line broken in the middle.
+pub fn continue_text(text: &mut String, line: &str) {
+    if text.ends_with(['。', '！', '；', '）']) {
+        text.push_str("\n\n");
+    }
+    text.push_str(line);
 }
 
 /// `正文（牵头单位：甲、乙；责任单位：丙）` → (正文, lead units, responsible units). The

@@ -29,12 +29,14 @@ fn contact_of(line: &str) -> Option<(String, String)> {
     let inner = line.trim_start_matches('（').trim_end_matches('）');
     let rest = inner.strip_prefix("联系人")?.trim_start_matches(['：', ':']).trim();
     let phone_at = rest.find(|c: char| c.is_ascii_digit())?;
-    let name = rest[..phone_at]
-        .trim_end_matches(|c: char| !crate::zh::is_cjk(c) || "，；：,;:".contains(c))
-        .trim_end_matches(['联', '系', '电', '话'])
-        .trim_end_matches(['，', '；', ' '])
-        .trim()
-        .to_owned();
+    // The name ends at a separator or at the telephone's label, whichever comes first.
+    let before_phone = &rest[..phone_at];
+    let name_end = ["，", "；", ",", ";", " ", "联系电话", "电话"]
+        .iter()
+        .filter_map(|end| before_phone.find(end))
+        .min()
+        .unwrap_or(phone_at);
+    let name = rest[..name_end].trim().to_owned();
     let phone: String = rest[phone_at..]
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == '-' || *c == '—')
@@ -249,6 +251,22 @@ pub fn parse_reply_title(title: &str) -> Option<(String, String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contacts_in_every_writing() {
+        for line in [
+            "联系人：王电，联系电话：0311-85050000",
+            "（联系人：王电；电话：0311-85050000）",
+            "联系人：王电 0311-85050000",
+            "联系人:王电0311-85050000",
+        ] {
+            assert_eq!(
+                contact_of(line),
+                Some(("王电".to_owned(), "0311-85050000".to_owned())),
+                "{line}"
+            );
+        }
+    }
 
     #[test]
     fn reply_titles() {

@@ -9,7 +9,7 @@
 use super::KIND;
 use crate::kinds::common::import::{
     PLAN_OPENINGS, Section, Text, Yaml, first_year, heading, is_headline, is_organ,
-    items_as_sections, s, sections, signature,
+    items_as_sections, last_open, s, sections, signature,
 };
 
 /// A part of the report as read: its heading, its lead paragraphs, its sections.
@@ -193,15 +193,6 @@ fn parts(body: &[String], year: Option<i64>) -> (Vec<String>, Part, Part) {
         sections: review_sections,
     };
     (lead, review, plan)
-}
-
-/// The section whose text the last lines went into.
-fn last_open(sections: &mut [Section]) -> Option<&mut Section> {
-    let mut current = sections.last_mut()?;
-    while !current.sections.is_empty() {
-        current = current.sections.last_mut().expect("not empty");
-    }
-    Some(current)
 }
 
 /// Paragraphs from the first that opens a plan (`下一步，…`, `2025年，我局将…`) on.
