@@ -9,6 +9,7 @@ use crate::build;
 use crate::diag::{Diagnostic, Printer};
 use crate::load::{self, Library};
 use crate::pdf::fonts;
+use crate::plan::Plan;
 use crate::settings::Status;
 use crate::templates::Templates;
 use crate::write;
@@ -103,8 +104,9 @@ pub fn pdf(
     let mut engine = build::pdf_engine(templates, true)?;
     engine.letterhead = letterhead;
     let target = output.map_or_else(|| input.with_extension("pdf"), Path::to_path_buf);
-    let result = engine
-        .pdf(&markdown, &input.display().to_string())
+    let result = Plan::from_markdown(&markdown)
+        .map_err(crate::pdf::PdfError::FrontMatter)
+        .and_then(|plan| engine.pdf(&plan, &input.display().to_string()))
         .map_err(|e| e.diagnostic(input, &markdown));
     write_single(input, &target, result, printer)
 }
@@ -119,8 +121,9 @@ pub fn docx(
 ) -> Result<Status, Diagnostic> {
     let markdown = read_markdown(input)?;
     let target = output.map_or_else(|| input.with_extension("docx"), Path::to_path_buf);
-    let result =
-        crate::docx::docx(&markdown, letterhead).map_err(|e| e.diagnostic(input, &markdown));
+    let result = Plan::from_markdown(&markdown)
+        .map(|plan| crate::docx::docx(&plan, letterhead))
+        .map_err(|e| e.diagnostic(input, &markdown));
     write_single(input, &target, result, printer)
 }
 

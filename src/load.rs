@@ -475,7 +475,7 @@ impl Library {
     /// Loads the files on up to `jobs` threads, then the files they link to.
     pub fn load(files: &[DataFile], jobs: usize) -> Library {
         // Each file's real path is found on the worker that loads it: links name files by it.
-        let loaded = parallel(files, jobs, |file| {
+        let loaded = crate::parallel::map(files, jobs, |file| {
             (
                 load_file(&file.path),
                 std::fs::canonicalize(&file.path).ok(),
@@ -641,40 +641,6 @@ fn resolve(
         return None;
     }
     Some(real)
-}
-
-/// `work` on every item, on up to `jobs` threads; the results in the items' order.
-pub fn parallel<T: Sync, R: Send>(
-    items: &[T],
-    jobs: usize,
-    work: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let threads = jobs.clamp(1, items.len().max(1));
-    if threads == 1 {
-        return items.iter().map(work).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(Vec::with_capacity(items.len()));
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(item) = items.get(i) else {
-                        break;
-                    };
-                    let result = work(item);
-                    results
-                        .lock()
-                        .expect("no worker panics holding the lock")
-                        .push((i, result));
-                }
-            });
-        }
-    });
-    let mut results = results.into_inner().expect("the workers are done");
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
 }
 
 #[cfg(test)]

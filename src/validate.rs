@@ -8,7 +8,7 @@ use rust_i18n::t;
 
 use crate::diag::Diagnostics;
 use crate::kinds::{Document, Linked};
-use crate::load::{Library, parallel};
+use crate::load::Library;
 
 pub fn validate(library: &mut Library, jobs: usize) {
     // Links go one way (a report names a plan; a plan names nothing), so the documents
@@ -16,7 +16,7 @@ pub fn validate(library: &mut Library, jobs: usize) {
     let (leaves, linkers): (Vec<usize>, Vec<usize>) =
         (0..library.entries.len()).partition(|&i| library.entries[i].links.is_empty());
     for round in [leaves, linkers] {
-        let judged = parallel(&round, jobs, |&i| judge(library, i));
+        let judged = crate::parallel::map(&round, jobs, |&i| judge(library, i));
         for (i, judged) in round.into_iter().zip(judged) {
             let entry = &mut library.entries[i];
             if let Some((diagnostics, linked)) = judged {

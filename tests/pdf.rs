@@ -259,7 +259,12 @@ fn typ_format_writes_a_source_that_bare_typst_compiles() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         entries(&root.path().join("out")),
-        [".gongwen-manifest.json", "gongwen.typ", "report.typ"]
+        [
+            ".gongwen-manifest.json",
+            "gbt9704.typ",
+            "gongwen.typ",
+            "report.typ"
+        ]
     );
     let out = gongwen_in(root.path(), &["fonts", "--link", "fonts"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -2,13 +2,16 @@
 //! The files are loaded into one library and validated; then each document is rendered
 //! and written on a worker thread. Fonts, typst and templates are prepared once a run.
 
+pub mod backends;
 pub mod manifest;
+mod watch;
 
-use std::collections::{BTreeMap, HashMap};
+pub use watch::watch;
+
+use std::collections::HashMap;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -18,10 +21,11 @@ use crate::diag::{Diagnostic, Printer};
 use crate::kinds::{Document, KINDS, Linked};
 use crate::load::{self, Entry, Library};
 use crate::pdf::Engine;
-use crate::render::{Renderer, csv};
+use crate::render::Renderer;
 use crate::settings::{BuildSettings, Format, Status};
 use crate::templates::{STYLE, Templates, builtins};
 use crate::write::{self, Output};
+use backends::{Backend, Job};
 use manifest::{Entry as Built, Manifest, hash_bytes, hash_inputs, hash_parts};
 
 /// What happened to one document.
@@ -38,7 +42,7 @@ struct Run<'a> {
     args: &'a BuildSettings,
     printer: Printer,
     renderer: Renderer,
-    engine: Option<Engine>,
+    backends: Vec<Box<dyn Backend>>,
     /// The environment hash of each kind (see `Entry::environment`).
     environments: HashMap<&'static str, String>,
     manifest: Manifest,
@@ -70,7 +74,7 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
     let engine = if args.wants(Format::Pdf) || args.wants(Format::Typ) {
         let mut engine = pdf_engine(&templates, args.wants(Format::Pdf))?;
         engine.letterhead = args.letterhead;
-        Some(engine)
+        Some(Arc::new(engine))
     } else {
         None
     };
@@ -78,13 +82,20 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
         // The style beside the Typst sources, so that `typst compile out/x.typ` works.
         write::write_atomic(&args.out_dir.join(STYLE), engine.style().as_bytes())
             .map_err(|e| e.diagnostic())?;
+        let module = crate::plan::gbt9704::TYPST_MODULE;
+        write::write_atomic(
+            &args.out_dir.join(module),
+            crate::plan::gbt9704::typst_module().as_bytes(),
+        )
+        .map_err(|e| e.diagnostic())?;
     }
+    let backends = backends::enabled(args, engine);
     let environments = KINDS
         .iter()
         .map(|&kind| {
             (
                 kind.name(),
-                environment(args, &templates, engine.as_ref(), kind.name()),
+                environment(args, &templates, &backends, kind.name()),
             )
         })
         .collect();
@@ -102,7 +113,7 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
         args,
         printer,
         renderer,
-        engine,
+        backends,
         environments,
         manifest: Manifest::load(&args.out_dir),
         progress,
@@ -205,19 +216,18 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
 fn environment(
     args: &BuildSettings,
     templates: &Templates,
-    engine: Option<&Engine>,
+    backends: &[Box<dyn Backend>],
     kind: &str,
 ) -> String {
     let mut parts: Vec<(String, Vec<u8>)> = vec![
         ("gongwen".into(), env!("CARGO_PKG_VERSION").into()),
-        ("formats".into(), format!("{:?}", args.formats).into_bytes()),
-        (
-            "csv".into(),
-            format!("{:?}", args.csv_encoding).into_bytes(),
-        ),
         ("letterhead".into(), vec![u8::from(args.letterhead)]),
         // Messages are not in the outputs; the language of the run does not matter.
     ];
+    for backend in backends {
+        let format = format!("{:?}", backend.format());
+        parts.push((format, backend.fingerprint().into_bytes()));
+    }
     // The kind's template and every shared partial (`_*`), built-in or from the folder.
     let mut names: Vec<String> = builtins()
         .into_iter()
@@ -241,10 +251,6 @@ fn environment(
         let source = templates.load(&name).ok().flatten().unwrap_or_default();
         parts.push((name, source.into_bytes()));
     }
-    if let Some(engine) = engine {
-        parts.push(("style".into(), engine.style().as_bytes().to_vec()));
-        parts.push(("fonts+typst".into(), engine.fingerprint().into_bytes()));
-    }
     hash_parts(
         parts
             .iter()
@@ -255,39 +261,18 @@ fn environment(
 impl Run<'_> {
     /// Builds the jobs on `--jobs` threads; the outcomes come back in the jobs' order.
     fn parallel(&self, library: &Library, jobs: &[(usize, String)]) -> Vec<Outcome> {
-        let threads = self.args.jobs.clamp(1, jobs.len().max(1));
-        let next = AtomicUsize::new(0);
-        let results: Mutex<BTreeMap<usize, Outcome>> = Mutex::new(BTreeMap::new());
-        std::thread::scope(|scope| {
-            for _ in 0..threads {
-                scope.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((index, stem)) = jobs.get(i) else {
-                            break;
-                        };
-                        let entry = &library.entries[*index];
-                        self.progress
-                            .set_message(entry.file.path.display().to_string());
-                        let outcome = if crate::interrupt::requested() {
-                            Outcome::Interrupted
-                        } else {
-                            self.one(entry, stem)
-                        };
-                        self.progress.inc(1);
-                        results
-                            .lock()
-                            .expect("no worker panics holding the lock")
-                            .insert(i, outcome);
-                    }
-                });
-            }
-        });
-        results
-            .into_inner()
-            .expect("the workers are done")
-            .into_values()
-            .collect()
+        crate::parallel::map(jobs, self.args.jobs, |(index, stem)| {
+            let entry = &library.entries[*index];
+            self.progress
+                .set_message(entry.file.path.display().to_string());
+            let outcome = if crate::interrupt::requested() {
+                Outcome::Interrupted
+            } else {
+                self.one(entry, stem)
+            };
+            self.progress.inc(1);
+            outcome
+        })
     }
 
     /// Prints above the progress bar.
@@ -384,127 +369,22 @@ impl Run<'_> {
             .renderer
             .render(document, linked)
             .map_err(|d| d.with_note(t!("while building %{data}", data = data_path.display())))?;
+        let plan = self
+            .backends
+            .iter()
+            .any(|b| b.needs_plan())
+            .then(|| rendered.plan());
+        let job = Job {
+            rendered: &rendered,
+            plan: plan.as_ref(),
+            data_path,
+            out_dir: &args.out_dir,
+            stem,
+        };
         let mut outputs = Vec::new();
-        let out = |name: String| -> PathBuf { args.out_dir.join(name) };
-        if let Some(engine) = &self.engine {
-            let located = |e: crate::pdf::PdfError| {
-                let data = std::fs::read_to_string(data_path).unwrap_or_default();
-                e.diagnostic(data_path, &data)
-            };
-            if args.wants(Format::Typ) {
-                let source = engine.source(&rendered.markdown).map_err(located)?;
-                outputs.push(Output {
-                    path: out(format!("{stem}.typ")),
-                    bytes: source.main.into_bytes(),
-                });
-            }
-            if args.wants(Format::Pdf) {
-                let pdf = engine
-                    .pdf(&rendered.markdown, &data_path.display().to_string())
-                    .map_err(located)?;
-                outputs.push(Output {
-                    path: out(format!("{stem}.pdf")),
-                    bytes: pdf,
-                });
-            }
-        }
-        if args.wants(Format::Docx) {
-            let bytes = crate::docx::docx(&rendered.markdown, args.letterhead)
-                .map_err(|e| e.diagnostic(data_path, &rendered.markdown))?;
-            outputs.push(Output {
-                path: out(format!("{stem}.docx")),
-                bytes,
-            });
-        }
-        if args.wants(Format::Md) {
-            outputs.push(Output {
-                path: out(format!("{stem}.md")),
-                bytes: rendered.markdown.into_bytes(),
-            });
-        }
-        if args.wants(Format::Xlsx) && !rendered.tables.is_empty() {
-            let path = out(format!("{stem}.xlsx"));
-            let bytes =
-                crate::render::xlsx::workbook(&rendered.parts, &rendered.tables).map_err(|e| {
-                    Diagnostic::error(t!("the workbook cannot be written: %{reason}", reason = e))
-                        .in_file(&path)
-                })?;
-            outputs.push(Output { path, bytes });
-        }
-        if args.wants(Format::Csv) {
-            for table in &rendered.tables {
-                let path = out(format!("{stem}-{}.csv", table.name));
-                let bytes = csv::encode(table, args.csv_encoding).map_err(|u| {
-                    Diagnostic::error(t!(
-                        "the character `%{character}` in \"%{cell}\" cannot be written in GBK",
-                        character = u.character,
-                        cell = u.cell
-                    ))
-                    .in_file(&path)
-                    .with_hint(t!("use --csv-encoding utf-8-bom"))
-                })?;
-                outputs.push(Output { path, bytes });
-            }
+        for backend in &self.backends {
+            outputs.extend(backend.render(&job)?);
         }
         Ok(outputs)
     }
-}
-
-/// `gongwen watch`: builds, then builds again whenever a data file, a linked file (which
-/// lies in the data folder) or a template changes. Only the changed documents are rebuilt;
-/// errors are shown and watching goes on.
-pub fn watch(
-    args: &BuildSettings,
-    interval: std::time::Duration,
-    printer: Printer,
-) -> Result<Status, Diagnostic> {
-    let mut last = None;
-    loop {
-        let now = snapshot(args);
-        if last.as_ref() != Some(&now) {
-            if last.is_some() {
-                eprintln!("{}", t!("change seen: building"));
-            }
-            match run(args, printer) {
-                // Nothing to watch: a wrong path or output folder.
-                Err(d) if last.is_none() => return Err(d),
-                Err(d) => printer.print(&[d]),
-                Ok(_) => {}
-            }
-            // The snapshot from before the build: a change made while it ran is seen next.
-            last = Some(now);
-        }
-        // Slept in short steps, so that Ctrl-C stops the watch at once.
-        let woke = Instant::now();
-        while woke.elapsed() < interval && !crate::interrupt::requested() {
-            std::thread::sleep(interval.min(std::time::Duration::from_millis(50)));
-        }
-        if crate::interrupt::requested() {
-            return Ok(Status::Interrupted);
-        }
-    }
-}
-
-/// Size and modification time of every watched file.
-fn snapshot(args: &BuildSettings) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
-    let mut files: Vec<PathBuf> = load::discover(&args.paths)
-        .map(|found| found.into_iter().map(|f| f.path).collect())
-        .unwrap_or_default();
-    let templates = args
-        .templates
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("templates"));
-    if let Ok(entries) = std::fs::read_dir(&templates) {
-        files.extend(entries.flatten().map(|e| e.path()));
-    }
-    files.sort();
-    files
-        .into_iter()
-        .map(|path| {
-            let meta = std::fs::metadata(&path).ok();
-            let size = meta.as_ref().map_or(0, |m| m.len());
-            let modified = meta.and_then(|m| m.modified().ok());
-            (path, size, modified)
-        })
-        .collect()
 }

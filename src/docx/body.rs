@@ -1,14 +1,9 @@
-//! Markdown events → WordprocessingML blocks (paragraphs and tables). Every piece of text
+//! The plan's blocks → WordprocessingML blocks (paragraphs and tables). Every piece of text
 //! goes through `xml::run`, which escapes it: data never becomes markup.
-
-use std::collections::HashMap;
-
-use pulldown_cmark::{Alignment, Event, Tag, TagEnd};
 
 use super::xml::{self, Props};
 use super::{Geometry, styles};
-use crate::markdown::{self, Share, TABLE_TITLE};
-use crate::zh::is_cjk;
+use crate::plan::{self, Align, Inline, Inlines, Share, Style};
 
 /// A block of the document body: a paragraph (whose properties may still gain a section
 /// break) or a table.
@@ -30,10 +25,9 @@ impl Block {
     }
 }
 
-/// Writes Markdown events as blocks, within a type area of `geometry`.
-pub struct Converter<'f, 'a> {
+/// Writes the plan's blocks as WordprocessingML blocks, within a type area of `geometry`.
+pub struct Converter {
     pub blocks: Vec<Block>,
-    footnotes: &'f HashMap<String, Vec<Event<'a>>>,
     geometry: Geometry,
     /// The paragraph being written: its properties and runs.
     props: Props,
@@ -43,27 +37,24 @@ pub struct Converter<'f, 'a> {
     bold: usize,
     italic: usize,
     strike: usize,
-    pending_soft_break: bool,
-    last_char: Option<char>,
+    /// The open lists: each one's next number, `None` for a bulleted list.
     list_stack: Vec<Option<u64>>,
-    table: Option<Table>,
-    code: Option<String>,
+    table: Option<TableXml>,
 }
 
 /// A table being written.
-struct Table {
-    aligns: Vec<Alignment>,
+struct TableXml {
+    aligns: Vec<Align>,
     widths: Vec<u32>,
     rows: Vec<String>,
     cells: Vec<String>,
     in_head: bool,
 }
 
-impl<'f, 'a> Converter<'f, 'a> {
-    pub fn new(footnotes: &'f HashMap<String, Vec<Event<'a>>>, geometry: Geometry) -> Self {
+impl Converter {
+    pub fn new(geometry: Geometry) -> Self {
         Converter {
             blocks: Vec::new(),
-            footnotes,
             geometry,
             props: xml::para(),
             runs: String::new(),
@@ -71,30 +62,23 @@ impl<'f, 'a> Converter<'f, 'a> {
             bold: 0,
             italic: 0,
             strike: 0,
-            pending_soft_break: false,
-            last_char: None,
             list_stack: Vec::new(),
             table: None,
-            code: None,
         }
     }
 
-    pub fn events(&mut self, events: &[Event<'a>]) {
-        for (i, event) in events.iter().enumerate() {
-            if let Event::Start(Tag::Table(aligns)) = event {
-                let end = markdown::matching_end(events, i);
-                let shares = markdown::column_widths(&events[i..=end], aligns.len());
-                self.table = Some(Table {
-                    aligns: aligns.clone(),
-                    widths: twips(&markdown::column_shares(&shares), self.geometry.width),
-                    rows: Vec::new(),
-                    cells: Vec::new(),
-                    in_head: false,
-                });
-            }
-            self.event(event);
+    pub fn blocks(&mut self, blocks: &[plan::Block]) {
+        for block in blocks {
+            self.block(block);
         }
         self.finish_paragraph();
+    }
+
+    /// The runs of inline content, in the body's style.
+    pub fn runs(&mut self, content: &[Inline]) -> String {
+        self.inlines(content);
+        self.open = false;
+        std::mem::take(&mut self.runs)
     }
 
     /// Starts a paragraph of the given properties, ending any open one.
@@ -109,7 +93,6 @@ impl<'f, 'a> Converter<'f, 'a> {
             return;
         }
         self.open = false;
-        self.pending_soft_break = false;
         let props = std::mem::replace(&mut self.props, xml::para());
         let runs = std::mem::take(&mut self.runs);
         match &mut self.table {
@@ -146,49 +129,95 @@ impl<'f, 'a> Converter<'f, 'a> {
             };
             self.begin(props);
         }
-        let mut text = text.to_owned();
-        if std::mem::take(&mut self.pending_soft_break) {
-            // A line break inside a paragraph between two Han characters is no space.
-            let after = text.chars().next();
-            if !matches!((self.last_char, after), (Some(b), Some(a)) if is_cjk(b) || is_cjk(a)) {
-                text.insert(0, ' ');
-            }
-        }
-        if let Some(c) = text.chars().last() {
-            self.last_char = Some(c);
-        }
         let props = self.run_props();
-        self.runs.push_str(&xml::run(&props, &text));
+        self.runs.push_str(&xml::run(&props, text));
     }
 
-    fn event(&mut self, event: &Event<'a>) {
-        if let Some(code) = &mut self.code {
-            match event {
-                Event::Text(t) => code.push_str(t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let code = self.code.take().unwrap_or_default();
-                    for line in code.trim_end_matches('\n').split('\n') {
-                        self.begin(styles::paragraph(styles::PLAIN));
-                        self.text(line);
-                        self.finish_paragraph();
-                    }
+    fn inlines(&mut self, content: &[Inline]) {
+        for inline in content {
+            match inline {
+                Inline::Text(t) | Inline::Code(t) => self.text(t),
+                Inline::Styled(style, inner) => {
+                    let counter = match style {
+                        Style::Emphasis => &mut self.italic,
+                        Style::Strong => &mut self.bold,
+                        Style::Strike => &mut self.strike,
+                    };
+                    *counter += 1;
+                    self.inlines(inner);
+                    let counter = match style {
+                        Style::Emphasis => &mut self.italic,
+                        Style::Strong => &mut self.bold,
+                        Style::Strike => &mut self.strike,
+                    };
+                    *counter -= 1;
                 }
-                _ => {}
+                Inline::Link { content, .. } => self.inlines(content),
+                // A footnote's text is set in brackets where it is referenced.
+                Inline::Footnote(inner) => {
+                    self.text("（");
+                    self.inlines(inner);
+                    self.text("）");
+                }
+                Inline::Break => self.text("\n"),
             }
-            return;
         }
-        match event {
-            Event::Start(tag) => self.start(tag),
-            Event::End(tag) => self.end(*tag),
-            Event::Text(t)
-            | Event::Code(t)
-            | Event::Html(t)
-            | Event::InlineHtml(t)
-            | Event::InlineMath(t)
-            | Event::DisplayMath(t) => self.text(t),
-            Event::SoftBreak => self.pending_soft_break = true,
-            Event::HardBreak => self.text("\n"),
-            Event::Rule => {
+    }
+
+    fn block(&mut self, block: &plan::Block) {
+        let in_flow = self.table.is_none() && self.list_stack.is_empty();
+        match block {
+            plan::Block::Paragraph(content) if in_flow => {
+                self.begin(styles::paragraph(styles::BODY));
+                self.inlines(content);
+                self.finish_paragraph();
+            }
+            // Inside a list item: the item's paragraph goes on.
+            plan::Block::Paragraph(content) | plan::Block::Plain(content) => self.inlines(content),
+            plan::Block::TableTitle(content) => {
+                self.begin(styles::paragraph(styles::TABLE_TITLE));
+                self.inlines(content);
+                self.finish_paragraph();
+            }
+            plan::Block::Heading { level, content } => {
+                let level = usize::from(*level).clamp(1, 4);
+                self.begin(styles::paragraph(styles::HEADINGS[level - 1]));
+                self.inlines(content);
+                self.finish_paragraph();
+            }
+            plan::Block::Quote(inner) => {
+                for block in inner {
+                    self.block(block);
+                }
+            }
+            plan::Block::Code(code) => {
+                for line in code.trim_end_matches('\n').split('\n') {
+                    self.begin(styles::paragraph(styles::PLAIN));
+                    self.text(line);
+                    self.finish_paragraph();
+                }
+            }
+            plan::Block::List { start, items } => {
+                self.list_stack.push(*start);
+                for item in items {
+                    self.begin(styles::paragraph(styles::BODY));
+                    let marker = match self.list_stack.last_mut() {
+                        Some(Some(n)) => {
+                            *n += 1;
+                            format!("{}. ", *n - 1)
+                        }
+                        _ => "• ".to_owned(),
+                    };
+                    self.text(&marker);
+                    for block in item {
+                        self.block(block);
+                    }
+                    self.finish_paragraph();
+                }
+                self.list_stack.pop();
+            }
+            plan::Block::Table(table) => self.table(table),
+            plan::Block::Rule => {
                 let props = styles::paragraph(styles::PLAIN).set(
                     "pBdr",
                     "<w:pBdr><w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"1\" w:color=\"000000\"/></w:pBdr>",
@@ -196,122 +225,57 @@ impl<'f, 'a> Converter<'f, 'a> {
                 self.begin(props);
                 self.finish_paragraph();
             }
-            // A footnote's text is set in brackets where it is referenced.
-            Event::FootnoteReference(label) => {
-                let content = self
-                    .footnotes
-                    .get(label.as_ref())
-                    .cloned()
-                    .unwrap_or_default();
-                self.text("（");
-                for e in &content {
-                    self.event(e);
-                }
-                self.text("）");
-            }
-            Event::TaskListMarker(done) => self.text(if *done { "☑ " } else { "☐ " }),
         }
     }
 
-    fn start(&mut self, tag: &Tag<'a>) {
-        match tag {
-            Tag::Paragraph if self.table.is_none() && self.list_stack.is_empty() => {
-                self.begin(styles::paragraph(styles::BODY));
+    fn table(&mut self, table: &plan::Table) {
+        let shares: Vec<Share> = table.columns.iter().map(|c| c.share).collect();
+        self.finish_paragraph();
+        self.table = Some(TableXml {
+            aligns: table.columns.iter().map(|c| c.align).collect(),
+            widths: twips(&shares, self.geometry.width),
+            rows: Vec::new(),
+            cells: Vec::new(),
+            in_head: true,
+        });
+        self.cells(&table.head);
+        if let Some(t) = &mut self.table {
+            t.end_row(true);
+            t.in_head = false;
+        }
+        for row in &table.rows {
+            self.cells(row);
+            if let Some(t) = &mut self.table {
+                t.end_row(false);
             }
-            Tag::Heading { classes, .. } if classes.iter().any(|c| c.as_ref() == TABLE_TITLE) => {
-                self.begin(styles::paragraph(styles::TABLE_TITLE));
-            }
-            Tag::Heading { level, .. } => {
-                let level = (*level as usize).min(4);
-                self.begin(styles::paragraph(styles::HEADINGS[level - 1]));
-            }
-            Tag::BlockQuote(_) => {}
-            Tag::CodeBlock(_) => self.code = Some(String::new()),
-            Tag::List(start) => self.list_stack.push(*start),
-            Tag::Item => {
-                self.begin(styles::paragraph(styles::BODY));
-                let marker = match self.list_stack.last_mut() {
-                    Some(Some(n)) => {
-                        *n += 1;
-                        format!("{}. ", *n - 1)
-                    }
-                    _ => "• ".to_owned(),
-                };
-                self.text(&marker);
-            }
-            Tag::TableHead => {
-                if let Some(table) = &mut self.table {
-                    table.in_head = true;
-                }
-            }
-            Tag::TableCell => {
-                if let Some(table) = &mut self.table {
-                    table.cells.push(String::new());
-                    let column = table.cells.len() - 1;
-                    let align = match table.aligns.get(column) {
-                        Some(Alignment::Right) => "right",
-                        Some(Alignment::Center) => "center",
-                        _ if table.in_head => "center",
-                        _ => "left",
-                    };
-                    let style = if table.in_head {
-                        styles::TABLE_HEADER
-                    } else {
-                        styles::TABLE_TEXT
-                    };
-                    let props =
-                        styles::paragraph(style).set("jc", format!("<w:jc w:val=\"{align}\"/>"));
-                    self.begin(props);
-                }
-            }
-            Tag::Emphasis => self.italic += 1,
-            Tag::Strong => self.bold += 1,
-            Tag::Strikethrough => self.strike += 1,
-            _ => {}
+        }
+        if let Some(t) = self.table.take() {
+            self.blocks.push(Block::Table(t.xml(self.geometry.width)));
         }
     }
 
-    fn end(&mut self, tag: TagEnd) {
-        match tag {
-            TagEnd::Paragraph if self.table.is_none() && self.list_stack.is_empty() => {
-                self.finish_paragraph();
-            }
-            TagEnd::Heading(_) | TagEnd::Item => self.finish_paragraph(),
-            TagEnd::List(_) => {
-                self.list_stack.pop();
-            }
-            TagEnd::TableCell => {
-                // Written into the cell by finish_paragraph; an empty cell gets an empty one.
-                if !self.open
-                    && let Some(table) = &mut self.table
-                    && table.cells.last().is_some_and(String::is_empty)
-                {
-                    let props = styles::paragraph(styles::TABLE_TEXT);
-                    self.begin(props);
-                }
-                self.finish_paragraph();
-            }
-            TagEnd::TableHead => {
-                if let Some(table) = &mut self.table {
-                    table.end_row(true);
-                    table.in_head = false;
-                }
-            }
-            TagEnd::TableRow => {
-                if let Some(table) = &mut self.table {
-                    table.end_row(false);
-                }
-            }
-            TagEnd::Table => {
-                if let Some(table) = self.table.take() {
-                    self.blocks
-                        .push(Block::Table(table.xml(self.geometry.width)));
-                }
-            }
-            TagEnd::Emphasis => self.italic = self.italic.saturating_sub(1),
-            TagEnd::Strong => self.bold = self.bold.saturating_sub(1),
-            TagEnd::Strikethrough => self.strike = self.strike.saturating_sub(1),
-            _ => {}
+    fn cells(&mut self, cells: &[Inlines]) {
+        for cell in cells {
+            let Some(table) = &mut self.table else {
+                return;
+            };
+            table.cells.push(String::new());
+            let column = table.cells.len() - 1;
+            let align = match table.aligns.get(column) {
+                Some(Align::Right) => "right",
+                Some(Align::Center) => "center",
+                _ if table.in_head => "center",
+                _ => "left",
+            };
+            let style = if table.in_head {
+                styles::TABLE_HEADER
+            } else {
+                styles::TABLE_TEXT
+            };
+            let props = styles::paragraph(style).set("jc", format!("<w:jc w:val=\"{align}\"/>"));
+            self.begin(props);
+            self.inlines(cell);
+            self.finish_paragraph();
         }
     }
 }
@@ -343,7 +307,7 @@ fn twips(shares: &[Share], width: u32) -> Vec<u32> {
         .collect()
 }
 
-impl Table {
+impl TableXml {
     fn end_row(&mut self, header: bool) {
         let cells: String = self
             .cells

@@ -10,30 +10,29 @@ mod package;
 mod styles;
 mod xml;
 
-use crate::markdown;
-use crate::official::{FrontMatterError, Official, read_front_matter};
-use crate::zh::Date;
+use crate::plan::gbt9704::{self, twips as mm_twips};
+use crate::plan::{Colophon, Head, Header, Parts, Plan, SignatureAnchor, cells};
 use body::{Block, Converter};
 use xml::Props;
 
 pub const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
-/// Twips (1/20 pt) of the A4 page, its margins and its grid.
-const PAGE_W: u32 = 11906;
-const PAGE_H: u32 = 16838;
-/// 天头 37 mm, 订口 28 mm; the type area 156 × 225 mm.
-const TOP: u32 = 2098;
-const LEFT: u32 = 1587;
-const TYPE_W: u32 = 8844;
-const TYPE_H: u32 = 12756;
+/// Twips (1/20 pt) of the A4 page, its margins and its grid, from the standard's numbers.
+const PAGE_W: u32 = mm_twips(gbt9704::PAGE_WIDTH_MM);
+const PAGE_H: u32 = mm_twips(gbt9704::PAGE_HEIGHT_MM);
+const TOP: u32 = mm_twips(gbt9704::TOP_MM);
+const LEFT: u32 = mm_twips(gbt9704::BINDING_MM);
+const TYPE_W: u32 = mm_twips(gbt9704::TYPE_WIDTH_MM);
+const TYPE_H: u32 = mm_twips(gbt9704::TYPE_HEIGHT_MM);
 /// One grid row: 22 in the type area's height (in whole twips, so 22 of them fit).
-pub const LINE: u32 = TYPE_H / 22;
+pub const LINE: u32 = TYPE_H / gbt9704::LINES;
 /// One character cell: 28 in the type area's width.
-pub const CHAR: f64 = TYPE_W as f64 / 28.0;
+pub const CHAR: f64 = TYPE_W as f64 / gbt9704::CHARS as f64;
 /// Each character 0.25 pt narrower than its 16 pt (in twips): 28 fit a 156 mm line.
 pub const CONDENSED: i32 = -5;
-/// The red of the 版头.
-const RED: &str = "E60012";
+/// The page number: its distance under the type area and its height.
+const NUMBER_BELOW: u32 = mm_twips(gbt9704::PAGE_NUMBER_BELOW_MM);
+const NUMBER_HEIGHT: u32 = (gbt9704::PAGE_NUMBER_PT * 20.0) as u32;
 
 /// The shape of a section's type area.
 #[derive(Clone, Copy, Debug)]
@@ -52,36 +51,25 @@ const LANDSCAPE: Geometry = Geometry {
     landscape: true,
 };
 
-/// The width of a text in character cells: a Western character is half a cell.
-fn cells(text: &str) -> f64 {
-    text.chars()
-        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
-        .sum()
-}
-
 fn twips(cells: f64) -> u32 {
     (cells * CHAR).round() as u32
 }
 
-/// The DOCX of a Markdown document with gongwen front matter.
+/// The DOCX of a document's plan.
 /// `letterhead`: 套打, the 版头's mark and red rules are left out for pre-printed paper.
-pub fn docx(markdown: &str, letterhead: bool) -> Result<Vec<u8>, FrontMatterError> {
-    let (parts, body_markdown) = read_front_matter(markdown)?;
-    let body = markdown::split(body_markdown);
+pub fn docx(plan: &Plan, letterhead: bool) -> Vec<u8> {
+    let parts = &plan.parts;
     let mut document = Document::default();
-    let letter = parts.is_letter();
+    let letter = parts.letter;
 
-    if parts.has_header() {
-        header(&mut document.blocks, &parts, letterhead);
-    } else if !parts.marks.is_empty() || parts.doc_number.is_some() {
-        preamble(&mut document.blocks, &parts);
+    match &parts.head {
+        Head::Header(h) => header(&mut document.blocks, h, letter, letterhead),
+        Head::Preamble { marks, doc_number } => {
+            preamble(&mut document.blocks, marks, doc_number.as_deref())
+        }
+        Head::None => {}
     }
-    let title_lines = if parts.title_lines.is_empty() {
-        crate::zh::title_lines(&parts.title)
-    } else {
-        parts.title_lines.clone()
-    };
-    let title_runs = plain_runs(&title_lines.join("\n"));
+    let title_runs = plain_runs(&parts.title_lines.join("\n"));
     document.push(styles::paragraph(styles::TITLE), title_runs);
     if let Some(addressee) = &parts.addressee {
         document.push(
@@ -90,12 +78,12 @@ pub fn docx(markdown: &str, letterhead: bool) -> Result<Vec<u8>, FrontMatterErro
         );
     }
 
-    let mut converter = Converter::new(&body.footnotes, PORTRAIT);
-    converter.events(&body.main);
+    let mut converter = Converter::new(PORTRAIT);
+    converter.blocks(&plan.body);
     let mut main = converter.blocks;
     // A short last paragraph (up to three rows) stays with the signature.
-    if let Some(start) = markdown::last_paragraph(&body.main)
-        && events_cells(&body.main[start..]) <= 3.0 * 28.0 - 2.0
+    if let Some(last) = plan.last_paragraph()
+        && crate::plan::inline_cells(last) <= 3.0 * 28.0 - 2.0
         && let Some(Block::Paragraph { props, .. }) = main.last_mut()
     {
         *props = std::mem::take(props)
@@ -103,12 +91,12 @@ pub fn docx(markdown: &str, letterhead: bool) -> Result<Vec<u8>, FrontMatterErro
             .set("keepLines", "<w:keepLines/>");
     }
     document.blocks.extend(main);
-    attachment_list(&mut document.blocks, &parts);
-    signature(&mut document.blocks, &parts);
+    attachment_list(&mut document.blocks, &parts.attachments);
+    signature(&mut document.blocks, parts);
 
     // Attachments on pages of their own; a landscape one in a section of its own.
     let mut geometry = PORTRAIT;
-    for (k, attachment) in body.attachments.iter().enumerate() {
+    for (k, attachment) in plan.attachments.iter().enumerate() {
         let next = if attachment.landscape {
             LANDSCAPE
         } else {
@@ -124,16 +112,7 @@ pub fn docx(markdown: &str, letterhead: bool) -> Result<Vec<u8>, FrontMatterErro
             label = label.set("pageBreakBefore", "<w:pageBreakBefore/>");
         }
         document.push(label, plain_runs(&format!("附件{}", k + 1)));
-        let mut title = Converter::new(&body.footnotes, geometry);
-        title.events(&attachment.title);
-        let title_runs: String = title
-            .blocks
-            .iter()
-            .map(|b| match b {
-                Block::Paragraph { runs, .. } => runs.clone(),
-                Block::Table(_) => String::new(),
-            })
-            .collect();
+        let title_runs = Converter::new(geometry).runs(&attachment.title);
         // The title on the third row, one row after it left blank.
         document.push(
             styles::paragraph(styles::TITLE).set(
@@ -142,39 +121,28 @@ pub fn docx(markdown: &str, letterhead: bool) -> Result<Vec<u8>, FrontMatterErro
             ),
             title_runs,
         );
-        let mut content = Converter::new(&body.footnotes, geometry);
-        content.events(&attachment.content);
+        let mut content = Converter::new(geometry);
+        content.blocks(&attachment.content);
         document.blocks.extend(content.blocks);
     }
-    if !parts.cc.is_empty() || parts.printer.is_some() {
+    if let Some(colophon) = &parts.colophon {
         if geometry.landscape {
             document.end_section(geometry, false);
             geometry = PORTRAIT;
         }
-        colophon(&mut document.blocks, &parts);
+        self::colophon(&mut document.blocks, colophon);
     }
     let last_section = section_properties(geometry, letter && document.sections == 0);
     let body_xml: String = document.blocks.iter().map(Block::xml).collect();
     let document_xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W_NS}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>{body_xml}{last_section}</w:body></w:document>"
     );
-    Ok(package::zip(&document_xml, &parts, letter, letterhead))
+    package::zip(&document_xml, parts, letterhead)
 }
 
 /// The runs of a text in the paragraph's own style.
 fn plain_runs(text: &str) -> String {
     xml::run(&xml::run_props(), text)
-}
-
-/// The number of character cells of the text in Markdown events.
-fn events_cells(events: &[pulldown_cmark::Event]) -> f64 {
-    events
-        .iter()
-        .map(|e| match e {
-            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => cells(t),
-            _ => 0.0,
-        })
-        .sum()
 }
 
 /// The body's blocks and how many sections have been closed.
@@ -230,11 +198,16 @@ fn section_properties(geometry: Geometry, first_page_apart: bool) -> String {
     }
     // The page number: 7 mm under the type area, one 4号 line high.
     let (size, margins) = if geometry.landscape {
+        let bottom = mm_twips(gbt9704::LANDSCAPE_BOTTOM_MM);
         (
             format!("<w:pgSz w:w=\"{PAGE_H}\" w:h=\"{PAGE_W}\" w:orient=\"landscape\"/>"),
             format!(
-                "<w:pgMar w:top=\"{LEFT}\" w:right=\"1984\" w:bottom=\"1474\" w:left=\"{TOP}\" w:header=\"851\" w:footer=\"{}\" w:gutter=\"0\"/>",
-                1474 - 397 - 280
+                "<w:pgMar w:top=\"{}\" w:right=\"{right}\" w:bottom=\"{bottom}\" w:left=\"{}\" w:header=\"851\" w:footer=\"{}\" w:gutter=\"0\"/>",
+                mm_twips(gbt9704::LANDSCAPE_TOP_MM),
+                mm_twips(gbt9704::LANDSCAPE_LEFT_MM),
+                bottom - NUMBER_BELOW - NUMBER_HEIGHT,
+                right = mm_twips(gbt9704::LANDSCAPE_RIGHT_MM),
+                bottom = mm_twips(gbt9704::LANDSCAPE_BOTTOM_MM),
             ),
         )
     } else {
@@ -244,7 +217,7 @@ fn section_properties(geometry: Geometry, first_page_apart: bool) -> String {
             format!(
                 "<w:pgMar w:top=\"{TOP}\" w:right=\"{}\" w:bottom=\"{bottom}\" w:left=\"{LEFT}\" w:header=\"1701\" w:footer=\"{}\" w:gutter=\"0\"/>",
                 PAGE_W - LEFT - TYPE_W,
-                bottom - 397 - 280
+                bottom - NUMBER_BELOW - NUMBER_HEIGHT
             ),
         )
     };
@@ -253,14 +226,16 @@ fn section_properties(geometry: Geometry, first_page_apart: bool) -> String {
     // size) is recorded for Word's grid dialog. Characters are not snapped to a character
     // grid: LibreOffice gives a 16 pt character two cells of a 15.8 pt grid. The run
     // spacing of the default style (`CONDENSED`) fits 28 characters to the line instead.
-    let char_space = ((geometry.width as f64 / 20.0 / 28.0 - 16.0) * 4096.0).floor() as i64;
+    let char_space = ((geometry.width as f64 / 20.0 / f64::from(gbt9704::CHARS) - gbt9704::BODY_PT)
+        * 4096.0)
+        .floor() as i64;
     format!(
         "<w:sectPr>{refs}<w:type w:val=\"nextPage\"/>{size}{margins}<w:cols w:space=\"425\"/>{title_page}<w:docGrid w:type=\"lines\" w:linePitch=\"{LINE}\" w:charSpace=\"{char_space}\"/></w:sectPr>"
     )
 }
 
 /// 版头 in 文件格式 or 信函格式 (the letter's mark and rules are in its first-page header).
-fn header(blocks: &mut Vec<Block>, parts: &Official, letterhead: bool) {
+fn header(blocks: &mut Vec<Block>, parts: &Header, letter: bool, letterhead: bool) {
     let hei = || xml::run_props().set("rFonts", xml::fonts(styles::FONT_HEI));
     let mut marks: Vec<(Props, String)> = [&parts.copy_number, &parts.secrecy, &parts.urgency]
         .into_iter()
@@ -269,7 +244,7 @@ fn header(blocks: &mut Vec<Block>, parts: &Official, letterhead: bool) {
         .collect();
     marks.extend(parts.marks.iter().map(|m| (xml::run_props(), m.clone())));
     let plain = || styles::paragraph(styles::PLAIN);
-    if parts.is_letter() {
+    if letter {
         // Under the double rule: the marks on the left, the number on the right of the first.
         let right_tab = format!("<w:tabs><w:tab w:val=\"right\" w:pos=\"{TYPE_W}\"/></w:tabs>");
         let rows = marks.len().max(usize::from(parts.doc_number.is_some()));
@@ -299,16 +274,22 @@ fn header(blocks: &mut Vec<Block>, parts: &Official, letterhead: bool) {
     if !parts.issuers.is_empty() {
         // 发文机关标志: its top edge 35 mm under the type area's, at most 36 pt, narrower
         // than the type area.
-        let mark_top = 1984u32;
+        let mark_top = mm_twips(gbt9704::MARK_TOP_MM);
         let before = mark_top.saturating_sub(used);
         let names = &parts.issuers;
         let widest = names.iter().map(|n| cells(n)).fold(0.0, f64::max);
         let joint = names.len() > 1;
         let mark_cells = if joint { widest + 2.2 } else { widest + 2.0 };
-        let size_pt = (36.0f64).min(TYPE_W as f64 / 20.0 / mark_cells).floor();
+        let size_pt = gbt9704::MARK_MAX_PT
+            .min(TYPE_W as f64 / 20.0 / mark_cells)
+            .floor();
         let half_points = (size_pt * 2.0) as u32;
         let line = (size_pt * 1.3 * 20.0).round() as u32;
-        let color = if letterhead { "FFFFFF" } else { RED };
+        let color = if letterhead {
+            "FFFFFF".to_owned()
+        } else {
+            gbt9704::red_hex()
+        };
         let mark_run = |text: &str| {
             let props = styles::run_in(styles::FONT_TITLE, half_points)
                 .set("color", format!("<w:color w:val=\"{color}\"/>"));
@@ -414,7 +395,11 @@ fn header(blocks: &mut Vec<Block>, parts: &Official, letterhead: bool) {
             ));
         }
         if last && has_rule {
-            let color = if letterhead { "FFFFFF" } else { RED };
+            let color = if letterhead {
+                "FFFFFF".to_owned()
+            } else {
+                gbt9704::red_hex()
+            };
             props = props.set(
                 "pBdr",
                 format!("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"12\" w:space=\"{rule_space_pt}\" w:color=\"{color}\"/></w:pBdr>"),
@@ -436,14 +421,14 @@ fn header(blocks: &mut Vec<Block>, parts: &Official, letterhead: bool) {
 }
 
 /// Marks above the number (left) and the number (right, one character in), then one row.
-fn preamble(blocks: &mut Vec<Block>, parts: &Official) {
-    for mark in &parts.marks {
+fn preamble(blocks: &mut Vec<Block>, marks: &[String], doc_number: Option<&str>) {
+    for mark in marks {
         blocks.push(Block::paragraph(
             styles::paragraph(styles::PLAIN),
             plain_runs(mark),
         ));
     }
-    if let Some(number) = &parts.doc_number {
+    if let Some(number) = doc_number {
         blocks.push(Block::paragraph(
             styles::paragraph(styles::PLAIN)
                 .set(
@@ -461,11 +446,11 @@ fn preamble(blocks: &mut Vec<Block>, parts: &Official) {
 }
 
 /// 附件说明: one row under the body, two characters in; wrapped lines align with the name.
-fn attachment_list(blocks: &mut Vec<Block>, parts: &Official) {
+fn attachment_list(blocks: &mut Vec<Block>, attachments: &[String]) {
     let two = twips(2.0);
     let label = twips(3.0);
-    let several = parts.attachments.len() > 1;
-    for (i, item) in parts.attachments.iter().enumerate() {
+    let several = attachments.len() > 1;
+    for (i, item) in attachments.iter().enumerate() {
         let number = if several {
             format!("{}. ", i + 1)
         } else {
@@ -497,22 +482,13 @@ fn attachment_list(blocks: &mut Vec<Block>, parts: &Official) {
 
 /// 落款 (unsealed): the organ two characters in from the right, one row under the body; the
 /// date under it, starting two characters further right. Then the notes.
-fn signature(blocks: &mut Vec<Block>, parts: &Official) {
-    let date = parts.date.as_deref().and_then(Date::parse);
-    let mut notes = Vec::new();
-    if let Some(signer) = &parts.signer {
-        notes.push(format!("领导签发：{signer}"));
-    }
-    if let Some(contact) = &parts.contact {
-        notes.push(format!("联系人及电话：{}，{}", contact.name, contact.phone));
-    }
-    if let (Some(organ), Some(date)) = (parts.signing_organ(), date) {
-        let date = date.chinese();
-        let (organ_w, date_w) = (cells(organ), cells(&date));
-        let (organ_right, date_right) = if organ_w >= date_w + 2.0 {
-            (2.0, organ_w - date_w)
-        } else {
-            (4.0 + date_w - organ_w, 2.0)
+fn signature(blocks: &mut Vec<Block>, parts: &Parts) {
+    if let Some(signature) = &parts.signature {
+        let (organ, date) = (&signature.organ, &signature.date);
+        let (organ_w, date_w) = (cells(organ), cells(date));
+        let (organ_right, date_right) = match signature.anchor {
+            SignatureAnchor::Organ => (2.0, organ_w - date_w),
+            SignatureAnchor::Date => (4.0 + date_w - organ_w, 2.0),
         };
         let line = |right: f64, before: u32| {
             styles::paragraph(styles::PLAIN)
@@ -528,10 +504,10 @@ fn signature(blocks: &mut Vec<Block>, parts: &Official) {
         blocks.push(Block::paragraph(line(organ_right, LINE), plain_runs(organ)));
         // The notes may move on to the next page: the date does not pull them along.
         let date_props = line(date_right, 0).set("keepNext", "<w:keepNext w:val=\"0\"/>");
-        blocks.push(Block::paragraph(date_props, plain_runs(&date)));
+        blocks.push(Block::paragraph(date_props, plain_runs(date)));
     }
-    let count = notes.len();
-    for (i, note) in notes.iter().enumerate() {
+    let count = parts.notes.len();
+    for (i, note) in parts.notes.iter().enumerate() {
         let mut props = styles::paragraph(styles::PLAIN).set(
             "ind",
             format!("<w:ind w:left=\"{}\" w:firstLine=\"0\"/>", twips(2.0)),
@@ -545,12 +521,7 @@ fn signature(blocks: &mut Vec<Block>, parts: &Official) {
 
 /// 版记 at the foot of the last page: a table floating to the bottom of the type area,
 /// thick first and last rules, thin rules between; 4 号字, one character in on both sides.
-fn colophon(blocks: &mut Vec<Block>, parts: &Official) {
-    let printed = parts
-        .printed
-        .as_deref()
-        .and_then(Date::parse)
-        .map(|d| d.chinese());
+fn colophon(blocks: &mut Vec<Block>, parts: &Colophon) {
     let cell = |width: u32, span: u32, align: &str, text: &str| {
         let span = if span > 1 {
             format!("<w:gridSpan w:val=\"{span}\"/>")
@@ -582,7 +553,9 @@ fn colophon(blocks: &mut Vec<Block>, parts: &Official) {
         )));
     }
     if let Some(printer) = &parts.printer {
-        let date = printed
+        let date = parts
+            .printed
+            .as_ref()
             .map(|d| format!("{d} 印发"))
             .unwrap_or_else(|| "印发".into());
         rows.push_str(&row(format!(

@@ -6,9 +6,9 @@ use std::io::Write;
 
 use zip::write::SimpleFileOptions;
 
-use super::{RED, TYPE_W, W_NS, styles, xml};
-use crate::official::Official;
-use crate::zh::Date;
+use super::{TYPE_W, W_NS, styles, xml};
+use crate::plan::gbt9704;
+use crate::plan::{Head, Parts, cells};
 
 const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 const REL_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
@@ -115,12 +115,13 @@ fn page_number_footer(odd: bool) -> String {
 /// 20 mm above the page's foot, unless printed on letterhead paper.
 fn letter_first_footer(letterhead: bool) -> String {
     let props = styles::paragraph(styles::FOOTER);
+    let red = gbt9704::red_hex();
     let props = if letterhead {
         props
     } else {
         props.set(
             "pBdr",
-            format!("<w:pBdr><w:bottom w:val=\"thinThickSmallGap\" w:sz=\"24\" w:space=\"1\" w:color=\"{RED}\"/></w:pBdr>"),
+            format!("<w:pBdr><w:bottom w:val=\"thinThickSmallGap\" w:sz=\"24\" w:space=\"1\" w:color=\"{red}\"/></w:pBdr>"),
         )
     };
     format!(
@@ -131,13 +132,17 @@ fn letter_first_footer(letterhead: bool) -> String {
 
 /// The letter form's first-page header: the organ's full name in red 小标宋 30 mm from the
 /// page's top edge, the red double rule (thick over thin) 4 mm under it.
-fn letter_header(parts: &Official, letterhead: bool) -> String {
-    let name = parts.issuers.first().cloned().unwrap_or_default();
-    let width = 170.0 / 25.4 * 1440.0;
-    let size_pt = (36.0f64)
-        .min(TYPE_W as f64 / 20.0 / super::cells(&name).max(1.0))
+fn letter_header(parts: &Parts, letterhead: bool) -> String {
+    let name = match &parts.head {
+        Head::Header(h) => h.issuers.first().cloned().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let width = gbt9704::LETTER_RULE_MM / 25.4 * 1440.0;
+    let size_pt = gbt9704::MARK_MAX_PT
+        .min(TYPE_W as f64 / 20.0 / cells(&name).max(1.0))
         .floor();
-    let color = if letterhead { "FFFFFF" } else { RED };
+    let red = gbt9704::red_hex();
+    let color = if letterhead { "FFFFFF" } else { &red };
     // The rule is 170 mm long, wider than the type area: the paragraph reaches out on both
     // sides.
     let out = ((width - TYPE_W as f64) / 2.0).round() as i64;
@@ -156,7 +161,7 @@ fn letter_header(parts: &Official, letterhead: bool) -> String {
     if !letterhead {
         props = props.set(
             "pBdr",
-            format!("<w:pBdr><w:bottom w:val=\"thickThinSmallGap\" w:sz=\"24\" w:space=\"11\" w:color=\"{RED}\"/></w:pBdr>"),
+            format!("<w:pBdr><w:bottom w:val=\"thickThinSmallGap\" w:sz=\"24\" w:space=\"11\" w:color=\"{red}\"/></w:pBdr>"),
         );
     }
     let run = styles::run_in(styles::FONT_TITLE, (size_pt * 2.0) as u32)
@@ -169,12 +174,8 @@ fn letter_header(parts: &Official, letterhead: bool) -> String {
 
 /// Document properties: the title and organ; the dates are the document's date, so that
 /// the file does not change from run to run.
-fn core(parts: &Official) -> String {
-    let date = parts
-        .date
-        .as_deref()
-        .and_then(Date::parse)
-        .map_or("1980-01-01".to_owned(), |d| d.iso());
+fn core(parts: &Parts) -> String {
+    let date = parts.date.map_or("1980-01-01".to_owned(), |d| d.iso());
     let creator = parts.organ.as_deref().unwrap_or("");
     format!(
         "{DECLARATION}<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>{}</dc:title><dc:creator>{}</dc:creator><dcterms:created xsi:type=\"dcterms:W3CDTF\">{date}T00:00:00Z</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">{date}T00:00:00Z</dcterms:modified></cp:coreProperties>",
@@ -201,7 +202,8 @@ fn app_version() -> String {
 }
 
 /// Every part zipped, in a fixed order with fixed timestamps.
-pub fn zip(document: &str, parts: &Official, letter: bool, letterhead: bool) -> Vec<u8> {
+pub fn zip(document: &str, parts: &Parts, letterhead: bool) -> Vec<u8> {
+    let letter = parts.letter;
     let mut files: Vec<(&str, String)> = vec![
         ("[Content_Types].xml", content_types(letter)),
         ("_rels/.rels", package_rels()),

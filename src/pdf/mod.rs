@@ -13,9 +13,9 @@ use std::path::Path;
 use rust_i18n::t;
 
 use crate::diag::{Diagnostic, Pos};
-use crate::official::{FrontMatterError, read_front_matter};
+use crate::official::FrontMatterError;
+use crate::plan::{Head, Plan, gbt9704};
 use crate::templates::STYLE;
-use crate::zh::Date;
 use fonts::{FontError, Fonts, Role};
 use subset::Subsetter;
 use typst::{Typst, TypstError};
@@ -71,11 +71,9 @@ impl PdfError {
     }
 }
 
-/// The generated Typst source of one document, and the text it sets.
+/// The generated Typst source of one document.
 pub struct Source {
     pub main: String,
-    /// Every character typst will set, for the font check.
-    text: String,
     pub timestamp: i64,
 }
 
@@ -116,13 +114,11 @@ fn optional(text: Option<&str>) -> String {
 }
 
 /// Builds the Typst source: the style applied with the chosen fonts, then each official
-/// part from its field and the body in between.
+/// part of the plan and the body in between.
 /// `letterhead`: the paper has the 版头's mark and red rules printed (套打): they are left blank.
-pub fn typst_source(markdown: &str, fonts: &Fonts, letterhead: bool) -> Result<Source, PdfError> {
-    let (parts, body) = read_front_matter(markdown).map_err(PdfError::FrontMatter)?;
-    let converted = writer::convert(body);
-    let mut text = converted.text;
-    let date = parts.date.as_deref().and_then(Date::parse);
+pub fn typst_source(plan: &Plan, fonts: &Fonts, letterhead: bool) -> Source {
+    let parts = &plan.parts;
+    let converted = writer::convert(plan);
     let font_entries: Vec<String> = Role::ALL
         .iter()
         .map(|&role| format!("{}: {}", role.key(), family_list(fonts, role)))
@@ -138,120 +134,80 @@ pub fn typst_source(markdown: &str, fonts: &Fonts, letterhead: bool) -> Result<S
             .organ
             .as_deref()
             .map_or("none".to_owned(), string_literal),
-        letter = parts.is_letter(),
+        letter = parts.letter,
     );
-    if parts.has_header() {
-        // 版头: its elements at the standard's places.
-        main.push_str(&format!(
-            "#header(fonts: ({fonts}), copy: {copy}, secrecy: {secrecy}, urgency: {urgency}, marks: ({marks}), issuers: ({issuers}), number: {number}, signers: ({signers}), letter: {letter}, blank: {letterhead})\n\n",
-            fonts = font_entries.join(", "),
-            copy = optional(parts.copy_number.as_deref()),
-            secrecy = optional(parts.secrecy.as_deref()),
-            urgency = optional(parts.urgency.as_deref()),
-            marks = list(&parts.marks),
-            issuers = list(&parts.issuers),
-            number = optional(parts.doc_number.as_deref()),
-            signers = list(&parts.signers),
-            letter = parts.is_letter(),
-        ));
-        for part in [
-            &parts.copy_number,
-            &parts.secrecy,
-            &parts.urgency,
-            &parts.doc_number,
-        ] {
-            text.push_str(part.as_deref().unwrap_or(""));
+    match &parts.head {
+        Head::Header(h) => {
+            // 版头: its elements at the standard's places.
+            main.push_str(&format!(
+                "#header(fonts: ({fonts}), copy: {copy}, secrecy: {secrecy}, urgency: {urgency}, marks: ({marks}), issuers: ({issuers}), number: {number}, signers: ({signers}), letter: {letter}, blank: {letterhead})\n\n",
+                fonts = font_entries.join(", "),
+                copy = optional(h.copy_number.as_deref()),
+                secrecy = optional(h.secrecy.as_deref()),
+                urgency = optional(h.urgency.as_deref()),
+                marks = list(&h.marks),
+                issuers = list(&h.issuers),
+                number = optional(h.doc_number.as_deref()),
+                signers = list(&h.signers),
+                letter = parts.letter,
+            ));
         }
-        text.extend(
-            parts
-                .marks
-                .iter()
-                .chain(&parts.issuers)
-                .chain(&parts.signers)
-                .map(String::as_str),
-        );
-        text.push_str("文件签发人：");
-    } else if !parts.marks.is_empty() || parts.doc_number.is_some() {
-        // The marks above the document number, then the number.
-        main.push_str(&format!(
-            "#preamble(marks: ({}), number: {})\n\n",
-            list(&parts.marks),
-            optional(parts.doc_number.as_deref())
-        ));
-        text.extend(parts.marks.iter().map(String::as_str));
-        text.push_str(parts.doc_number.as_deref().unwrap_or(""));
+        Head::Preamble { marks, doc_number } => {
+            // The marks above the document number, then the number.
+            main.push_str(&format!(
+                "#preamble(marks: ({}), number: {})\n\n",
+                list(marks),
+                optional(doc_number.as_deref())
+            ));
+        }
+        Head::None => {}
     }
-    // The author's lines, else balanced lines that keep words whole.
-    let title_lines = if parts.title_lines.is_empty() {
-        crate::zh::title_lines(&parts.title)
-    } else {
-        parts.title_lines.clone()
-    };
-    main.push_str(&format!("#doc-title(({}))\n\n", list(&title_lines)));
-    text.push_str(&parts.title);
+    main.push_str(&format!("#doc-title(({}))\n\n", list(&parts.title_lines)));
     if let Some(addressee) = &parts.addressee {
         main.push_str(&format!("#addressee({})\n\n", content(addressee)));
-        text.push_str(addressee);
-        text.push('：');
     }
     main.push_str(&converted.markup);
     if !parts.attachments.is_empty() {
         main.push_str(&format!("#attachments(({}))\n\n", list(&parts.attachments)));
-        text.push_str("附件：0123456789.");
-        text.extend(parts.attachments.iter().map(String::as_str));
     }
-    if let (Some(organ), Some(date)) = (parts.signing_organ(), date) {
-        let date = date.chinese();
+    if let Some(signature) = &parts.signature {
         main.push_str(&format!(
             "#signature({}, {})\n",
-            content(organ),
-            content(&date)
+            content(&signature.organ),
+            content(&signature.date)
         ));
-        text.push_str(organ);
-        text.push_str(&date);
     }
-    let mut notes = Vec::new();
-    if let Some(signer) = &parts.signer {
-        notes.push(format!("领导签发：{signer}"));
-    }
-    if let Some(contact) = &parts.contact {
-        notes.push(format!("联系人及电话：{}，{}", contact.name, contact.phone));
-    }
-    if !notes.is_empty() {
-        main.push_str(&format!("#notes({})\n", list(&notes)));
-        text.extend(notes.iter().map(String::as_str));
+    if !parts.notes.is_empty() {
+        main.push_str(&format!("#notes({})\n", list(&parts.notes)));
     }
     // Attachments on pages of their own, after the signature, before the 版记.
     for attachment in &converted.attachments {
         main.push_str(attachment);
     }
-    if !converted.attachments.is_empty() {
-        text.push_str("附件0123456789");
-    }
-    if !parts.cc.is_empty() || parts.printer.is_some() {
-        let cc: Vec<String> = parts.cc.iter().map(|c| string_literal(c)).collect();
-        let printed = parts
-            .printed
-            .as_deref()
-            .and_then(Date::parse)
-            .map(|d| d.chinese());
+    if let Some(colophon) = &parts.colophon {
+        let cc: Vec<String> = colophon.cc.iter().map(|c| string_literal(c)).collect();
         main.push_str(&format!(
             "#colophon(cc: ({}), printer: {}, printed: {})\n",
             cc.iter().map(|c| format!("{c},")).collect::<String>(),
-            optional(parts.printer.as_deref()),
-            optional(printed.as_deref())
+            optional(colophon.printer.as_deref()),
+            optional(colophon.printed.as_deref())
         ));
-        text.push_str("抄送：，。印发");
-        text.extend(parts.cc.iter().map(String::as_str));
-        text.push_str(parts.printer.as_deref().unwrap_or(""));
-        text.push_str(printed.as_deref().unwrap_or(""));
     }
-    let timestamp = date.map_or(0, |d| d.unix_midnight());
-    Ok(Source {
-        main,
-        text,
-        timestamp,
-    })
+    let timestamp = parts.date.map_or(0, |d| d.unix_midnight());
+    Source { main, timestamp }
+}
+
+/// The characters the page style prints by itself (附件, 抄送, 印发, 文件, the page numbers'
+/// dashes …): every character of its code, comments left out. The font check takes them
+/// from the style in use, so that an edited style is checked as it is.
+fn style_characters(style: &str) -> String {
+    let mut out: String = style
+        .lines()
+        .map(|line| line.find("//").map_or(line, |i| &line[..i]))
+        .collect::<Vec<_>>()
+        .concat();
+    out.push_str("0123456789");
+    out
 }
 
 /// Everything a run needs to typeset: fonts resolved and linked once, typst located once.
@@ -264,6 +220,8 @@ pub struct Engine {
     /// Cuts the fonts to each document's characters; `None` hands typst the full files.
     subsetter: Option<Subsetter>,
     style: String,
+    /// What the style prints by itself, for the font check.
+    style_characters: String,
     /// How the style is named in errors: its file, or `<built-in>/gongwen.typ`.
     style_origin: String,
 }
@@ -303,6 +261,7 @@ impl Engine {
             letterhead: false,
             typst,
             font_dir,
+            style_characters: style_characters(&style),
             style,
             style_origin,
         })
@@ -351,21 +310,25 @@ impl Engine {
     }
 
     /// The Typst source of a document, checked against the fonts.
-    pub fn source(&self, markdown: &str) -> Result<Source, PdfError> {
-        let source = typst_source(markdown, &self.fonts, self.letterhead)?;
-        if let Some(character) = self.fonts.first_uncovered(&source.text) {
+    pub fn source(&self, plan: &Plan) -> Result<Source, PdfError> {
+        let text = plan.text();
+        let uncovered = self
+            .fonts
+            .first_uncovered(&text)
+            .or_else(|| self.fonts.first_uncovered(&self.style_characters));
+        if let Some(character) = uncovered {
             return Err(PdfError::Uncovered { character });
         }
-        Ok(source)
+        Ok(typst_source(plan, &self.fonts, self.letterhead))
     }
 
-    /// The PDF of a Markdown document with gongwen front matter.
-    pub fn pdf(&self, markdown: &str, origin: &str) -> Result<Vec<u8>, PdfError> {
+    /// The PDF of a document's plan.
+    pub fn pdf(&self, plan: &Plan, origin: &str) -> Result<Vec<u8>, PdfError> {
         let typst = self
             .typst
             .as_ref()
             .ok_or(PdfError::Typst(TypstError::Missing))?;
-        let source = self.source(markdown)?;
+        let source = self.source(plan)?;
         // typst may read only this private folder: the generated source and the style.
         let root = tempfile::Builder::new()
             .prefix("gongwen-typst-")
@@ -384,6 +347,7 @@ impl Engine {
         };
         write("main.typ", &source.main)?;
         write(STYLE, &self.style)?;
+        write(gbt9704::TYPST_MODULE, &gbt9704::typst_module())?;
         // A subset that cannot be made (an unusual font) costs time, not the document.
         let subset = self.subsetter.as_ref().and_then(|subsetter| {
             subsetter

@@ -1,12 +1,7 @@
-//! Markdown → Typst markup. Every piece of text is escaped, so data never becomes markup:
+//! The plan's body → Typst markup. Every piece of text is escaped, so data never becomes markup:
 //! a title `#read("secret.txt")` or `$x$` prints as itself.
 
-use std::collections::HashMap;
-
-use pulldown_cmark::{Event, Tag, TagEnd};
-
-use crate::markdown::{self, Share, TABLE_TITLE, matching_end};
-use crate::zh::is_cjk;
+use crate::plan::{Align, Block, Inline, Inlines, Plan, Share, Style, Table};
 
 /// Characters with meaning in Typst markup; each is written with a backslash.
 const MARKUP_CHARS: &[char] = &[
@@ -55,39 +50,36 @@ pub fn string_literal(text: &str) -> String {
     out
 }
 
-/// A Markdown body in Typst markup.
+/// A plan's body in Typst markup.
 #[derive(Debug, Default)]
 pub struct Converted {
     /// The body proper.
     pub markup: String,
     /// Each attachment's page(s), in order, after the signature.
     pub attachments: Vec<String>,
-    /// Every character set, for the font check.
-    pub text: String,
 }
 
-/// Converts a Markdown body (without its front matter) to Typst markup. Headings `#` to
-/// `####` are the levels 一、 （一） 1. （1）.
-pub fn convert(markdown: &str) -> Converted {
-    let body = markdown::split(markdown);
-    let mut writer = Writer::new(&body.footnotes);
-    let main = &body.main;
+/// The body and attachments of a plan in Typst markup. Headings `#` to `####` are the
+/// levels 一、 （一） 1. （1）.
+pub fn convert(plan: &Plan) -> Converted {
+    let mut writer = Writer::default();
+    let main = &plan.body;
     // A short last paragraph is kept with the signature (see the page style).
-    match markdown::last_paragraph(main) {
-        Some(start) => {
-            writer.events(&main[..start]);
+    match plan.last_paragraph() {
+        Some(last) => {
+            writer.blocks(&main[..main.len() - 1]);
             writer.out.push_str("#keep-with-next[");
-            writer.events(&main[start + 1..main.len() - 1]);
+            writer.inlines(last);
             writer.out.push_str("]\n\n");
         }
-        None => writer.events(main),
+        None => writer.blocks(main),
     }
     let markup = std::mem::take(&mut writer.out);
     let mut attachments = Vec::new();
-    for (k, attachment) in body.attachments.iter().enumerate() {
-        writer.events(&attachment.title);
+    for (k, attachment) in plan.attachments.iter().enumerate() {
+        writer.inlines(&attachment.title);
         let title = std::mem::take(&mut writer.out);
-        writer.events(&attachment.content);
+        writer.blocks(&attachment.content);
         let content = std::mem::take(&mut writer.out);
         attachments.push(format!(
             "#attachment({}, [{}], landscape: {})[\n{content}]\n",
@@ -99,217 +91,171 @@ pub fn convert(markdown: &str) -> Converted {
     Converted {
         markup,
         attachments,
-        text: writer.text,
     }
 }
 
-struct Writer<'f, 'a> {
+#[derive(Default)]
+struct Writer {
     out: String,
-    text: String,
-    footnotes: &'f HashMap<String, Vec<Event<'a>>>,
-    pending_soft_break: bool,
-    list_stack: Vec<bool>,
-    in_code_block: Option<String>,
-    /// The shares of the next table's columns, measured before it is written.
-    column_widths: Option<Vec<usize>>,
+    /// How many lists, tables or footnotes are open: inside one, blocks are not separated
+    /// by paragraph breaks.
+    nested: usize,
 }
 
-impl<'f, 'a> Writer<'f, 'a> {
-    fn new(footnotes: &'f HashMap<String, Vec<Event<'a>>>) -> Self {
-        Writer {
-            out: String::new(),
-            text: String::new(),
-            footnotes,
-            pending_soft_break: false,
-            list_stack: Vec::new(),
-            in_code_block: None,
-            column_widths: None,
-        }
-    }
-
-    fn events(&mut self, events: &[Event<'a>]) {
-        for (i, event) in events.iter().enumerate() {
-            if let Event::Start(Tag::Table(aligns)) = event {
-                let end = matching_end(events, i);
-                self.column_widths = Some(markdown::column_widths(&events[i..=end], aligns.len()));
-            }
-            self.event(event);
-        }
-    }
-
+impl Writer {
     fn push_text(&mut self, text: &str) {
-        if self.pending_soft_break {
-            self.pending_soft_break = false;
-            let before = self.text.chars().last();
-            let after = text.chars().next();
-            // A line break inside a paragraph between two Han characters is no space.
-            if !matches!((before, after), (Some(b), Some(a)) if is_cjk(b) || is_cjk(a)) {
-                self.out.push(' ');
-                self.text.push(' ');
-            }
-        }
         let line_start = self.out.is_empty() || self.out.ends_with('\n');
         let after_code = self.out.ends_with([']', ')']);
         self.out
             .push_str(&escape_markup(text, line_start, after_code));
-        self.text.push_str(text);
     }
 
     fn block_end(&mut self) {
-        self.pending_soft_break = false;
-        if self.list_stack.is_empty() {
+        if self.nested == 0 {
             self.out.push_str("\n\n");
         }
     }
 
-    fn event(&mut self, event: &Event<'a>) {
-        if let Some(code) = &mut self.in_code_block {
-            match event {
-                Event::Text(t) => code.push_str(t),
-                Event::End(TagEnd::CodeBlock) => {
-                    let code = self.in_code_block.take().unwrap_or_default();
-                    self.text.push_str(&code);
-                    self.out
-                        .push_str(&format!("#raw(block: true, {})\n\n", string_literal(&code)));
-                }
-                _ => {}
-            }
-            return;
+    /// Ends an item or a cell: a loose item ends with a forced break, not needed at its end.
+    fn item_end(&mut self) {
+        if self.out.ends_with(" \\\n") {
+            self.out.truncate(self.out.len() - 3);
         }
-        match event {
-            Event::Start(tag) => self.start(tag),
-            Event::End(tag) => self.end(*tag),
-            Event::Text(t)
-            | Event::Html(t)
-            | Event::InlineHtml(t)
-            | Event::InlineMath(t)
-            | Event::DisplayMath(t) => self.push_text(t),
-            Event::Code(t) => {
-                self.text.push_str(t);
-                self.out.push_str(&format!("#raw({})", string_literal(t)));
-            }
-            Event::SoftBreak => self.pending_soft_break = true,
-            Event::HardBreak => self.out.push_str(" \\\n"),
-            Event::Rule => self.out.push_str("#line(length: 100%)\n\n"),
-            Event::FootnoteReference(label) => {
-                let inner = self
-                    .footnotes
-                    .get(label.as_ref())
-                    .cloned()
-                    .unwrap_or_default();
-                self.out.push_str("#footnote[");
-                self.list_stack.push(false); // no paragraph breaks inside the footnote
-                self.events(&inner);
-                self.list_stack.pop();
-                self.out.push(']');
-            }
-            Event::TaskListMarker(done) => self.push_text(if *done { "☑ " } else { "☐ " }),
+        self.out.push_str("], ");
+    }
+
+    fn blocks(&mut self, blocks: &[Block]) {
+        for block in blocks {
+            self.block(block);
         }
     }
 
-    fn start(&mut self, tag: &Tag<'a>) {
-        match tag {
-            Tag::Paragraph => {}
-            Tag::Heading { classes, .. } if classes.iter().any(|c| c.as_ref() == TABLE_TITLE) => {
-                self.out.push_str("#table-title[");
-            }
-            Tag::Heading { level, .. } => {
-                let level = (*level as usize).min(4);
-                self.out.push_str(&format!("#heading(level: {level})["));
-            }
-            Tag::BlockQuote(_) => self.out.push_str("#quote(block: true)["),
-            Tag::CodeBlock(_) => self.in_code_block = Some(String::new()),
-            Tag::List(start) => {
-                match start {
-                    Some(n) => self.out.push_str(&format!("#enum(start: {n}, ")),
-                    None => self.out.push_str("#list("),
-                }
-                self.list_stack.push(true);
-            }
-            Tag::Item => self.out.push('['),
-            Tag::Table(aligns) => {
-                // The table spans the type area, its columns shared out by their contents.
-                let widths = self
-                    .column_widths
-                    .take()
-                    .unwrap_or_else(|| vec![16; aligns.len().max(1)]);
-                let columns: Vec<String> = markdown::column_shares(&widths)
-                    .iter()
-                    .map(|share| match share {
-                        Share::Points(pt) => format!("{pt}pt"),
-                        Share::Fraction(fr) => format!("{fr}fr"),
-                    })
-                    .collect();
-                let align: Vec<&str> = aligns
-                    .iter()
-                    .map(|a| match a {
-                        pulldown_cmark::Alignment::Right => "right + horizon",
-                        pulldown_cmark::Alignment::Center => "center + horizon",
-                        _ => "left + horizon",
-                    })
-                    .collect();
-                self.out.push_str(&format!(
-                    "#table(columns: ({},), align: ({},), ",
-                    columns.join(", "),
-                    align.join(", ")
-                ));
-                self.list_stack.push(true);
-            }
-            Tag::TableHead => self.out.push_str("table.header("),
-            Tag::TableRow => {}
-            Tag::TableCell => self.out.push('['),
-            Tag::Emphasis => self.out.push_str("#emph["),
-            Tag::Strong => self.out.push_str("#strong["),
-            Tag::Strikethrough => self.out.push_str("#strike["),
-            Tag::Link { dest_url, .. } => {
-                self.out
-                    .push_str(&format!("#link({})[", string_literal(dest_url)));
-            }
-            // Images are not fetched: their description is set as text.
-            Tag::Image { .. } => {}
-            _ => {}
-        }
-    }
-
-    fn end(&mut self, tag: TagEnd) {
-        match tag {
-            TagEnd::Paragraph => {
-                if self.list_stack.is_empty() {
+    fn block(&mut self, block: &Block) {
+        match block {
+            Block::Paragraph(content) => {
+                self.inlines(content);
+                if self.nested == 0 {
                     self.block_end();
                 } else {
                     self.out.push_str(" \\\n");
                 }
             }
-            TagEnd::Heading(_) => {
+            Block::Plain(content) => self.inlines(content),
+            Block::TableTitle(content) => {
+                self.out.push_str("#table-title[");
+                self.inlines(content);
                 self.out.push(']');
                 self.block_end();
             }
-            TagEnd::BlockQuote(_) => {
+            Block::Heading { level, content } => {
+                self.out.push_str(&format!("#heading(level: {level})["));
+                self.inlines(content);
                 self.out.push(']');
                 self.block_end();
             }
-            TagEnd::List(_) => {
-                self.list_stack.pop();
-                self.out.push(')');
+            Block::Quote(inner) => {
+                self.out.push_str("#quote(block: true)[");
+                self.blocks(inner);
+                self.out.push(']');
                 self.block_end();
             }
-            TagEnd::Item | TagEnd::TableCell => {
-                // A loose item ends with a forced break; it is not needed at the very end.
-                if self.out.ends_with(" \\\n") {
-                    self.out.truncate(self.out.len() - 3);
+            Block::Code(code) => {
+                self.out
+                    .push_str(&format!("#raw(block: true, {})\n\n", string_literal(code)));
+            }
+            Block::List { start, items } => {
+                match start {
+                    Some(n) => self.out.push_str(&format!("#enum(start: {n}, ")),
+                    None => self.out.push_str("#list("),
                 }
-                self.out.push_str("], ");
-            }
-            TagEnd::TableHead => self.out.push_str("), "),
-            TagEnd::Table => {
-                self.list_stack.pop();
+                self.nested += 1;
+                for item in items {
+                    self.out.push('[');
+                    self.blocks(item);
+                    self.item_end();
+                }
+                self.nested -= 1;
                 self.out.push(')');
                 self.block_end();
             }
-            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link => {
-                self.out.push(']')
+            Block::Table(table) => self.table(table),
+            Block::Rule => self.out.push_str("#line(length: 100%)\n\n"),
+        }
+    }
+
+    /// The table spans the type area, its columns shared out by their contents.
+    fn table(&mut self, table: &Table) {
+        let columns: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| match c.share {
+                Share::Points(pt) => format!("{pt}pt"),
+                Share::Fraction(fr) => format!("{fr}fr"),
+            })
+            .collect();
+        let align: Vec<&str> = table
+            .columns
+            .iter()
+            .map(|c| match c.align {
+                Align::Right => "right + horizon",
+                Align::Center => "center + horizon",
+                Align::Default | Align::Left => "left + horizon",
+            })
+            .collect();
+        self.out.push_str(&format!(
+            "#table(columns: ({},), align: ({},), ",
+            columns.join(", "),
+            align.join(", ")
+        ));
+        self.nested += 1;
+        self.out.push_str("table.header(");
+        self.cells(&table.head);
+        self.out.push_str("), ");
+        for row in &table.rows {
+            self.cells(row);
+        }
+        self.nested -= 1;
+        self.out.push(')');
+        self.block_end();
+    }
+
+    fn cells(&mut self, cells: &[Inlines]) {
+        for cell in cells {
+            self.out.push('[');
+            self.inlines(cell);
+            self.item_end();
+        }
+    }
+
+    fn inlines(&mut self, content: &[Inline]) {
+        for inline in content {
+            match inline {
+                Inline::Text(t) => self.push_text(t),
+                Inline::Code(t) => self.out.push_str(&format!("#raw({})", string_literal(t))),
+                Inline::Styled(style, inner) => {
+                    self.out.push_str(match style {
+                        Style::Emphasis => "#emph[",
+                        Style::Strong => "#strong[",
+                        Style::Strike => "#strike[",
+                    });
+                    self.inlines(inner);
+                    self.out.push(']');
+                }
+                Inline::Link { target, content } => {
+                    self.out
+                        .push_str(&format!("#link({})[", string_literal(target)));
+                    self.inlines(content);
+                    self.out.push(']');
+                }
+                Inline::Footnote(inner) => {
+                    self.out.push_str("#footnote[");
+                    self.nested += 1;
+                    self.inlines(inner);
+                    self.nested -= 1;
+                    self.out.push(']');
+                }
+                Inline::Break => self.out.push_str(" \\\n"),
             }
-            _ => {}
         }
     }
 }
@@ -317,6 +263,14 @@ impl<'f, 'a> Writer<'f, 'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::official::Official;
+
+    fn body(markdown: &str) -> Converted {
+        convert(&Plan::new(
+            &Official::new("work-report", "标题".into()),
+            markdown,
+        ))
+    }
 
     #[test]
     fn markup_characters_are_escaped() {
@@ -333,14 +287,14 @@ mod tests {
 
     #[test]
     fn soft_breaks_between_han_characters_vanish() {
-        let c = convert("第一行\n第二行 and\nmore");
+        let c = body("第一行\n第二行 and\nmore");
         assert_eq!(c.markup, "#keep-with-next[第一行第二行 and more]\n\n");
     }
 
     #[test]
     fn headings_lists_tables_footnotes() {
         let md = "# 一、部分\n\n## （一）节\n\n- 甲\n- 乙\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n注[^1]\n\n[^1]: 说明\n";
-        let c = convert(md);
+        let c = body(md);
         assert!(c.attachments.is_empty());
         assert_eq!(
             c.markup,
@@ -350,7 +304,7 @@ mod tests {
 
     #[test]
     fn text_that_looks_like_a_signature_stays_in_the_body() {
-        let c = convert("正文。\n\n某局\n\n2024年1月2日\n\n抄送：乙。\n");
+        let c = body("正文。\n\n某局\n\n2024年1月2日\n\n抄送：乙。\n");
         assert_eq!(
             c.markup,
             "正文。\n\n某局\n\n2024年1月2日\n\n#keep-with-next[抄送：乙。]\n\n"
@@ -359,7 +313,7 @@ mod tests {
 
     #[test]
     fn marked_headings_start_attachments() {
-        let c = convert(
+        let c = body(
             "正文。\n\n# 任务分解表 {.attachment .landscape}\n\n| a |\n|---|\n| 1 |\n\n# 名单 {.attachment}\n\n甲。\n",
         );
         assert_eq!(c.markup, "#keep-with-next[正文。]\n\n");
@@ -372,7 +326,7 @@ mod tests {
             "#attachment(2, [名单], landscape: false)[\n甲。\n\n]\n"
         );
         // Data cannot mark a heading: its braces are escaped, so they are text.
-        let c = convert("# 标题 \\{.attachment\\}\n");
+        let c = body("# 标题 \\{.attachment\\}\n");
         assert!(c.attachments.is_empty());
     }
 }

@@ -12,6 +12,7 @@ use rust_i18n::t;
 use crate::diag::Diagnostic;
 use crate::kinds::{Document, Linked};
 use crate::official::Official;
+use crate::plan::Plan;
 use crate::table::Table;
 use crate::templates::{Templates, kind_template, template_error};
 
@@ -21,7 +22,16 @@ pub struct Rendered {
     /// The official parts, as the front matter writes them.
     pub parts: Official,
     pub markdown: String,
+    /// Where the body starts in `markdown`, after the front matter.
+    body_start: usize,
     pub tables: Vec<Table>,
+}
+
+impl Rendered {
+    /// The layout plan of the document, from the typed parts: no front matter read back.
+    pub fn plan(&self) -> Plan {
+        Plan::new(&self.parts, &self.markdown[self.body_start..])
+    }
 }
 
 pub struct Renderer {
@@ -85,8 +95,10 @@ impl Renderer {
         let name = kind_template(doc.kind().name());
         let body = self.render_template(&name, doc.view(linked))?;
         let parts = doc.official();
+        let front_matter = parts.to_front_matter();
         Ok(Rendered {
-            markdown: format!("{}{}", parts.to_front_matter(), tidy(&body)),
+            body_start: front_matter.len(),
+            markdown: front_matter + &tidy(&body),
             parts,
             tables: doc
                 .tables(linked)

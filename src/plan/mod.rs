@@ -1,0 +1,388 @@
+//! The layout plan: what every page back-end (Typst for the PDF, WordprocessingML for the
+//! DOCX) places, built once per document. The official parts are resolved to the strings
+//! that are printed (dates written out, notes composed, title lines broken); the body is a
+//! list of typed blocks. Back-ends read the plan and never the Markdown: the one reader of
+//! Markdown is `plan::markdown`.
+
+pub mod gbt9704;
+pub mod markdown;
+
+use crate::official::{FrontMatterError, Official, read_front_matter};
+use crate::zh::Date;
+
+/// A run of inline content.
+pub type Inlines = Vec<Inline>;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Inline {
+    /// Text as written; a line break inside a paragraph is already resolved (a space, or
+    /// nothing between Chinese characters).
+    Text(String),
+    Code(String),
+    Styled(Style, Inlines),
+    Link {
+        target: String,
+        content: Inlines,
+    },
+    /// A footnote, set where it is referenced.
+    Footnote(Inlines),
+    /// A forced line break.
+    Break,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Emphasis,
+    Strong,
+    Strike,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Align {
+    Default,
+    Left,
+    Center,
+    Right,
+}
+
+/// A column's share of the type area: a short column (at most four characters: 序号, 单位,
+/// 完成时限) is as wide as its text and the cell's padding, in points; the others share what
+/// is left by the square root of their lengths, so that none is starved.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Share {
+    Points(f64),
+    Fraction(f64),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    pub align: Align,
+    pub share: Share,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub head: Vec<Inlines>,
+    pub rows: Vec<Vec<Inlines>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// A heading of level 1–4: 一、 （一） 1. （1）; its number is in its text.
+    Heading {
+        level: u8,
+        content: Inlines,
+    },
+    /// The title of the table under it.
+    TableTitle(Inlines),
+    Paragraph(Inlines),
+    /// Text of a tight list item, not a paragraph of its own.
+    Plain(Inlines),
+    Quote(Vec<Block>),
+    Code(String),
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
+    Table(Table),
+    Rule,
+}
+
+/// An attachment, on pages of its own after the signature.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attachment {
+    pub title: Inlines,
+    pub content: Vec<Block>,
+    pub landscape: bool,
+}
+
+/// 版头 of 文件格式 or 信函格式.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Header {
+    pub copy_number: Option<String>,
+    pub secrecy: Option<String>,
+    pub urgency: Option<String>,
+    pub marks: Vec<String>,
+    pub issuers: Vec<String>,
+    pub doc_number: Option<String>,
+    pub signers: Vec<String>,
+}
+
+/// What stands above the title.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Head {
+    /// No 版头 and no marks.
+    None,
+    /// The marks (是否同意公开、办理结果) left and the document number right, then a row.
+    Preamble {
+        marks: Vec<String>,
+        doc_number: Option<String>,
+    },
+    Header(Header),
+}
+
+/// Which line of the 落款 stands 右空二字; the other is placed from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureAnchor {
+    /// The organ 右空二字, the date starting two characters right of the organ.
+    Organ,
+    /// The date is longer: the date 右空二字, the organ moved left.
+    Date,
+}
+
+/// 落款: the signing organ and the date as printed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signature {
+    pub organ: String,
+    pub date: String,
+    pub anchor: SignatureAnchor,
+}
+
+/// 版记.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Colophon {
+    pub cc: Vec<String>,
+    pub printer: Option<String>,
+    /// 印发日期 as printed.
+    pub printed: Option<String>,
+}
+
+/// The official parts, as printed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parts {
+    pub kind: String,
+    pub title: String,
+    pub title_lines: Vec<String>,
+    /// 发文机关 (the document's author in its properties).
+    pub organ: Option<String>,
+    pub letter: bool,
+    pub head: Head,
+    pub addressee: Option<String>,
+    /// 附件说明.
+    pub attachments: Vec<String>,
+    pub signature: Option<Signature>,
+    /// Lines under the date: 领导签发, 联系人及电话.
+    pub notes: Vec<String>,
+    pub colophon: Option<Colophon>,
+    /// 成文日期.
+    pub date: Option<Date>,
+}
+
+/// A document laid out for the page back-ends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub parts: Parts,
+    /// The body proper, before the first attachment.
+    pub body: Vec<Block>,
+    pub attachments: Vec<Attachment>,
+}
+
+impl Plan {
+    /// The plan of a document's official parts and its Markdown body (without front matter).
+    pub fn new(official: &Official, body: &str) -> Plan {
+        let (body, attachments) = markdown::read(body);
+        Plan {
+            parts: Parts::new(official),
+            body,
+            attachments,
+        }
+    }
+
+    /// The plan of a Markdown text with gongwen front matter (`gongwen pdf/docx FILE.md`).
+    pub fn from_markdown(markdown: &str) -> Result<Plan, FrontMatterError> {
+        let (official, body) = read_front_matter(markdown)?;
+        Ok(Plan::new(&official, body))
+    }
+
+    /// The body's last paragraph, which is kept with the signature when short, so that the
+    /// 落款 does not open a page without the body's text.
+    pub fn last_paragraph(&self) -> Option<&Inlines> {
+        match self.body.last() {
+            Some(Block::Paragraph(content)) => Some(content),
+            _ => None,
+        }
+    }
+
+    /// Every character of the document's own text, in reading order (for the font check).
+    pub fn text(&self) -> String {
+        let mut out = self.body_text();
+        self.parts.text(&mut out);
+        out
+    }
+
+    /// The text of the body and the attachments, without the official parts.
+    pub fn body_text(&self) -> String {
+        let mut out = String::new();
+        blocks_text(&self.body, &mut out);
+        for attachment in &self.attachments {
+            inline_text(&attachment.title, &mut out);
+            blocks_text(&attachment.content, &mut out);
+        }
+        out
+    }
+}
+
+/// The printed width of a text in character cells: a Western character is half a cell.
+pub fn cells(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+        .sum()
+}
+
+/// The width in cells of inline content's text (footnotes, set elsewhere, not counted).
+pub fn inline_cells(content: &[Inline]) -> f64 {
+    content
+        .iter()
+        .map(|i| match i {
+            Inline::Text(t) | Inline::Code(t) => cells(t),
+            Inline::Styled(_, c) | Inline::Link { content: c, .. } => inline_cells(c),
+            Inline::Footnote(_) | Inline::Break => 0.0,
+        })
+        .sum()
+}
+
+/// Appends the text of inline content.
+pub fn inline_text(content: &[Inline], out: &mut String) {
+    for i in content {
+        match i {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Styled(_, c) | Inline::Link { content: c, .. } | Inline::Footnote(c) => {
+                inline_text(c, out)
+            }
+            Inline::Break => {}
+        }
+    }
+}
+
+fn blocks_text(blocks: &[Block], out: &mut String) {
+    for block in blocks {
+        match block {
+            Block::Heading { content, .. }
+            | Block::TableTitle(content)
+            | Block::Paragraph(content)
+            | Block::Plain(content) => inline_text(content, out),
+            Block::Quote(inner) => blocks_text(inner, out),
+            Block::Code(code) => out.push_str(code),
+            Block::List { items, .. } => items.iter().for_each(|item| blocks_text(item, out)),
+            Block::Table(table) => {
+                for cell in table.head.iter().chain(table.rows.iter().flatten()) {
+                    inline_text(cell, out);
+                }
+            }
+            Block::Rule => {}
+        }
+    }
+}
+
+impl Parts {
+    pub fn new(parts: &Official) -> Parts {
+        let head = if parts.has_header() {
+            Head::Header(Header {
+                copy_number: parts.copy_number.clone(),
+                secrecy: parts.secrecy.clone(),
+                urgency: parts.urgency.clone(),
+                marks: parts.marks.clone(),
+                issuers: parts.issuers.clone(),
+                doc_number: parts.doc_number.clone(),
+                signers: parts.signers.clone(),
+            })
+        } else if !parts.marks.is_empty() || parts.doc_number.is_some() {
+            Head::Preamble {
+                marks: parts.marks.clone(),
+                doc_number: parts.doc_number.clone(),
+            }
+        } else {
+            Head::None
+        };
+        // The author's lines, else balanced lines that keep words whole.
+        let title_lines = if parts.title_lines.is_empty() {
+            crate::zh::title_lines(&parts.title)
+        } else {
+            parts.title_lines.clone()
+        };
+        let date = parts.date.as_deref().and_then(Date::parse);
+        let signature = match (parts.signing_organ(), date) {
+            (Some(organ), Some(date)) => {
+                let date = date.chinese();
+                let anchor = if cells(organ) >= cells(&date) + 2.0 {
+                    SignatureAnchor::Organ
+                } else {
+                    SignatureAnchor::Date
+                };
+                Some(Signature {
+                    organ: organ.to_owned(),
+                    date,
+                    anchor,
+                })
+            }
+            _ => None,
+        };
+        let mut notes = Vec::new();
+        if let Some(signer) = &parts.signer {
+            notes.push(format!("领导签发：{signer}"));
+        }
+        if let Some(contact) = &parts.contact {
+            notes.push(format!("联系人及电话：{}，{}", contact.name, contact.phone));
+        }
+        let colophon = (!parts.cc.is_empty() || parts.printer.is_some()).then(|| Colophon {
+            cc: parts.cc.clone(),
+            printer: parts.printer.clone(),
+            printed: parts
+                .printed
+                .as_deref()
+                .and_then(Date::parse)
+                .map(|d| d.chinese()),
+        });
+        Parts {
+            kind: parts.kind.clone(),
+            title: parts.title.clone(),
+            title_lines,
+            organ: parts.organ.clone(),
+            letter: parts.is_letter(),
+            head,
+            addressee: parts.addressee.clone(),
+            attachments: parts.attachments.clone(),
+            signature,
+            notes,
+            colophon,
+            date,
+        }
+    }
+
+    fn text(&self, out: &mut String) {
+        let mut push = |s: &str| out.push_str(s);
+        match &self.head {
+            Head::None => {}
+            Head::Preamble { marks, doc_number } => {
+                marks.iter().for_each(|m| push(m));
+                push(doc_number.as_deref().unwrap_or(""));
+            }
+            Head::Header(h) => {
+                for part in [&h.copy_number, &h.secrecy, &h.urgency, &h.doc_number] {
+                    push(part.as_deref().unwrap_or(""));
+                }
+                h.marks
+                    .iter()
+                    .chain(&h.issuers)
+                    .chain(&h.signers)
+                    .for_each(|m| push(m));
+            }
+        }
+        push(&self.title);
+        if let Some(addressee) = &self.addressee {
+            push(addressee);
+        }
+        self.attachments.iter().for_each(|a| push(a));
+        if let Some(signature) = &self.signature {
+            push(&signature.organ);
+            push(&signature.date);
+        }
+        self.notes.iter().for_each(|n| push(n));
+        if let Some(colophon) = &self.colophon {
+            colophon.cc.iter().for_each(|c| push(c));
+            push(colophon.printer.as_deref().unwrap_or(""));
+            push(colophon.printed.as_deref().unwrap_or(""));
+        }
+    }
+}
