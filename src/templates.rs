@@ -1,5 +1,6 @@
 //! The built-in templates, embedded in the binary: the shared partials, the page style and
-//! each kind's body template. A file of the same name in the templates folder replaces one.
+//! each kind's body template (`templates/<kind>.md`). A file of the same name in the user's
+//! templates folder replaces one.
 
 use std::path::{Path, PathBuf};
 
@@ -10,11 +11,9 @@ use crate::diag::{Diagnostic, Pos};
 /// The file name of the page style (Typst), a template like the others.
 pub const STYLE: &str = "gongwen.typ";
 
-/// The templates every kind shares.
-const SHARED: &[(&str, &str)] = &[
-    ("_macros.md", include_str!("../templates/_macros.md")),
-    (STYLE, include_str!("../templates/gongwen.typ")),
-];
+/// Every file of `templates/`, embedded by the build script: the shared partials (`_*.md`),
+/// the page style and each kind's body template.
+const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates.rs"));
 
 /// The name of a kind's body template.
 pub fn kind_template(kind: &str) -> String {
@@ -23,24 +22,11 @@ pub fn kind_template(kind: &str) -> String {
 
 /// Every built-in template: name and text.
 pub fn builtins() -> Vec<(String, &'static str)> {
-    let shared = SHARED.iter().map(|(n, t)| ((*n).to_owned(), *t));
-    let kinds = crate::kinds::KINDS
-        .iter()
-        .map(|k| (kind_template(k.name()), k.template()));
-    shared.chain(kinds).collect()
+    BUILTIN.iter().map(|(n, t)| ((*n).to_owned(), *t)).collect()
 }
 
 fn builtin(name: &str) -> Option<&'static str> {
-    SHARED
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, t)| *t)
-        .or_else(|| {
-            crate::kinds::KINDS
-                .iter()
-                .find(|k| kind_template(k.name()) == name)
-                .map(|k| k.template())
-        })
+    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
 /// The templates of a run: the built-ins, each replaced by a file of the folder.
@@ -117,4 +103,19 @@ pub fn template_error(origin: &str, line: Option<usize>, message: impl Into<Stri
         }
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_kind_has_its_built_in_template() {
+        for kind in crate::kinds::KINDS {
+            let name = super::kind_template(kind.name());
+            assert!(
+                super::builtin(&name).is_some(),
+                "templates/{name} is missing"
+            );
+        }
+        assert!(super::builtin(super::STYLE).is_some());
+    }
 }

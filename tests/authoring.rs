@@ -9,7 +9,7 @@ use common::*;
 
 #[test]
 fn skeletons_fail_with_positions_until_filled_then_pass() {
-    for kind in ["work-report", "proposal-reply", "action-plan", "notice"] {
+    for kind in gongwen::kinds::names() {
         let dir = temp_dir();
         let out = gongwen_in(dir.path(), &["new", kind, "-o", "doc.yaml"]);
         assert!(out.status.success(), "{}", stderr(&out));

@@ -87,3 +87,69 @@ fn usage_errors_go_through_the_same_printer() {
         "{err}"
     );
 }
+
+/// The message keys written as `t!("…")` in the sources.
+fn message_keys(dir: &std::path::Path, keys: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            message_keys(&path, keys);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("t!(") {
+                // `t!(`, not the end of `format!(` or `print!(`.
+                let macro_start = rest[..at].chars().next_back();
+                rest = rest[at + 3..].trim_start();
+                if macro_start.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let Some(literal) = rest.strip_prefix('"') else {
+                    continue;
+                };
+                let mut key = String::new();
+                let mut chars = literal.chars();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => key.push(chars.next().unwrap()),
+                        '"' => break,
+                        c => key.push(c),
+                    }
+                }
+                keys.push((key, path.display().to_string()));
+            }
+        }
+    }
+}
+
+#[test]
+fn every_message_has_both_languages() {
+    let root = manifest_dir();
+    let catalogue: std::collections::BTreeMap<String, serde_json::Value> = serde_saphyr::from_str(
+        &std::fs::read_to_string(root.join("locales/messages.yml")).unwrap(),
+    )
+    .unwrap();
+    let mut keys = Vec::new();
+    message_keys(&root.join("src"), &mut keys);
+    assert!(
+        keys.len() > 200,
+        "the sources' messages were found: {}",
+        keys.len()
+    );
+    let missing: Vec<String> = keys
+        .iter()
+        .filter(|(key, _)| {
+            catalogue
+                .get(key)
+                .and_then(|v| v.get("zh-CN"))
+                .and_then(|v| v.as_str())
+                .is_none_or(str::is_empty)
+        })
+        .map(|(key, file)| format!("{file}: {key:?}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "messages without Chinese:\n{}",
+        missing.join("\n")
+    );
+}

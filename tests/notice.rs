@@ -120,7 +120,7 @@ fn no_source_file_outside_its_folder_names_the_notice() {
         }
     }
     // The one registry line, and nothing else.
-    assert_eq!(named, ["src/kinds/mod.rs: notice,"], "{named:#?}");
+    assert_eq!(named, ["src/kinds/mod.rs: pub mod notice;"], "{named:#?}");
 }
 
 #[test]

@@ -76,13 +76,17 @@ pub fn import(
             text.lead_sections
         ));
     }
-    // The first kind that recognises the text; else the first kind (the work report).
+    // The kind the text reads as most strongly; the first kind (the work report) when none
+    // scores, and the earlier kind of two that score the same.
     let kind = kind.unwrap_or_else(|| {
-        KINDS
-            .iter()
-            .copied()
-            .find(|k| k.recognise(&text.lines))
-            .unwrap_or(KINDS[0])
+        let mut best = (0, KINDS[0]);
+        for &candidate in KINDS {
+            let score = candidate.score(&text.lines);
+            if score > best.0 {
+                best = (score, candidate);
+            }
+        }
+        best.1
     });
     // The name goes into a comment line: a line break in it must not end the comment.
     let source_name = crate::diag::printable(source_name)

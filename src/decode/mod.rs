@@ -48,10 +48,28 @@ pub struct Decoder<'a> {
     pub diags: &'a mut Diagnostics,
 }
 
+/// How messages name a record, in both languages: declared once, with the record.
+#[derive(Clone, Copy, Debug)]
+pub struct Label {
+    pub en: &'static str,
+    pub zh: &'static str,
+}
+
+impl Label {
+    /// The name in the language of the messages.
+    pub fn text(self) -> &'static str {
+        if rust_i18n::locale().starts_with("zh") {
+            self.zh
+        } else {
+            self.en
+        }
+    }
+}
+
 /// The entries of one mapping, handed out field by field; `finish` reports what is left.
 pub struct Fields<'n> {
     pos: Pos,
-    what: &'static str,
+    what: Label,
     specs: &'static [FieldDecl],
     entries: Vec<(&'n str, Pos, &'n Node)>,
     taken: Vec<bool>,
@@ -66,11 +84,11 @@ impl<'a> Decoder<'a> {
     pub fn fields<'n>(
         &mut self,
         node: &'n Node,
-        what: &'static str,
+        what: Label,
         specs: &'static [FieldDecl],
     ) -> Option<Fields<'n>> {
         let Value::Map(entries) = &node.value else {
-            self.type_error(node, &t!("a mapping (%{what})", what = t!(what)));
+            self.type_error(node, &t!("a mapping (%{what})", what = what.text()));
             return None;
         };
         let mut fields = Fields {
@@ -85,7 +103,7 @@ impl<'a> Decoder<'a> {
                 self.diags
                     .error(
                         node::pos(key),
-                        t!("a key of %{what} must be a field name", what = t!(what)),
+                        t!("a key of %{what} must be a field name", what = what.text()),
                     )
                     .hint(known_fields_hint(specs));
                 continue;
@@ -97,7 +115,7 @@ impl<'a> Decoder<'a> {
                         t!(
                             "duplicate field `%{name}` in %{what}",
                             name = name,
-                            what = t!(what)
+                            what = what.text()
                         ),
                     )
                     .hint(t!(
@@ -534,7 +552,7 @@ impl<'n> Fields<'n> {
                     t!(
                         "missing required field `%{name}` in %{what}",
                         name = name,
-                        what = t!(self.what)
+                        what = self.what.text()
                     ),
                 )
                 .hint(t!("add `%{name}:` (%{help})", name = name, help = help));
@@ -570,7 +588,7 @@ impl<'n> Fields<'n> {
                     t!(
                         "unknown field `%{name}` in %{what}",
                         name = name,
-                        what = t!(self.what)
+                        what = self.what.text()
                     ),
                 )
                 .hint(hint);

@@ -454,7 +454,7 @@ macro_rules! record {
                 d: &mut $crate::decode::Decoder,
                 node: &$crate::decode::node::Node,
             ) -> Option<Self> {
-                let mut fields = d.fields(node, $what, Self::FIELDS)?;
+                let mut fields = d.fields(node, $crate::decode::Label { en: $what, zh: $title }, Self::FIELDS)?;
                 $( let $field = $crate::__field_decode!(
                     $mode $ty, fields, d, $crate::__field_key!($field $(, $key)?)
                 ); )*

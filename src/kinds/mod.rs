@@ -1,6 +1,6 @@
 //! The document kinds. A kind is one folder — its model (records declared once), rules,
-//! view (template context and official parts), tables and importer — plus its template;
-//! it is registered by one line in `kinds!` below. `Kind` and `Document` have no default
+//! view (template context and official parts), tables and importer — plus its template
+//! `templates/<name>.md`; it is registered by one `pub mod` line in the registry below. `Kind` and `Document` have no default
 //! for any part a kind must bring, so a kind that lacks one does not compile.
 
 pub mod common;
@@ -26,8 +26,7 @@ macro_rules! define_kind {
         name: $name:expr,
         label: $label:expr,
         model: $model:ty,
-        template: $template:expr,
-        recognise: $recognise:expr,
+        score: $score:expr,
         import: $import:expr $(,)?
     ) => {
         /// The kind, as registered in `crate::kinds::KINDS`.
@@ -39,9 +38,6 @@ macro_rules! define_kind {
             }
             fn label(&self) -> &'static str {
                 $label
-            }
-            fn template(&self) -> &'static str {
-                $template
             }
             fn decode(
                 &self,
@@ -56,8 +52,8 @@ macro_rules! define_kind {
             fn skeleton(&self) -> String {
                 $crate::kinds::root_skeleton::<$model>($name, $label)
             }
-            fn recognise(&self, lines: &[String]) -> bool {
-                ($recognise)(lines)
+            fn score(&self, lines: &[String]) -> u32 {
+                ($score)(lines)
             }
             fn import(
                 &self,
@@ -69,22 +65,17 @@ macro_rules! define_kind {
     };
 }
 
-/// Registers the kinds: one module name a kind, each with a `Definition` implementing
-/// `Kind`. The order is the order `gongwen new`, the help and the schema list them in.
-macro_rules! kinds {
-    ($($module:ident),* $(,)?) => {
-        $(pub mod $module;)*
-        /// Every kind gongwen knows.
-        pub static KINDS: &[&dyn Kind] = &[$(&$module::Definition),*];
-    };
-}
+// registry: one `pub mod` line a kind, each module with a `Definition` implementing `Kind`.
+// The order is the order `gongwen new`, the help and the schema list them in; the build
+// script makes `KINDS` from these lines (rustfmt.toml keeps their order).
+pub mod work_report;
+pub mod proposal_reply;
+pub mod action_plan;
+pub mod notice;
+// end of registry
 
-kinds! {
-    work_report,
-    proposal_reply,
-    action_plan,
-    notice,
-}
+/// Every kind gongwen knows, in the registry's order.
+pub static KINDS: &[&dyn Kind] = include!(concat!(env!("OUT_DIR"), "/kinds.rs"));
 
 /// What a kind brings besides its model: its names, template, schema, skeleton, importer.
 pub trait Kind: Sync {
@@ -92,15 +83,14 @@ pub trait Kind: Sync {
     fn name(&self) -> &'static str;
     /// Its Chinese name (文种), for the schema and the skeleton.
     fn label(&self) -> &'static str;
-    /// The built-in template of its body, `<name>.md` (replaceable from `templates/`).
-    fn template(&self) -> &'static str;
     fn decode(&self, d: &mut Decoder, root: &Node) -> Option<Box<dyn Document>>;
     /// Its schema among `defs`: a reference to its root record.
     fn schema(&self, defs: &mut Definitions) -> Json;
     /// The commented skeleton `gongwen new` writes.
     fn skeleton(&self) -> String;
-    /// Whether a plain text reads as a document of this kind (for `import`).
-    fn recognise(&self, lines: &[String]) -> bool;
+    /// How strongly a plain text reads as a document of this kind, 0 for not at all: `import`
+    /// takes the kind with the highest score.
+    fn score(&self, lines: &[String]) -> u32;
     /// The data file of a plain text of this kind.
     fn import(&self, text: &common::import::Text) -> Yaml;
 }

@@ -6,10 +6,18 @@ use crate::kinds::common::import::{
 };
 
 /// A plan's tasks name the units that lead and share them.
-pub fn recognise(lines: &[String]) -> bool {
-    lines.iter().any(|l| {
-        l.contains("牵头单位") || l.contains("责任单位") || l.ends_with("牵头）") || l.ends_with("牵头）。")
-    })
+/// A plan: tasks with their units; each line naming units counts.
+pub fn score(lines: &[String]) -> u32 {
+    let units = lines
+        .iter()
+        .filter(|l| {
+            l.contains("牵头单位")
+                || l.contains("责任单位")
+                || l.ends_with("牵头）")
+                || l.ends_with("牵头）。")
+        })
+        .count();
+    2 * units.min(20) as u32
 }
 
 /// A task as gathered: its heading's rest, then the lines that follow it.
@@ -58,7 +66,9 @@ fn part_kind(title: &str) -> PartKind {
 /// continues the task (or the group) before it. A group written without tasks is a task
 /// itself.
 fn task_groups(lines: &[String], part_title: &str) -> Vec<(String, Vec<Yaml>)> {
-    let has_tasks = lines.iter().any(|l| heading(l).is_some_and(|(l, _)| l == 3));
+    let has_tasks = lines
+        .iter()
+        .any(|l| heading(l).is_some_and(|(l, _)| l == 3));
     // (group title, its own text, its tasks' raw texts)
     let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
     for line in lines {
@@ -68,7 +78,11 @@ fn task_groups(lines: &[String], part_title: &str) -> Vec<(String, Vec<Yaml>)> {
             }
             Some((2, rest)) | Some((3, rest)) => {
                 if groups.is_empty() {
-                    let title = if has_tasks { "〖任务分组〗" } else { part_title };
+                    let title = if has_tasks {
+                        "〖任务分组〗"
+                    } else {
+                        part_title
+                    };
                     groups.push((title.to_owned(), String::new(), Vec::new()));
                 }
                 groups.last_mut().expect("a group").2.push(rest.to_owned());
@@ -224,11 +238,15 @@ pub fn import(text: &Text) -> Yaml {
             Yaml::Map(vec![
                 (
                     "first",
-                    years.first().map_or(Yaml::Placeholder("〖年份〗"), |y| Yaml::Int(*y)),
+                    years
+                        .first()
+                        .map_or(Yaml::Placeholder("〖年份〗"), |y| Yaml::Int(*y)),
                 ),
                 (
                     "last",
-                    years.last().map_or(Yaml::Placeholder("〖年份〗"), |y| Yaml::Int(*y)),
+                    years
+                        .last()
+                        .map_or(Yaml::Placeholder("〖年份〗"), |y| Yaml::Int(*y)),
                 ),
             ]),
         ),
@@ -240,16 +258,14 @@ pub fn import(text: &Text) -> Yaml {
     if !headings.is_empty() {
         entries.push(("headings", Yaml::Map(headings)));
     }
-    entries.extend([
-        (
-            "guiding",
-            s(if guiding.is_empty() {
-                "〖指导思想〗".to_owned()
-            } else {
-                guiding.join("\n\n")
-            }),
-        ),
-    ]);
+    entries.extend([(
+        "guiding",
+        s(if guiding.is_empty() {
+            "〖指导思想〗".to_owned()
+        } else {
+            guiding.join("\n\n")
+        }),
+    )]);
     let mut goals = Vec::new();
     if !goal_lead.is_empty() {
         goals.push(("lead", s(goal_lead.join("\n\n"))));

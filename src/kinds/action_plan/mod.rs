@@ -19,8 +19,7 @@ define_kind! {
     name: KIND,
     label: "行动计划",
     model: ActionPlan,
-    template: include_str!("../../../templates/action-plan.md"),
-    recognise: import::recognise,
+    score: import::score,
     import: import::import,
 }
 

@@ -167,7 +167,9 @@ impl Decode for Located<Comparison> {
 
 impl Target {
     pub fn comparison(&self) -> Comparison {
-        self.comparison.as_ref().map_or(Comparison::Plain, |c| c.value)
+        self.comparison
+            .as_ref()
+            .map_or(Comparison::Plain, |c| c.value)
     }
 
     pub fn unit(&self) -> &str {

@@ -8,13 +8,22 @@ use crate::diag::Diagnostics;
 use crate::kinds::common::{Prose, rules};
 
 pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
-    rules::shared_parts(&plan.title.value, &plan.title_lines, plan.header.as_ref(), diags);
+    rules::shared_parts(
+        &plan.title.value,
+        &plan.title_lines,
+        plan.header.as_ref(),
+        diags,
+    );
     let (first, last) = (plan.period.first.value, plan.period.last.value);
     if last < first {
         diags
             .error(
                 plan.period.last.pos,
-                t!("the period ends (%{last}) before it begins (%{first})", last = last, first = first),
+                t!(
+                    "the period ends (%{last}) before it begins (%{first})",
+                    last = last,
+                    first = first
+                ),
             )
             .hint(t!("write `period: {first: 2018, last: 2020}`"));
     }
@@ -27,14 +36,22 @@ pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
             diags
                 .warning(
                     target.year.pos,
-                    t!("target year %{year} is outside the plan's period %{first}–%{last}", year = year, first = first, last = last),
+                    t!(
+                        "target year %{year} is outside the plan's period %{first}–%{last}",
+                        year = year,
+                        first = first,
+                        last = last
+                    ),
                 )
                 .hint(t!("check `year` of the target and `period` of the plan"));
         }
     }
     if plan.goals.groups.is_empty() {
         diags
-            .error(plan.goals.key_pos("groups"), t!("the plan has no goal groups"))
+            .error(
+                plan.goals.key_pos("groups"),
+                t!("the plan has no goal groups"),
+            )
             .hint(t!("add groups under `goals:`"));
     }
     let mut prose: Vec<&Prose> = plan.lead.iter().collect();
@@ -64,7 +81,9 @@ pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
                     task.title.pos,
                     t!("task `%{title}` has no units", title = task.title.value),
                 )
-                .hint(t!("name its lead units (`lead_units`) or responsible units (`units`)"));
+                .hint(t!(
+                    "name its lead units (`lead_units`) or responsible units (`units`)"
+                ));
         }
     }
     for group in &plan.task_groups {
@@ -72,7 +91,10 @@ pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
             diags
                 .error(
                     group.title.pos,
-                    t!("task group `%{title}` has no tasks", title = group.title.value),
+                    t!(
+                        "task group `%{title}` has no tasks",
+                        title = group.title.value
+                    ),
                 )
                 .hint(t!("add tasks under `tasks:`, or remove the group"));
         }

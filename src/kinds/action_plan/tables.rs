@@ -103,10 +103,14 @@ fn units(plan: &ActionPlan) -> Table {
         .tasks()
         .enumerate()
         .map(|(i, t)| (t, format!("{}.{}", i + 1, t.title.value)));
-    let safeguards = plan.safeguards.iter().enumerate().map(|(i, t): (usize, &Task)| {
-        let number = heading_number(i as u32 + 1, 2).unwrap_or_default();
-        (t, format!("保障措施{number}{}", t.title.value))
-    });
+    let safeguards = plan
+        .safeguards
+        .iter()
+        .enumerate()
+        .map(|(i, t): (usize, &Task)| {
+            let number = heading_number(i as u32 + 1, 2).unwrap_or_default();
+            (t, format!("保障措施{number}{}", t.title.value))
+        });
     for (task, label) in tasks.chain(safeguards) {
         for (list, map) in [(&task.lead_units, &mut leads), (&task.units, &mut shares)] {
             for unit in list {

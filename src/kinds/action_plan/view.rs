@@ -127,7 +127,9 @@ pub fn context(plan: &ActionPlan) -> minijinja::Value {
         lead: &plan.lead,
         headings: {
             let own = plan.headings.as_ref();
-            let heading = |pick: fn(&super::model::PartHeadings) -> &Option<crate::decode::Located<String>>,
+            let heading = |pick: fn(
+                &super::model::PartHeadings,
+            ) -> &Option<crate::decode::Located<String>>,
                            usual: &'static str| {
                 own.and_then(|h| pick(h).as_ref())
                     .map_or(usual, |h| h.value.as_str())

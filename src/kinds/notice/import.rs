@@ -1,15 +1,15 @@
 //! A plain-text notice → its data file.
 
 use super::KIND;
-use crate::kinds::common::import::{
-    Text,Section, Yaml, heading, s, sections, signature};
+use crate::kinds::common::import::{Section, Text, Yaml, heading, s, sections, signature};
 
 /// A notice's title ends with 通知.
-pub fn recognise(lines: &[String]) -> bool {
-    lines
+pub fn score(lines: &[String]) -> u32 {
+    let titled = lines
         .iter()
         .take(5)
-        .any(|l| l.ends_with("的通知") && heading(l).is_none())
+        .any(|l| l.ends_with("的通知") && heading(l).is_none());
+    8 * u32::from(titled)
 }
 
 pub fn import(text: &Text) -> Yaml {
@@ -34,13 +34,15 @@ pub fn import(text: &Text) -> Yaml {
     let attachments: Vec<Yaml> = body
         .iter()
         .filter_map(|l| l.strip_prefix("附件："))
-        .map(|a| s(a.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.').trim()))
+        .map(|a| {
+            s(
+                a.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+                    .trim(),
+            )
+        })
         .collect();
     body.retain(|l| !l.starts_with("附件："));
-    let closing = body
-        .last()
-        .filter(|l| l.starts_with("特此通知"))
-        .cloned();
+    let closing = body.last().filter(|l| l.starts_with("特此通知")).cloned();
     if closing.is_some() {
         body.pop();
     }

@@ -18,8 +18,7 @@ define_kind! {
     name: KIND,
     label: "通知",
     model: Notice,
-    template: include_str!("../../../templates/notice.md"),
-    recognise: import::recognise,
+    score: import::score,
     import: import::import,
 }
 

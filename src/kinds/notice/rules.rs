@@ -8,7 +8,12 @@ use crate::diag::Diagnostics;
 use crate::kinds::common::{Prose, rules};
 
 pub fn validate(notice: &Notice, diags: &mut Diagnostics) {
-    rules::shared_parts(&notice.title.value, &notice.title_lines, notice.header.as_ref(), diags);
+    rules::shared_parts(
+        &notice.title.value,
+        &notice.title_lines,
+        notice.header.as_ref(),
+        diags,
+    );
     rules::figures(&notice.figures, diags);
     if notice.sections.is_empty() {
         diags
@@ -31,9 +36,14 @@ pub fn validate(notice: &Notice, diags: &mut Diagnostics) {
             diags
                 .error(
                     number.pos,
-                    t!("malformed document number `%{number}`", number = number.value),
+                    t!(
+                        "malformed document number `%{number}`",
+                        number = number.value
+                    ),
                 )
-                .hint(t!("write the full year in hexagonal brackets, e.g. 石科字〔2025〕3号"));
+                .hint(t!(
+                    "write the full year in hexagonal brackets, e.g. 石科字〔2025〕3号"
+                ));
         }
     }
 }

@@ -2,32 +2,39 @@
 
 use super::KIND;
 use crate::kinds::common::import::{
-    Text,
-    Section, Yaml, after_colon, heading, s, sections, signature, split_list,
+    Section, Text, Yaml, after_colon, heading, s, sections, signature, split_list,
 };
 
 /// A reply names its addressee (`…委员：`) or carries its title (`对…的答复`).
-pub fn recognise(lines: &[String]) -> bool {
-    lines
+/// A reply: addressed to a 委员 or 代表, titled 对…的答复.
+pub fn score(lines: &[String]) -> u32 {
+    let addressed = lines
         .iter()
-        .any(|l| (l.ends_with("委员：") || l.ends_with("代表：")) && l.chars().count() <= 12)
-        || lines
-            .iter()
-            .any(|l| reply_title_start(l).is_some() && l.ends_with("的答复"))
+        .any(|l| (l.ends_with("委员：") || l.ends_with("代表：")) && l.chars().count() <= 12);
+    let titled = lines
+        .iter()
+        .any(|l| reply_title_start(l).is_some() && l.ends_with("的答复"));
+    10 * u32::from(addressed) + 10 * u32::from(titled)
 }
 
 /// A reply's title opens with 对 or 关于对 (or 关于 before a meeting's name).
 fn reply_title_start(line: &str) -> Option<&str> {
     line.strip_prefix("关于对")
         .or_else(|| line.strip_prefix('对'))
-        .or_else(|| line.strip_prefix("关于").filter(|rest| rest.contains("会议")))
+        .or_else(|| {
+            line.strip_prefix("关于")
+                .filter(|rest| rest.contains("会议"))
+        })
 }
 
 /// `（联系人：李某，联系电话：0311-85050000）` or `联系人：李某 0311-85050000`: the name and
 /// the telephone number.
 fn contact_of(line: &str) -> Option<(String, String)> {
     let inner = line.trim_start_matches('（').trim_end_matches('）');
-    let rest = inner.strip_prefix("联系人")?.trim_start_matches(['：', ':']).trim();
+    let rest = inner
+        .strip_prefix("联系人")?
+        .trim_start_matches(['：', ':'])
+        .trim();
     let phone_at = rest.find(|c: char| c.is_ascii_digit())?;
     // The name ends at a separator or at the telephone's label, whichever comes first.
     let before_phone = &rest[..phone_at];

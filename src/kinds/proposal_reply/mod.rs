@@ -19,8 +19,7 @@ define_kind! {
     name: KIND,
     label: "提案答复 / 建议答复",
     model: ProposalReply,
-    template: include_str!("../../../templates/proposal-reply.md"),
-    recognise: import::recognise,
+    score: import::score,
     import: import::import,
 }
 

@@ -33,7 +33,12 @@ pub fn is_phone(phone: &str) -> bool {
 }
 
 pub fn validate(reply: &ProposalReply, diags: &mut Diagnostics) {
-    rules::shared_parts(&reply.title(), &reply.title_lines, reply.header.as_ref(), diags);
+    rules::shared_parts(
+        &reply.title(),
+        &reply.title_lines,
+        reply.header.as_ref(),
+        diags,
+    );
     rules::figures(&reply.figures, diags);
     let result = reply.result.value.as_str();
     if !matches!(result, "A" | "B" | "C") {
@@ -47,7 +52,9 @@ pub fn validate(reply: &ProposalReply, diags: &mut Diagnostics) {
                 reply.result.pos,
                 t!("result C needs the reason it cannot be solved for now"),
             )
-            .hint(t!("add `reason:` explaining the conditions that prevent a solution"));
+            .hint(t!(
+                "add `reason:` explaining the conditions that prevent a solution"
+            ));
     }
     let (role, kind) = (&reply.proposal.role, &reply.proposal.kind);
     if !matches!(role.value.as_str(), "委员" | "代表") {
@@ -56,14 +63,18 @@ pub fn validate(reply: &ProposalReply, diags: &mut Diagnostics) {
                 role.pos,
                 t!("role `%{role}` is not 委员 or 代表", role = role.value),
             )
-            .hint(t!("委员 for a CPPCC member's 提案, 代表 for an NPC deputy's 建议"));
+            .hint(t!(
+                "委员 for a CPPCC member's 提案, 代表 for an NPC deputy's 建议"
+            ));
     } else if !matches!(kind.value.as_str(), "提案" | "建议") {
         diags
             .error(
                 kind.pos,
                 t!("type `%{kind}` is not 提案 or 建议", kind = kind.value),
             )
-            .hint(t!("提案 for a CPPCC member (委员), 建议 for an NPC deputy (代表)"));
+            .hint(t!(
+                "提案 for a CPPCC member (委员), 建议 for an NPC deputy (代表)"
+            ));
     } else if (role.value == "委员") != (kind.value == "提案") {
         let expected = if role.value == "委员" {
             "提案"
@@ -80,7 +91,10 @@ pub fn validate(reply: &ProposalReply, diags: &mut Diagnostics) {
                     kind = kind.value
                 ),
             )
-            .hint(t!("write `type: %{expected}`, or correct `role`", expected = expected));
+            .hint(t!(
+                "write `type: %{expected}`, or correct `role`",
+                expected = expected
+            ));
     }
     match doc_number_year(&reply.doc_number.value) {
         None => {
@@ -106,9 +120,14 @@ pub fn validate(reply: &ProposalReply, diags: &mut Diagnostics) {
         diags
             .error(
                 reply.contact.phone.pos,
-                t!("`%{phone}` is not a telephone number", phone = reply.contact.phone.value),
+                t!(
+                    "`%{phone}` is not a telephone number",
+                    phone = reply.contact.phone.value
+                ),
             )
-            .hint(t!("write digits with an optional area code, e.g. 0311-85057592 or 13800000000"));
+            .hint(t!(
+                "write digits with an optional area code, e.g. 0311-85057592 or 13800000000"
+            ));
     }
     if reply.sections.is_empty() {
         diags

@@ -98,14 +98,26 @@ impl Part {
 
 /// The highest heading level written in the lines.
 fn top_level(lines: &[String]) -> Option<usize> {
-    lines.iter().filter_map(|l| heading(l)).map(|(l, _)| l).min()
+    lines
+        .iter()
+        .filter_map(|l| heading(l))
+        .map(|(l, _)| l)
+        .min()
 }
 
 /// A heading or part line of the review: 2024年工作总结, 主要工作及成效….
 fn is_review_title(title: &str) -> bool {
-    ["总结", "工作情况", "主要成效", "工作成效", "工作回顾", "完成情况", "主要工作"]
-        .iter()
-        .any(|w| title.contains(w))
+    [
+        "总结",
+        "工作情况",
+        "主要成效",
+        "工作成效",
+        "工作回顾",
+        "完成情况",
+        "主要工作",
+    ]
+    .iter()
+    .any(|w| title.contains(w))
 }
 
 /// A heading or part line of next year's plan: 下一步工作打算, 2025年工作计划….
@@ -117,9 +129,17 @@ fn is_plan_title(title: &str, year: Option<i64>) -> bool {
                 .any(|w| title.contains(w))
     });
     next_year
-        || ["下一步", "工作打算", "工作计划", "工作思路", "工作安排", "明年", "今后"]
-            .iter()
-            .any(|w| title.contains(w))
+        || [
+            "下一步",
+            "工作打算",
+            "工作计划",
+            "工作思路",
+            "工作安排",
+            "明年",
+            "今后",
+        ]
+        .iter()
+        .any(|w| title.contains(w))
 }
 
 /// An unnumbered line that names a part: short, no sentence, a review or plan title.
@@ -260,8 +280,14 @@ pub fn import(text: &Text) -> Yaml {
     let (lead, review, plan) = parts(body, year);
     let mut entries = vec![
         ("kind", s(KIND)),
-        ("organ", s(organ.unwrap_or_else(|| "〖发文机关〗".to_owned()))),
-        ("year", year.map_or(Yaml::Placeholder("〖年份〗"), Yaml::Int)),
+        (
+            "organ",
+            s(organ.unwrap_or_else(|| "〖发文机关〗".to_owned())),
+        ),
+        (
+            "year",
+            year.map_or(Yaml::Placeholder("〖年份〗"), Yaml::Int),
+        ),
         ("date", s(date.unwrap_or_else(|| "〖日期〗".to_owned()))),
     ];
     if let Some(title) = title {

@@ -14,13 +14,12 @@ pub use model::{Part, WorkReport};
 
 pub const KIND: &str = "work-report";
 
-// Registered first, it is the kind a text is taken for when no other recognises it.
+// Registered first, it is the kind a text is taken for when no other scores it.
 define_kind! {
     name: KIND,
     label: "工作总结和工作计划",
     model: WorkReport,
-    template: include_str!("../../../templates/work-report.md"),
-    recognise: |_: &[String]| false,
+    score: |_: &[String]| 0,
     import: import::import,
 }
 

@@ -9,7 +9,12 @@ use crate::kinds::action_plan::ActionPlan;
 use crate::kinds::common::{Prose, rules};
 
 pub fn validate(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diagnostics) {
-    rules::shared_parts(&report.title(), &report.title_lines, report.header.as_ref(), diags);
+    rules::shared_parts(
+        &report.title(),
+        &report.title_lines,
+        report.header.as_ref(),
+        diags,
+    );
     rules::figures(&report.figures, diags);
     let mut prose: Vec<&Prose> = report.lead.iter().collect();
     for part in [&report.review, &report.plan] {
@@ -114,7 +119,9 @@ fn targets(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diagnosti
                         id = target_id.value
                     ),
                 )
-                .hint(t!("a figure and its target must use the same unit (e.g. both 亿元)"));
+                .hint(t!(
+                    "a figure and its target must use the same unit (e.g. both 亿元)"
+                ));
         }
     }
 }

@@ -100,7 +100,10 @@ pub fn context(report: &WorkReport, plan: Option<&ActionPlan>) -> minijinja::Val
         review: &report.review,
         review_heading: heading(&report.review, format!("{year}年工作总结")),
         plan: &report.plan,
-        plan_heading: heading(&report.plan, format!("{}年工作计划", year.saturating_add(1))),
+        plan_heading: heading(
+            &report.plan,
+            format!("{}年工作计划", year.saturating_add(1)),
+        ),
         action_plan: plan.map(|p| p.title.value.as_str()),
         completion: completion(report, plan),
     }))
