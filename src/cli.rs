@@ -227,8 +227,8 @@ pub fn main() -> ExitCode {
             print_on_letterhead,
         } => commands::docx(&input, output.as_deref(), print_on_letterhead, printer),
         Command::Fonts { link } => commands::fonts(link.as_deref(), printer),
-        Command::New { kind, output } => commands::new(&kind, output.as_deref()),
-        Command::Schema { output } => commands::schema(output.as_deref()),
+        Command::New { kind, output } => commands::new(&kind, output.as_deref(), printer),
+        Command::Schema { output } => commands::schema(output.as_deref(), printer),
         Command::Import {
             input,
             kind,

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rust_i18n::t;
 
 use crate::build;
-use crate::diag::{Diagnostic, Printer};
+use crate::diag::{Diagnostic, Place, Printer, Report};
 use crate::load::{self, Library};
 use crate::pdf::fonts;
 use crate::plan::Plan;
@@ -27,9 +27,7 @@ pub fn validate(paths: &[PathBuf], jobs: usize, printer: Printer) -> Result<Stat
         warnings += w;
         invalid += usize::from(e > 0);
     }
-    eprintln!(
-        "{}",
-        t!(
+    printer.status(&t!(
             "checked %{files} files: %{valid} valid, %{invalid} invalid (%{errors} errors, %{warnings} warnings)",
             files = files.len(),
             valid = files.len() - invalid,
@@ -74,15 +72,12 @@ fn write_single(
 ) -> Result<Status, Diagnostic> {
     match result {
         Ok(bytes) => {
-            write::write_atomic(target, &bytes).map_err(|e| e.diagnostic())?;
-            println!(
-                "{}",
-                t!(
-                    "built %{data} → %{outputs}",
-                    data = crate::diag::printable(&input.display().to_string()),
-                    outputs = crate::diag::printable(&target.display().to_string())
-                )
-            );
+            write::write_atomic(target, &bytes).map_err(|e| e.report(&Place::NONE))?;
+            printer.result(&t!(
+                "built %{data} → %{outputs}",
+                data = crate::diag::printable(&input.display().to_string()),
+                outputs = crate::diag::printable(&target.display().to_string())
+            ));
             Ok(Status::Ok)
         }
         Err(d) => {
@@ -107,7 +102,13 @@ pub fn pdf(
     let result = Plan::from_markdown(&markdown)
         .map_err(crate::pdf::PdfError::FrontMatter)
         .and_then(|plan| engine.pdf(&plan, &input.display().to_string()))
-        .map_err(|e| e.diagnostic(input, &markdown));
+        .map(|typeset| {
+            if let Some(e) = typeset.subset_error {
+                printer.print(&[e.report(&Place::new(input, ""))]);
+            }
+            typeset.pdf
+        })
+        .map_err(|e| e.report(&Place::new(input, &markdown)));
     write_single(input, &target, result, printer)
 }
 
@@ -123,7 +124,7 @@ pub fn docx(
     let target = output.map_or_else(|| input.with_extension("docx"), Path::to_path_buf);
     let result = Plan::from_markdown(&markdown)
         .map(|plan| crate::docx::docx(&plan, letterhead))
-        .map_err(|e| e.diagnostic(input, &markdown));
+        .map_err(|e| e.report(&Place::new(input, &markdown)));
     write_single(input, &target, result, printer)
 }
 
@@ -140,51 +141,55 @@ pub fn fonts(link: Option<&Path>, printer: Printer) -> Result<Status, Diagnostic
                 t!("fallback: the standard's face is not installed")
             )
         };
-        println!(
+        printer.result(&format!(
             "{:<12} {}  {} [{}] weight {}{marker}",
             choice.role.key(),
             choice.role.describe(),
             choice.face.family,
             choice.face.path.display(),
             choice.face.weight,
-        );
+        ));
     }
     for role in &found.unresolved {
-        println!(
+        printer.result(&format!(
             "{:<12} {}  {}",
             role.key(),
             role.describe(),
             t!("MISSING: no face of its chain is installed")
-        );
+        ));
     }
     if !found.unresolved.is_empty() {
         let error = fonts::FontError {
             unresolved: found.unresolved.clone(),
         };
-        printer.print(&[error.diagnostic()]);
+        printer.print(&[error.report(&Place::NONE)]);
         return Ok(Status::Invalid);
     }
     if let Some(dir) = link {
         found.link_folder(dir).map_err(|e| {
             Diagnostic::error(t!("cannot link the fonts: %{reason}", reason = e)).in_file(dir)
         })?;
-        println!(
-            "{}",
-            t!(
-                "linked the chosen font files into %{dir}",
-                dir = dir.display()
-            )
-        );
+        printer.result(&t!(
+            "linked the chosen font files into %{dir}",
+            dir = dir.display()
+        ));
     }
     Ok(Status::Ok)
 }
 
 /// Writes `text` to `output` (atomically, never over an existing file unless asked) or to
 /// standard output.
-fn emit(text: &str, output: Option<&Path>, replace: bool) -> Result<Status, Diagnostic> {
+fn emit(
+    text: &str,
+    output: Option<&Path>,
+    replace: bool,
+    printer: Printer,
+) -> Result<Status, Diagnostic> {
     match output {
         None => {
-            print!("{text}");
+            // The text itself is the command's output, as it is.
+            std::io::Write::write_all(&mut std::io::stdout(), text.as_bytes())
+                .map_err(|e| Diagnostic::error(t!("cannot write: %{reason}", reason = e)))?;
             Ok(Status::Ok)
         }
         Some(path) if !replace && path.exists() => {
@@ -193,8 +198,8 @@ fn emit(text: &str, output: Option<&Path>, replace: bool) -> Result<Status, Diag
                 .with_hint(t!("choose another name, or remove the file first")))
         }
         Some(path) => {
-            write::write_atomic(path, text.as_bytes()).map_err(|e| e.diagnostic())?;
-            eprintln!("{}", t!("wrote %{path}", path = path.display()));
+            write::write_atomic(path, text.as_bytes()).map_err(|e| e.report(&Place::NONE))?;
+            printer.status(&t!("wrote %{path}", path = path.display()));
             Ok(Status::Ok)
         }
     }
@@ -206,14 +211,14 @@ fn unknown_kind(kind: &str) -> Diagnostic {
 }
 
 /// `gongwen new KIND`: a commented skeleton to fill in.
-pub fn new(kind: &str, output: Option<&Path>) -> Result<Status, Diagnostic> {
+pub fn new(kind: &str, output: Option<&Path>, printer: Printer) -> Result<Status, Diagnostic> {
     let kind = crate::kinds::find(kind).ok_or_else(|| unknown_kind(kind))?;
-    emit(&kind.skeleton(), output, false)
+    emit(&kind.skeleton(), output, false, printer)
 }
 
 /// `gongwen schema`: the JSON Schema of every kind.
-pub fn schema(output: Option<&Path>) -> Result<Status, Diagnostic> {
-    emit(&crate::authoring::schema_text(), output, true)
+pub fn schema(output: Option<&Path>, printer: Printer) -> Result<Status, Diagnostic> {
+    emit(&crate::authoring::schema_text(), output, true, printer)
 }
 
 /// `gongwen import FILE`: a data file from a plain-text or Word document.
@@ -244,13 +249,13 @@ pub fn import(
         }
     };
     let target = output.map_or_else(|| input.with_extension("yaml"), Path::to_path_buf);
-    let status = emit(&yaml, Some(&target), false)?;
-    eprintln!(
+    let status = emit(&yaml, Some(&target), false, printer)?;
+    printer.status(&format!(
         "  {}",
         t!(
             "next: check it with `gongwen validate %{path}`",
             path = target.display()
         )
-    );
+    ));
     Ok(status)
 }

@@ -71,6 +71,13 @@ impl Diagnostic {
         }
     }
 
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
     pub fn in_file(mut self, file: &Path) -> Self {
         self.file = Some(file.to_path_buf());
         self
@@ -111,6 +118,43 @@ pub enum MessageFormat {
     Short,
 }
 
+/// A typed error of a stage, as the one diagnostic the printer prints. Every stage's error
+/// type implements it; `place` is the file the work was on and its text, for the errors
+/// that point into it.
+pub trait Report {
+    fn report(&self, place: &Place) -> Diagnostic;
+}
+
+/// The file a stage was working on, and its text (empty where there is none to show).
+#[derive(Clone, Copy, Debug)]
+pub struct Place<'a> {
+    pub file: Option<&'a Path>,
+    pub text: &'a str,
+}
+
+impl<'a> Place<'a> {
+    /// Work on no file in particular (writing a named output, the fonts of the machine).
+    pub const NONE: Place<'static> = Place {
+        file: None,
+        text: "",
+    };
+
+    pub fn new(file: &'a Path, text: &'a str) -> Self {
+        Place {
+            file: Some(file),
+            text,
+        }
+    }
+
+    /// `d` in this place's file, if it has one.
+    pub fn file_of(&self, d: Diagnostic) -> Diagnostic {
+        match self.file {
+            Some(file) => d.in_file(file),
+            None => d,
+        }
+    }
+}
+
 /// The widest part of a source line shown around the caret.
 const EXCERPT_COLUMNS: usize = 100;
 
@@ -125,6 +169,16 @@ impl Printer {
         for d in diagnostics {
             eprintln!("{}", self.render(d));
         }
+    }
+
+    /// A line about the run (a count, a step), on standard error.
+    pub fn status(&self, line: &str) {
+        eprintln!("{}", printable(line));
+    }
+
+    /// A line naming what was made (`built … → …`), on standard output.
+    pub fn result(&self, line: &str) {
+        println!("{}", printable(line));
     }
 
     pub fn render(&self, d: &Diagnostic) -> String {

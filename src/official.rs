@@ -6,7 +6,7 @@
 use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Diagnostic, Place, Pos, Report};
 
 /// 联系人及电话.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -240,12 +240,12 @@ pub struct FrontMatterError {
     pub message: String,
 }
 
-impl FrontMatterError {
-    /// The error as a diagnostic of `file`, whose text is `text`.
-    pub fn diagnostic(&self, file: &std::path::Path, text: &str) -> Diagnostic {
-        Diagnostic::error(self.message.clone())
-            .in_file(file)
-            .at(text, self.pos)
+impl Report for FrontMatterError {
+    /// The error at its place in the Markdown file.
+    fn report(&self, place: &Place) -> Diagnostic {
+        place
+            .file_of(Diagnostic::error(self.message.clone()))
+            .at(place.text, self.pos)
             .with_hint(t!(
                 "the file starts with `---`, a YAML block with at least `kind` and `title`, and `---`; see the README for the fields"
             ))

@@ -29,6 +29,23 @@ fn builtin(name: &str) -> Option<&'static str> {
     BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
+/// A template file of the folder that cannot be read.
+#[derive(Debug)]
+pub struct TemplateError {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&t!(
+            "cannot read %{path}: %{reason}",
+            path = self.path.display(),
+            reason = self.reason
+        ))
+    }
+}
+
 /// The templates of a run: the built-ins, each replaced by a file of the folder.
 #[derive(Clone, Debug, Default)]
 pub struct Templates {
@@ -55,7 +72,7 @@ impl Templates {
     }
 
     /// The text of a template, from the folder or built in; `None` if there is none.
-    pub fn load(&self, name: &str) -> Result<Option<String>, String> {
+    pub fn load(&self, name: &str) -> Result<Option<String>, TemplateError> {
         // Template names are plain file names: nothing may be read from outside the folder.
         if name.contains(['/', '\\']) || name.starts_with('.') {
             return Ok(None);
@@ -63,14 +80,12 @@ impl Templates {
         if let Some(dir) = &self.dir {
             let path = dir.join(name);
             if path.is_file() {
-                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
-                    t!(
-                        "cannot read %{path}: %{reason}",
-                        path = path.display(),
-                        reason = crate::load::io_reason(&e)
-                    )
-                    .into_owned()
-                });
+                return std::fs::read_to_string(&path)
+                    .map(Some)
+                    .map_err(|e| TemplateError {
+                        path,
+                        reason: crate::load::io_reason(&e),
+                    });
             }
         }
         Ok(builtin(name).map(str::to_owned))
@@ -85,7 +100,7 @@ impl Templates {
                 None,
                 t!("no such template"),
             )),
-            Err(message) => Err(template_error(&self.origin(name), None, message)),
+            Err(e) => Err(template_error(&self.origin(name), None, e.to_string())),
         }
     }
 }

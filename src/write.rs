@@ -5,7 +5,7 @@ use std::io::Write;
 
 use rust_i18n::t;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Place, Report};
 use std::path::{Path, PathBuf};
 
 /// One output file of a document, rendered and encoded, not yet on disk.
@@ -20,8 +20,9 @@ pub struct WriteError {
     pub reason: String,
 }
 
-impl WriteError {
-    pub fn diagnostic(&self) -> Diagnostic {
+impl Report for WriteError {
+    /// The error at the file that could not be written, wherever the work was.
+    fn report(&self, _: &Place) -> Diagnostic {
         Diagnostic::error(t!("cannot write: %{reason}", reason = self.reason)).in_file(&self.path)
     }
 }

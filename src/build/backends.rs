@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rust_i18n::t;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Place, Report};
 use crate::pdf::Engine;
 use crate::plan::Plan;
 use crate::render::{Rendered, csv};
@@ -24,9 +24,15 @@ pub struct Job<'a> {
     pub out_dir: &'a Path,
     /// The outputs' name, from the data file's.
     pub stem: &'a str,
+    /// What the back-ends warn of while they render (the document is still made).
+    pub warnings: std::cell::RefCell<Vec<Diagnostic>>,
 }
 
 impl Job<'_> {
+    fn warn(&self, d: Diagnostic) {
+        self.warnings.borrow_mut().push(d);
+    }
+
     fn path(&self, suffix: &str) -> PathBuf {
         self.out_dir.join(format!("{}{suffix}", self.stem))
     }
@@ -39,7 +45,7 @@ impl Job<'_> {
     /// A PDF-stage error, placed in the data file where it can be.
     fn pdf_error(&self, e: crate::pdf::PdfError) -> Diagnostic {
         let data = std::fs::read_to_string(self.data_path).unwrap_or_default();
-        e.diagnostic(self.data_path, &data)
+        e.report(&Place::new(self.data_path, &data))
     }
 }
 
@@ -126,13 +132,16 @@ impl Backend for Pdf {
     }
     fn render(&self, job: &Job) -> Result<Vec<Output>, Diagnostic> {
         let origin = job.data_path.display().to_string();
-        let pdf = self
+        let typeset = self
             .0
             .pdf(job.plan(), &origin)
             .map_err(|e| job.pdf_error(e))?;
+        if let Some(e) = typeset.subset_error {
+            job.warn(e.report(&Place::new(job.data_path, "")));
+        }
         Ok(vec![Output {
             path: job.path(".pdf"),
-            bytes: pdf,
+            bytes: typeset.pdf,
         }])
     }
 }

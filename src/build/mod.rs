@@ -17,7 +17,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use rust_i18n::t;
 
-use crate::diag::{Diagnostic, Printer};
+use crate::diag::{Diagnostic, Place, Printer, Report};
 use crate::kinds::{Document, KINDS, Linked};
 use crate::load::{self, Entry, Library};
 use crate::pdf::Engine;
@@ -53,7 +53,7 @@ struct Run<'a> {
 pub fn pdf_engine(templates: &Templates, with_typst: bool) -> Result<Engine, Diagnostic> {
     let style = templates.source(STYLE)?;
     Engine::new(style, templates.origin(STYLE), with_typst)
-        .map_err(|e| e.diagnostic(Path::new(&templates.origin(STYLE)), ""))
+        .map_err(|e| e.report(&Place::new(Path::new(&templates.origin(STYLE)), "")))
 }
 
 /// Builds every document; problems of a document are printed as they come, a problem of
@@ -81,13 +81,13 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
     if let Some(engine) = engine.as_ref().filter(|_| args.wants(Format::Typ)) {
         // The style beside the Typst sources, so that `typst compile out/x.typ` works.
         write::write_atomic(&args.out_dir.join(STYLE), engine.style().as_bytes())
-            .map_err(|e| e.diagnostic())?;
+            .map_err(|e| e.report(&Place::NONE))?;
         let module = crate::plan::gbt9704::TYPST_MODULE;
         write::write_atomic(
             &args.out_dir.join(module),
             crate::plan::gbt9704::typst_module().as_bytes(),
         )
-        .map_err(|e| e.diagnostic())?;
+        .map_err(|e| e.report(&Place::NONE))?;
     }
     let backends = backends::enabled(args, engine);
     let environments = KINDS
@@ -181,33 +181,27 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
     if built > 0
         && let Err(e) = manifest.save(&args.out_dir)
     {
-        printer.print(&[e.diagnostic().with_hint(t!(
+        printer.print(&[e.report(&Place::NONE).with_hint(t!(
             "the documents were built; the next build will build them again"
         ))]);
     }
     if crate::interrupt::requested() {
         // The manifest above lists what was built; nothing half-built is anywhere.
-        eprintln!(
-            "{}",
-            t!(
-                "stopped: %{built} built, %{stopped} not built",
-                built = built,
-                stopped = stopped
-            )
-        );
+        printer.status(&t!(
+            "stopped: %{built} built, %{stopped} not built",
+            built = built,
+            stopped = stopped
+        ));
         return Ok(Status::Interrupted);
     }
     if !args.quiet || failed > 0 {
-        eprintln!(
-            "{}",
-            t!(
-                "%{built} built, %{unchanged} unchanged, %{failed} failed in %{seconds} s",
-                built = built,
-                unchanged = unchanged,
-                failed = failed,
-                seconds = format!("{:.2}", started.elapsed().as_secs_f64())
-            )
-        );
+        printer.status(&t!(
+            "%{built} built, %{unchanged} unchanged, %{failed} failed in %{seconds} s",
+            built = built,
+            unchanged = unchanged,
+            failed = failed,
+            seconds = format!("{:.2}", started.elapsed().as_secs_f64())
+        ));
     }
     Ok(status)
 }
@@ -275,15 +269,9 @@ impl Run<'_> {
         })
     }
 
-    /// Prints above the progress bar.
-    fn say(&self, to_stdout: bool, text: &str) {
-        self.progress.suspend(|| {
-            if to_stdout {
-                println!("{text}");
-            } else {
-                eprintln!("{text}");
-            }
-        });
+    /// Prints a result line above the progress bar.
+    fn say(&self, text: &str) {
+        self.progress.suspend(|| self.printer.result(text));
     }
 
     fn one(&self, entry: &Entry, stem: &str) -> Outcome {
@@ -316,7 +304,7 @@ impl Run<'_> {
         };
         if let Err(e) = write::write_all(&outputs) {
             self.progress
-                .suspend(|| self.printer.print(&[e.diagnostic()]));
+                .suspend(|| self.printer.print(&[e.report(&Place::NONE)]));
             return Outcome::Failed(Status::Usage);
         }
         if !self.args.quiet {
@@ -324,14 +312,11 @@ impl Run<'_> {
                 .iter()
                 .map(|o| crate::diag::printable(&o.path.display().to_string()))
                 .collect();
-            self.say(
-                true,
-                &t!(
-                    "built %{data} → %{outputs}",
-                    data = crate::diag::printable(&path.display().to_string()),
-                    outputs = names.join(", ")
-                ),
-            );
+            self.say(&t!(
+                "built %{data} → %{outputs}",
+                data = crate::diag::printable(&path.display().to_string()),
+                outputs = names.join(", ")
+            ));
         }
         let mut inputs = vec![path.clone()];
         inputs.extend(entry.linked_files.iter().cloned());
@@ -380,10 +365,15 @@ impl Run<'_> {
             data_path,
             out_dir: &args.out_dir,
             stem,
+            warnings: Default::default(),
         };
         let mut outputs = Vec::new();
         for backend in &self.backends {
             outputs.extend(backend.render(&job)?);
+        }
+        let warnings = job.warnings.into_inner();
+        if !warnings.is_empty() {
+            self.progress.suspend(|| self.printer.print(&warnings));
         }
         Ok(outputs)
     }

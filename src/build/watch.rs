@@ -23,7 +23,7 @@ pub fn watch(
         let now = snapshot(args);
         if last.as_ref() != Some(&now) {
             if last.is_some() {
-                eprintln!("{}", t!("change seen: building"));
+                printer.status(&t!("change seen: building"));
             }
             match run(args, printer) {
                 // Nothing to watch: a wrong path or output folder.

@@ -6,7 +6,7 @@
 use rust_i18n::t;
 use std::collections::BTreeSet;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Place, Report};
 use std::path::{Path, PathBuf};
 
 /// The typographic roles of GB/T 9704, each with its preferred and fallback families.
@@ -134,8 +134,9 @@ pub struct FontError {
     pub unresolved: Vec<Role>,
 }
 
-impl FontError {
-    pub fn diagnostic(&self) -> Diagnostic {
+impl Report for FontError {
+    /// The fonts of the machine: no file of the user's is at fault.
+    fn report(&self, _: &Place) -> Diagnostic {
         let roles: Vec<&str> = self.unresolved.iter().map(|r| r.key()).collect();
         Diagnostic::error(t!(
             "no installed font can serve the role(s) %{roles}",

@@ -8,13 +8,11 @@ pub mod subset;
 pub mod typst;
 pub mod writer;
 
-use std::path::Path;
-
 use rust_i18n::t;
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Diagnostic, Place, Pos, Report};
 use crate::official::FrontMatterError;
-use crate::plan::{Head, Plan, gbt9704};
+use crate::plan::{Head, Plan, SignatureAnchor, gbt9704};
 use crate::templates::STYLE;
 use fonts::{FontError, Fonts, Role};
 use subset::Subsetter;
@@ -43,30 +41,31 @@ pub enum PdfError {
     Io(String),
 }
 
-impl PdfError {
-    /// The error as a diagnostic of `file`, located in `text` (the data or the Markdown)
-    /// where it can be. A character the page style wrote itself has no place in `text`.
-    pub fn diagnostic(&self, file: &Path, text: &str) -> Diagnostic {
+impl Report for PdfError {
+    /// The error in the place's file, located in its text (the data or the Markdown) where
+    /// it can be. A character the page style wrote itself has no place in the text.
+    fn report(&self, place: &Place) -> Diagnostic {
+        let text = place.text;
         match self {
-            PdfError::FrontMatter(e) => e.diagnostic(file, text),
+            PdfError::FrontMatter(e) => e.report(place),
             PdfError::Uncovered { character } => {
-                let d = Diagnostic::error(t!(
-                    "no installed font has the character `%{character}` (U+%{code})",
-                    character = character,
-                    code = format!("{:04X}", *character as u32)
-                ))
-                .in_file(file)
-                .with_hint(t!(
-                    "replace the character, or install a font that has it (see `gongwen fonts`)"
-                ));
+                let d = place
+                    .file_of(Diagnostic::error(t!(
+                        "no installed font has the character `%{character}` (U+%{code})",
+                        character = character,
+                        code = format!("{:04X}", *character as u32)
+                    )))
+                    .with_hint(t!(
+                        "replace the character, or install a font that has it (see `gongwen fonts`)"
+                    ));
                 match text.find(*character) {
                     Some(offset) => d.at(text, Pos::at(text, offset)),
                     None => d,
                 }
             }
-            PdfError::Fonts(e) => e.diagnostic(),
-            PdfError::Typst(e) => e.diagnostic().in_file(file),
-            PdfError::Io(message) => Diagnostic::error(message.clone()).in_file(file),
+            PdfError::Fonts(e) => e.report(place),
+            PdfError::Typst(e) => e.report(place),
+            PdfError::Io(message) => place.file_of(Diagnostic::error(message.clone())),
         }
     }
 }
@@ -171,8 +170,12 @@ pub fn typst_source(plan: &Plan, fonts: &Fonts, letterhead: bool) -> Source {
         main.push_str(&format!("#attachments(({}))\n\n", list(&parts.attachments)));
     }
     if let Some(signature) = &parts.signature {
+        let anchor = match signature.anchor {
+            SignatureAnchor::Organ => "organ",
+            SignatureAnchor::Date => "date",
+        };
         main.push_str(&format!(
-            "#signature({}, {})\n",
+            "#signature({}, {}, anchor: \"{anchor}\")\n",
             content(&signature.organ),
             content(&signature.date)
         ));
@@ -322,8 +325,9 @@ impl Engine {
         Ok(typst_source(plan, &self.fonts, self.letterhead))
     }
 
-    /// The PDF of a document's plan.
-    pub fn pdf(&self, plan: &Plan, origin: &str) -> Result<Vec<u8>, PdfError> {
+    /// The PDF of a document's plan, and why its fonts could not be cut if they could not
+    /// (the PDF then has the full font files: a warning, not an error).
+    pub fn pdf(&self, plan: &Plan, origin: &str) -> Result<Typeset, PdfError> {
         let typst = self
             .typst
             .as_ref()
@@ -349,13 +353,15 @@ impl Engine {
         write(STYLE, &self.style)?;
         write(gbt9704::TYPST_MODULE, &gbt9704::typst_module())?;
         // A subset that cannot be made (an unusual font) costs time, not the document.
-        let subset = self.subsetter.as_ref().and_then(|subsetter| {
-            subsetter
-                .folder(&Subsetter::charset(&[&source.main, &self.style]))
-                .ok()
+        let subset = self.subsetter.as_ref().map(|subsetter| {
+            subsetter.folder(&Subsetter::charset(&[&source.main, &self.style_characters]))
         });
-        let font_dir = subset.as_deref().unwrap_or(self.font_dir.path());
-        typst
+        let (font_dir, subset_error) = match &subset {
+            Some(Ok(dir)) => (dir.as_path(), None),
+            Some(Err(e)) => (self.font_dir.path(), Some(e.clone())),
+            None => (self.font_dir.path(), None),
+        };
+        let pdf = typst
             .compile(root.path(), font_dir, source.timestamp)
             .map_err(|e| match e {
                 // Name the files as the user knows them, not by the private folder.
@@ -376,6 +382,14 @@ impl Engine {
                     PdfError::Typst(TypstError::Failed { status, stderr })
                 }
                 e => PdfError::Typst(e),
-            })
+            })?;
+        Ok(Typeset { pdf, subset_error })
     }
+}
+
+/// A typeset document.
+pub struct Typeset {
+    pub pdf: Vec<u8>,
+    /// Why its fonts were not cut, if they were not.
+    pub subset_error: Option<subset::SubsetError>,
 }

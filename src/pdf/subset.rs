@@ -24,7 +24,10 @@ use read_fonts::collections::IntSet;
 use read_fonts::types::{NameId, Tag};
 use sha2::{Digest, Sha256};
 
+use rust_i18n::t;
+
 use super::fonts::Fonts;
+use crate::diag::{Diagnostic, Place, Report};
 
 /// Changes whenever the way subsets are made changes, so old cache entries are not reused.
 const FORMAT: &str = "gongwen-subset-1 skera-0.9 allsorts-0.17";
@@ -65,6 +68,41 @@ struct SourceFace {
     file_name: String,
 }
 
+/// Why the fonts of a document could not be cut: it is then typeset with the full files.
+#[derive(Clone, Debug)]
+pub enum SubsetError {
+    /// A face the subsetter cannot cut (an unusual font); `reason` is the library's.
+    Face {
+        path: PathBuf,
+        index: u32,
+        reason: String,
+    },
+    /// The cache folder cannot take the cut faces.
+    Store { path: PathBuf, reason: String },
+}
+
+impl Report for SubsetError {
+    /// A warning of the document's: its PDF was made, with the full font files.
+    fn report(&self, place: &Place) -> Diagnostic {
+        let reason = match self {
+            SubsetError::Face {
+                path,
+                index,
+                reason,
+            } => format!("{} (face {index}): {reason}", path.display()),
+            SubsetError::Store { path, reason } => format!("{}: {reason}", path.display()),
+        };
+        place
+            .file_of(Diagnostic::warning(t!(
+                "the fonts could not be cut to the document's characters (%{reason}); the full font files were used",
+                reason = reason
+            )))
+            .with_hint(t!(
+                "the PDF is complete but larger; `GONGWEN_FONT_SUBSET=off` turns cutting off"
+            ))
+    }
+}
+
 /// Makes, caches and hands out folders of subset faces.
 pub struct Subsetter {
     faces: Vec<SourceFace>,
@@ -74,7 +112,7 @@ pub struct Subsetter {
 }
 
 /// A cache entry's folder once made or checked, or why it could not be.
-type Entry = OnceLock<Result<PathBuf, String>>;
+type Entry = OnceLock<Result<PathBuf, SubsetError>>;
 
 enum Root {
     Cache(PathBuf),
@@ -153,7 +191,7 @@ impl Subsetter {
     }
 
     /// A folder holding every chosen face cut to `charset`, made once and then reused.
-    pub fn folder(&self, charset: &BTreeSet<char>) -> Result<PathBuf, String> {
+    pub fn folder(&self, charset: &BTreeSet<char>) -> Result<PathBuf, SubsetError> {
         let key = self.key(charset);
         let entries = || self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let cell = entries().entry(key.clone()).or_default().clone();
@@ -185,7 +223,7 @@ impl Subsetter {
     }
 
     /// The cached entry if it is whole, else a new one.
-    fn entry(&self, key: &str, charset: &BTreeSet<char>) -> Result<PathBuf, String> {
+    fn entry(&self, key: &str, charset: &BTreeSet<char>) -> Result<PathBuf, SubsetError> {
         let root = self.root.path();
         let dir = root.join(key);
         let names = self.file_names();
@@ -201,17 +239,25 @@ impl Subsetter {
         let temp = tempfile::Builder::new()
             .prefix(".tmp-")
             .tempdir_in(root)
-            .map_err(|e| format!("cannot create a folder in {}: {e}", root.display()))?;
+            .map_err(|e| SubsetError::Store {
+                path: root.to_path_buf(),
+                reason: e.to_string(),
+            })?;
         for (name, bytes) in names.iter().zip(&fonts) {
-            std::fs::write(temp.path().join(name), bytes)
-                .map_err(|e| format!("cannot write a font subset: {e}"))?;
+            std::fs::write(temp.path().join(name), bytes).map_err(|e| SubsetError::Store {
+                path: temp.path().join(name),
+                reason: e.to_string(),
+            })?;
         }
         let made = temp.keep();
         if std::fs::rename(&made, &dir).is_err() {
             // Another run made the same entry meanwhile: use theirs if it is whole.
             let _ = std::fs::remove_dir_all(&made);
             if !entry_is_whole(&dir, &names) {
-                return Err(format!("cannot store a font subset in {}", dir.display()));
+                return Err(SubsetError::Store {
+                    path: dir,
+                    reason: "another run left it incomplete".into(),
+                });
             }
         }
         if matches!(self.root, Root::Cache(_)) {
@@ -221,7 +267,7 @@ impl Subsetter {
     }
 
     /// Every face cut to `charset`, in parallel.
-    fn make(&self, charset: &BTreeSet<char>) -> Result<Vec<Vec<u8>>, String> {
+    fn make(&self, charset: &BTreeSet<char>) -> Result<Vec<Vec<u8>>, SubsetError> {
         std::thread::scope(|scope| {
             let handles: Vec<_> = self
                 .faces
@@ -235,7 +281,11 @@ impl Subsetter {
                     handle
                         .join()
                         .unwrap_or_else(|_| Err("the subsetter failed".into()))
-                        .map_err(|e| format!("{} (face {}): {e}", face.path.display(), face.index))
+                        .map_err(|reason| SubsetError::Face {
+                            path: face.path.clone(),
+                            index: face.index,
+                            reason,
+                        })
                 })
                 .collect()
         })
@@ -486,6 +536,22 @@ fn assemble(font: &[u8], cff: Option<Vec<u8>>) -> Result<Vec<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_face_that_cannot_be_cut_is_a_warning_naming_it() {
+        let e = SubsetError::Face {
+            path: PathBuf::from("/fonts/odd.otf"),
+            index: 2,
+            reason: "CFF2 outlines are not subset".into(),
+        };
+        let d = e.report(&Place::new(Path::new("data/x.yaml"), ""));
+        assert!(!d.is_error());
+        assert_eq!(d.file.as_deref(), Some(Path::new("data/x.yaml")));
+        assert!(
+            d.message
+                .contains("/fonts/odd.otf (face 2): CFF2 outlines are not subset")
+        );
+    }
 
     /// The body face of this machine (Noto Serif CJK SC with `make`'s fonts: CFF outlines).
     fn body_face() -> (memmap2::Mmap, u32) {

@@ -2,7 +2,7 @@
 
 use rust_i18n::t;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Place, Report};
 use crate::process;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,14 +33,17 @@ pub enum TypstError {
     Io(String),
 }
 
-impl TypstError {
-    pub fn diagnostic(&self) -> Diagnostic {
-        match self {
-            TypstError::Missing => Diagnostic::error(t!("the typst CLI was not found")).with_hint(t!(
+impl Report for TypstError {
+    /// A missing typst is the machine's, not the file's; the others are the file's.
+    fn report(&self, place: &Place) -> Diagnostic {
+        let d = match self {
+            TypstError::Missing => {
+                return Diagnostic::error(t!("the typst CLI was not found")).with_hint(t!(
                 "run `make` (it builds typst %{version} into %{path}), or install it with `cargo install typst-cli --version %{version} --locked`, or set GONGWEN_TYPST to its path",
                 version = PINNED_VERSION,
                 path = LOCAL_TYPST
-            )),
+            ));
+            }
             TypstError::Failed { status, stderr } => {
                 let mut d = Diagnostic::error(t!("typst failed (%{status})", status = status));
                 for line in stderr.lines().filter(|l| !l.trim().is_empty()).take(20) {
@@ -59,7 +62,8 @@ impl TypstError {
             TypstError::Io(message) => {
                 Diagnostic::error(t!("cannot run typst: %{reason}", reason = message))
             }
-        }
+        };
+        place.file_of(d)
     }
 }
 

@@ -230,6 +230,26 @@ pub fn cells(text: &str) -> f64 {
         .sum()
 }
 
+/// The width of a text as set, in character cells: a Western letter or digit is half a
+/// cell, and a quarter of a cell stands between it and a Han character beside it (the
+/// space that typst and Word put between Chinese and Western text): `2024年3月15日` is
+/// 7.75 cells.
+pub fn set_width(text: &str) -> f64 {
+    let han = |c: char| matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3134F);
+    let mut width = 0.0;
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        width += if c.is_ascii() { 0.5 } else { 1.0 };
+        if let Some(p) = previous
+            && ((p.is_ascii_alphanumeric() && han(c)) || (han(p) && c.is_ascii_alphanumeric()))
+        {
+            width += 0.25;
+        }
+        previous = Some(c);
+    }
+    width
+}
+
 /// The width in cells of inline content's text (footnotes, set elsewhere, not counted).
 pub fn inline_cells(content: &[Inline]) -> f64 {
     content
@@ -305,7 +325,7 @@ impl Parts {
         let signature = match (parts.signing_organ(), date) {
             (Some(organ), Some(date)) => {
                 let date = date.chinese();
-                let anchor = if cells(organ) >= cells(&date) + 2.0 {
+                let anchor = if set_width(organ) >= set_width(&date) + 2.0 {
                     SignatureAnchor::Organ
                 } else {
                     SignatureAnchor::Date
@@ -384,5 +404,36 @@ impl Parts {
             push(colophon.printer.as_deref().unwrap_or(""));
             push(colophon.printed.as_deref().unwrap_or(""));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_count_the_space_between_chinese_and_western_text() {
+        assert_eq!(set_width("2024年3月15日"), 7.75);
+        assert_eq!(set_width("石家庄市科学技术局"), 9.0);
+        assert_eq!(set_width("ab，c"), 2.5);
+    }
+
+    #[test]
+    fn the_longer_line_of_the_signature_is_its_anchor() {
+        let anchor = |organ: &str, date: &str| {
+            let mut official = Official::new("work-report", "标题".into());
+            official.organ = Some(organ.into());
+            official.date = Some(date.into());
+            Parts::new(&official).signature.unwrap().anchor
+        };
+        // 9 cells of organ against 7.75 of date: the date would reach past 右空二字.
+        assert_eq!(
+            anchor("石家庄市科学技术局", "2024-03-15"),
+            SignatureAnchor::Date
+        );
+        assert_eq!(
+            anchor("某市科学技术局与某市财政局联合办公室", "2024-03-15"),
+            SignatureAnchor::Organ
+        );
     }
 }

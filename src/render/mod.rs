@@ -73,8 +73,8 @@ impl Renderer {
         });
         let loader = templates.clone();
         env.set_loader(move |name| {
-            loader.load(name).map_err(|message| {
-                minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message)
+            loader.load(name).map_err(|e| {
+                minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
             })
         });
         env.add_filter("prose", filters::prose);
