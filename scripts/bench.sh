@@ -65,17 +65,18 @@ for format in docx xlsx; do
     'BEGIN { printf "%-6s %8.2f ms per document (build %.1f ms, Markdown alone %.1f ms, %d documents)\n", f, (a - b) / n, a, b, n }'
 done
 
-# N synthetic documents of each kind: the samples with their organ and numbers varied.
+# N synthetic documents of each kind found among the samples (its first sample by name,
+# with its organ varied), beside every sample once (the files that linked ones name).
 generate() {
   local n=$1 dir=$2
   mkdir -p "$dir"
-  cp "$data/zhangjiakou-plan-2018-2020.yaml" "$dir/plan.yaml"
-  for i in $(seq "$n"); do
-    sed "s/^organ: \(.*\)$/organ: \1第${i}分局/" "$data/work-report-2024.yaml" > "$dir/report-$i.yaml"
-    sed "s/^organ: \(.*\)$/organ: \1第${i}分局/; s/number: \"0520\"/number: \"$((1000 + i))\"/" \
-      "$data/proposal-reply-0520.yaml" > "$dir/reply-$i.yaml"
-    sed "s/^organ: \(.*\)$/organ: \1第${i}分局/; s/^action_plan: .*/action_plan: plan.yaml/" \
-      "$data/zhangjiakou-work-report-2020.yaml" > "$dir/linked-$i.yaml"
+  cp "$data"/*.yaml "$dir/"
+  for kind in $(sed -n 's/^kind: *//p' "$data"/*.yaml | sort -u); do
+    local file
+    file=$(grep -l "^kind: *$kind *$" "$data"/*.yaml | sort | head -1)
+    for i in $(seq "$n"); do
+      sed "s/^organ: \(.*\)$/organ: \1第${i}分局/" "$file" > "$dir/$kind-$i.yaml"
+    done
   done
 }
 
@@ -98,7 +99,7 @@ echo "== Markdown + CSV batches ($jobs jobs)"
 printf '%8s %10s %10s %12s %12s\n' "N/kind" documents seconds "docs/s" "peak KiB"
 for n in $md_sizes; do
   generate "$n" "$work/md-$n"
-  count=$(( 3 * n + 1 ))
+  count=$(find "$work/md-$n" -name '*.yaml' | wc -l)
   read -r secs peak < <(timed_build "$work/md-$n" -o "$work/md-out-$n" --format md,csv)
   printf '%8s %10s %10s %12s %12s\n' "$n" "$count" "$secs" "$(ratio "$count" "$secs")" "$peak"
 done
@@ -117,7 +118,7 @@ printf '%8s %6s %8s %8s %8s %14s %8s %12s %12s\n' "N/kind" PDFs "cold s" "warm s
 for n in $pdf_sizes; do
   dir="$work/pdf-$n"
   generate "$n" "$dir"
-  count=$(( 3 * n + 1 ))
+  count=$(find "$dir" -name '*.yaml' | wc -l)
   rm -rf "$XDG_CACHE_HOME/gongwen/font-subsets" "$work/rss.log"
   if [ -x "$rss_typst" ]; then
     read -r secs peak < <(GONGWEN_TYPST="$rss_typst" timed_build "$dir" -o "$work/pdf-out-$n" --format pdf)
@@ -132,7 +133,7 @@ for n in $pdf_sizes; do
   "$bin" build "$dir" -o "$work/typ-$n" --format typ -q >/dev/null 2>&1
   start=$(now_us)
   for src in "$work/typ-$n"/*.typ; do
-    [ "$(basename "$src")" = gongwen.typ ] && continue
+    case "$(basename "$src")" in gongwen.typ|gbt9704.typ) continue ;; esac
     "$typst" compile --root "$work/typ-$n" --font-path "$work/fonts" --ignore-system-fonts \
       --creation-timestamp 0 "$src" "$work/bare.pdf"
   done
