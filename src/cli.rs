@@ -16,7 +16,7 @@ use crate::templates::Templates;
 #[command(
     name = "gongwen",
     version,
-    about = "Chinese official documents (公文) from YAML data: Markdown, CSV appendices and PDF"
+    about = "Chinese official documents (公文) from YAML data: Markdown, PDF, DOCX and CSV/XLSX appendices"
 )]
 struct Cli {
     /// Language of messages [default: Chinese, or English in an English locale]
@@ -45,7 +45,7 @@ enum Command {
         #[arg(default_value = "data")]
         paths: Vec<PathBuf>,
     },
-    /// Render data files into Markdown, CSV appendices and PDF
+    /// Render data files into Markdown, PDF, DOCX and their appendices
     Build(BuildArgs),
     /// Build, then rebuild each document when its data, a linked file or a template changes
     Watch {
@@ -194,8 +194,69 @@ fn choose_language(lang: Option<Lang>) -> &'static str {
     if english { "en" } else { "zh-CN" }
 }
 
+/// `--lang X` or `--lang=X` among the arguments, read before they are parsed: the help
+/// that parsing may print is in that language.
+fn lang_argument(args: &[std::ffi::OsString]) -> Option<Lang> {
+    let mut words = args.iter().filter_map(|a| a.to_str());
+    while let Some(word) = words.next() {
+        let value = match word.strip_prefix("--lang") {
+            Some("") => words.next(),
+            Some(rest) => rest.strip_prefix('='),
+            None => continue,
+        };
+        return value.and_then(|v| Lang::from_str(v, true).ok());
+    }
+    None
+}
+
+/// The command line with its help in the language of the messages: every `about` and
+/// argument help is a message key of `locales/messages.yml`.
+pub fn command() -> clap::Command {
+    fn translate(command: clap::Command) -> clap::Command {
+        let mut command = command
+            .help_template(format!(
+                "{{about-with-newline}}\n{}{{usage}}\n\n{{all-args}}{{after-help}}",
+                t!("Usage: ")
+            ))
+            .subcommand_help_heading(t!("Commands").into_owned());
+        if let Some(about) = command.get_about().map(|a| a.to_string()) {
+            command = command.about(t!(&about).into_owned());
+        }
+        command
+            .mut_args(|arg| {
+                let heading = if arg.is_positional() {
+                    t!("Arguments")
+                } else {
+                    t!("Options")
+                };
+                let arg = arg.help_heading(heading.into_owned());
+                let arg = match arg.get_help().map(|h| h.to_string()) {
+                    Some(help) => arg.help(t!(&help).into_owned()),
+                    None => arg,
+                };
+                match arg.get_long_help().map(|h| h.to_string()) {
+                    Some(help) => arg.long_help(t!(&help).into_owned()),
+                    None => arg,
+                }
+            })
+            .mut_subcommands(translate)
+    }
+    let mut command = <Cli as clap::CommandFactory>::command();
+    // The generated help and version flags exist once the command is built.
+    command.build();
+    translate(command)
+}
+
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    rust_i18n::set_locale(choose_language(lang_argument(&args)));
+    let cli = match command()
+        .try_get_matches_from(&args)
+        .and_then(|matches| <Cli as clap::FromArgMatches>::from_arg_matches(&matches))
+    {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     crate::interrupt::install();
     rust_i18n::set_locale(choose_language(cli.lang));
     let printer = Printer {

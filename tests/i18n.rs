@@ -153,3 +153,49 @@ fn every_message_has_both_languages() {
         missing.join("\n")
     );
 }
+
+/// Every `about` and argument help of the command line, as written in English.
+fn help_texts(command: &clap::Command, out: &mut Vec<String>) {
+    if let Some(about) = command.get_about() {
+        out.push(about.to_string());
+    }
+    for arg in command.get_arguments() {
+        if let Some(help) = arg.get_help() {
+            out.push(help.to_string());
+        }
+    }
+    for sub in command.get_subcommands() {
+        help_texts(sub, out);
+    }
+}
+
+#[test]
+fn the_command_line_help_has_both_languages() {
+    let root = manifest_dir();
+    let catalogue: std::collections::BTreeMap<String, serde_json::Value> = serde_saphyr::from_str(
+        &std::fs::read_to_string(root.join("locales/messages.yml")).unwrap(),
+    )
+    .unwrap();
+    rust_i18n::set_locale("en");
+    let mut texts = Vec::new();
+    help_texts(&gongwen::cli::command(), &mut texts);
+    assert!(texts.len() > 30, "{texts:?}");
+    texts.sort();
+    texts.dedup();
+    let missing: Vec<&String> = texts
+        .iter()
+        .filter(|t| catalogue.get(*t).and_then(|v| v.get("zh-CN")).is_none())
+        .collect();
+    assert!(missing.is_empty(), "help without Chinese:\n{missing:#?}");
+    // And the help is printed in Chinese by default.
+    let out = command()
+        .arg("--help")
+        .env_remove("LC_ALL")
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("检查数据文件"), "{help}");
+    let out = command().args(["--lang", "en", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Check data files"));
+}
