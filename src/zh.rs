@@ -249,6 +249,10 @@ const BREAK_AFTER: &[&str] = &[
 ];
 /// …and before these.
 const BREAK_BEFORE: &[&str] = &[
+    "和",
+    "与",
+    "及",
+    "暨",
     "（",
     "《",
     "的通知",
@@ -261,11 +265,112 @@ const BREAK_BEFORE: &[&str] = &[
     "的决定",
 ];
 
+/// Words of official titles that a line never splits (工作 is not broken into 工 / 作): the
+/// vocabulary of the kinds' titles, longest first where one holds another.
+const TITLE_WORDS: &[&str] = &[
+    "科学技术局",
+    "人民代表大会",
+    "委员会",
+    "常委会",
+    "科学技术",
+    "科技局",
+    "人民政府",
+    "工作",
+    "总结",
+    "计划",
+    "打算",
+    "要点",
+    "科技",
+    "科学",
+    "技术",
+    "创新",
+    "发展",
+    "建设",
+    "管理",
+    "服务",
+    "企业",
+    "行动",
+    "方案",
+    "实施",
+    "意见",
+    "通知",
+    "报告",
+    "答复",
+    "提案",
+    "建议",
+    "会议",
+    "委员",
+    "代表",
+    "人民",
+    "政府",
+    "政协",
+    "人大",
+    "常委",
+    "大会",
+    "评价",
+    "项目",
+    "推进",
+    "加快",
+    "促进",
+    "关于",
+    "做好",
+    "开展",
+    "印发",
+    "年度",
+    "中小",
+    "高新",
+    "产业",
+    "经济",
+    "社会",
+    "成果",
+    "转化",
+    "人才",
+    "平台",
+    "研发",
+    "投入",
+    "农业",
+    "工业",
+    "信息",
+    "数字",
+    "专项",
+    "资金",
+    "政策",
+    "落实",
+    "情况",
+    "问题",
+    "办法",
+    "规划",
+    "三年",
+    "五年",
+    "第一",
+    "第二",
+    "第三",
+    "第四",
+    "第五",
+    "届委员会",
+];
+
+/// The character positions inside a word of `TITLE_WORDS`, where no line may break.
+fn inside_words(text: &str, chars: &[char]) -> Vec<bool> {
+    let mut inside = vec![false; chars.len() + 1];
+    for word in TITLE_WORDS {
+        let length = word.chars().count();
+        for (byte, _) in text.match_indices(word) {
+            let start = text[..byte].chars().count();
+            for flag in &mut inside[start + 1..start + length] {
+                *flag = true;
+            }
+        }
+    }
+    inside
+}
+
 /// The places a title may break: between two characters, never inside a number or Latin
 /// word, never inside a short bracketed group, never before closing punctuation or after
 /// opening punctuation. Each with whether it is a good place.
 fn title_breaks(chars: &[char]) -> Vec<(usize, bool)> {
     let text: String = chars.iter().collect();
+    let inside = inside_words(&text, chars);
     let byte = |i: usize| chars[..i].iter().map(|c| c.len_utf8()).sum::<usize>();
     let mut depth = 0usize;
     let mut breaks = Vec::new();
@@ -276,7 +381,8 @@ fn title_breaks(chars: &[char]) -> Vec<(usize, bool)> {
             '）' | '》' | '”' | '〕' => depth = depth.saturating_sub(1),
             _ => {}
         }
-        let in_word = before.is_ascii_alphanumeric() && after.is_ascii_alphanumeric();
+        let in_word =
+            (before.is_ascii_alphanumeric() && after.is_ascii_alphanumeric()) || inside[i];
         let bad_start = "，。、；：！？）》”’〕".contains(after);
         // 第 begins an ordinal (第三次, 第0520号): it stays with its number.
         let bad_end = "（《“‘〔第".contains(before);
@@ -439,7 +545,7 @@ mod tests {
     fn titles_break_at_words_in_a_balanced_shape() {
         assert_eq!(
             title_lines("2024年科技创新工作总结和2025年工作计划"),
-            ["2024年科技创新工作总结和", "2025年工作计划"]
+            ["2024年科技创新工作总结", "和2025年工作计划"]
         );
         assert_eq!(
             title_lines("张家口市科技创新三年行动计划（2018—2020年）"),
@@ -461,6 +567,33 @@ mod tests {
             ["对某市第十七届人民代表大会", "第三次会议第0112号建议的答复"]
         );
         assert_eq!(title_lines("短标题"), ["短标题"]);
+        // Digits do not make a line break inside a word (工 / 作).
+        assert_eq!(
+            title_lines("某县科学技术局2025年工作总结和2026年工作计划"),
+            ["某县科学技术局2025年工作总结", "和2026年工作计划"]
+        );
+        for title in [
+            "某市科学技术局关于2024年度科技型中小企业评价工作的通知",
+            "石家庄市科学技术局2024年科技创新工作总结和2025年工作计划",
+            "关于印发张家口市科技创新三年行动计划（2018—2020年）的通知",
+        ] {
+            let lines = title_lines(title);
+            assert_eq!(lines.concat(), title);
+            for pair in lines.windows(2) {
+                let joint: String = [
+                    pair[0].chars().last().unwrap(),
+                    pair[1].chars().next().unwrap(),
+                ]
+                .iter()
+                .collect();
+                assert!(
+                    !TITLE_WORDS
+                        .iter()
+                        .any(|w| w.chars().count() == 2 && *w == joint),
+                    "{title}: {lines:?} splits {joint}"
+                );
+            }
+        }
         // A long title without good places still breaks evenly, never inside a number.
         let lines = title_lines("甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛壬癸甲乙丙丁戊己庚辛2024壬癸");
         assert_eq!(
