@@ -313,3 +313,29 @@ fn fonts_command_names_a_face_for_every_role() {
         assert!(!line.contains("MISSING"), "{line}");
     }
 }
+
+#[test]
+fn an_upward_report_names_its_addressee_in_every_output() {
+    let root = temp_dir();
+    let data = data_folder(root.path(), "report.yaml");
+    edit(
+        &data.join("report.yaml"),
+        &[(
+            "organ: 测试县科学技术局\n",
+            "organ: 测试县科学技术局\naddressee: 县人民政府\n",
+        )],
+    );
+    let out = gongwen_in(root.path(), &["build", "--format", "md,pdf,docx"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let md = fs::read_to_string(root.path().join("out/report.md")).unwrap();
+    assert!(md.contains("\naddressee: \"县人民政府\"\n"), "{md}");
+    // Under the title, before the body, with its colon.
+    let text = squeezed_pdf_text(&root.path().join("out/report.pdf"));
+    assert_in_order(&text, &["2024年科技创新工作总结", "县人民政府：", "一、"]);
+    let docx = fs::read(root.path().join("out/report.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(xml.contains(">县人民政府：<"), "the DOCX names it");
+}

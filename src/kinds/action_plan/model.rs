@@ -17,6 +17,7 @@ record! {
         title_lines: many Located<String> = "标题分行（可选）：逐行写出，合起来须与标题一字不差；不写则自动按词均衡分行";
         organ: req Located<String> = "发文机关，如“张家口市人民政府”", example "〖发文机关，如“某市人民政府”〗";
         doc_number: opt Located<String> = "发文字号（可选），年份用六角括号，如“石科字〔2024〕3号”";
+        addressee: opt Located<String> = "主送机关（可选），如“各县区人民政府，市政府各部门”，排在标题下，后加冒号";
         header: opt Header = "版头（可选）：issuers 发文机关、form 格式、copy_number 份号、secrecy 密级、urgency 紧急程度、signers 签发人";
         period: req Period = "计划期：first 和 last 两个年份，如 {first: 2018, last: 2020}";
         date: req Located<Date> = "成文日期，如 2018-07-02", example "〖日期〗";

@@ -40,6 +40,7 @@ pub fn official(plan: &ActionPlan) -> Official {
         plan.printing.as_ref(),
     );
     parts.doc_number = plan.doc_number.as_ref().map(|n| n.value.clone());
+    parts.addressee = plan.addressee.as_ref().map(|a| a.value.clone());
     // The 任务分解表 is the plan's attachment (see its template).
     parts.attachments = vec![format!("{}任务分解表", plan.title.value)];
     parts.organ = Some(plan.organ.value.clone());

@@ -14,6 +14,7 @@ record! {
         title: opt Located<String> = "标题，不填则自动生成“2024年科技创新工作总结和2025年工作计划”";
         title_lines: many Located<String> = "标题分行（可选）：逐行写出，合起来须与标题一字不差；不写则自动按词均衡分行";
         doc_number: opt Located<String> = "发文字号（可选），年份用六角括号，如“石科字〔2024〕3号”";
+        addressee: opt Located<String> = "主送机关（可选），上报时写，如“县人民政府”，排在标题下，后加冒号";
         header: opt Header = "版头（可选）：issuers 发文机关、form 格式、copy_number 份号、secrecy 密级、urgency 紧急程度、signers 签发人";
         action_plan: opt Located<String> = "对照的行动计划数据文件（相对本文件的路径），指标可用 target 对照其目标";
         figures: many Figure = "主要指标，正文中以 {代号} 引用";
