@@ -9,6 +9,7 @@ use rust_i18n::t;
 
 use crate::commands;
 use crate::diag::{Diagnostic, MessageFormat, Printer};
+use crate::pdf::standard::PdfStandard;
 use crate::settings::{BuildSettings, CsvEncoding, Format, Status};
 use crate::templates::Templates;
 
@@ -69,6 +70,9 @@ enum Command {
         /// Leave the 版头's organ mark and red rules blank, for paper that has them printed (套打)
         #[arg(long)]
         print_on_letterhead: bool,
+        /// PDF standards to conform to, comma-separated: a-2b (archival, PDF/A), a-2a,ua-1 …
+        #[arg(long, value_name = "STANDARD")]
+        pdf_standard: Option<String>,
     },
     /// Write a Markdown file with gongwen front matter as a Word/WPS document (.docx)
     Docx {
@@ -145,6 +149,9 @@ struct BuildArgs {
     /// Leave the 版头's organ mark and red rules blank, for paper that has them printed (套打)
     #[arg(long)]
     print_on_letterhead: bool,
+    /// PDF standards to conform to, comma-separated: a-2b (archival, PDF/A), a-2a,ua-1 …
+    #[arg(long, value_name = "STANDARD")]
+    pdf_standard: Option<String>,
 }
 
 fn default_jobs() -> usize {
@@ -176,6 +183,11 @@ impl BuildArgs {
             force: self.force,
             quiet: self.quiet,
             letterhead: self.print_on_letterhead,
+            pdf_standard: self
+                .pdf_standard
+                .as_deref()
+                .map(PdfStandard::parse)
+                .transpose()?,
         })
     }
 }
@@ -279,8 +291,17 @@ pub fn main() -> ExitCode {
             output,
             templates,
             print_on_letterhead,
+            pdf_standard,
         } => templates_dir(templates.as_deref()).and_then(|t| {
-            commands::pdf(&input, output.as_deref(), &t, print_on_letterhead, printer)
+            let standard = pdf_standard
+                .as_deref()
+                .map(PdfStandard::parse)
+                .transpose()?;
+            let page = commands::Page {
+                letterhead: print_on_letterhead,
+                standard,
+            };
+            commands::pdf(&input, output.as_deref(), &t, page, printer)
         }),
         Command::Docx {
             input,

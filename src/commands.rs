@@ -88,16 +88,23 @@ fn write_single(
 }
 
 /// `gongwen pdf FILE.md`: typesets a Markdown file that carries gongwen front matter.
+/// How `gongwen pdf` sets its pages: on letterhead paper, to a PDF standard.
+pub struct Page {
+    pub letterhead: bool,
+    pub standard: Option<crate::pdf::standard::PdfStandard>,
+}
+
 pub fn pdf(
     input: &Path,
     output: Option<&Path>,
     templates: &Templates,
-    letterhead: bool,
+    page: Page,
     printer: Printer,
 ) -> Result<Status, Diagnostic> {
     let markdown = read_markdown(input)?;
     let mut engine = build::pdf_engine(templates, true)?;
-    engine.letterhead = letterhead;
+    engine.letterhead = page.letterhead;
+    engine.standard = page.standard;
     let target = output.map_or_else(|| input.with_extension("pdf"), Path::to_path_buf);
     let result = Plan::from_markdown(&markdown)
         .map_err(crate::pdf::PdfError::FrontMatter)

@@ -57,6 +57,8 @@ pub struct BuildSettings {
     pub quiet: bool,
     /// 套打: leave the 版头's mark and red rules blank for pre-printed paper.
     pub letterhead: bool,
+    /// The PDF standards typst enforces (`--pdf-standard`), if any.
+    pub pdf_standard: Option<crate::pdf::standard::PdfStandard>,
 }
 
 impl BuildSettings {

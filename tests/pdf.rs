@@ -339,3 +339,102 @@ fn an_upward_report_names_its_addressee_in_every_output() {
         .unwrap();
     assert!(xml.contains(">县人民政府：<"), "the DOCX names it");
 }
+
+/// The XMP metadata packet of a PDF.
+fn xmp(pdf: &std::path::Path) -> String {
+    poppler("pdfinfo", &["-meta"], pdf)
+}
+
+#[test]
+fn every_sample_builds_as_archival_and_accessible_pdf_with_its_parts_in_the_metadata() {
+    for (standard, part, conformance, ua) in [("a-2b", 2, "B", false), ("a-2a,ua-1", 2, "A", true)]
+    {
+        let out = temp_dir();
+        let run = gongwen(&[
+            "build",
+            "data",
+            "--format",
+            "pdf",
+            "--pdf-standard",
+            standard,
+            "-q",
+            "-o",
+            path_str(out.path()),
+        ]);
+        assert!(run.status.success(), "{standard}: {}", stderr(&run));
+        for (stem, title, organ, date) in [
+            (
+                "work-report-2024",
+                "2024年科技创新工作总结和2025年工作计划",
+                "某市科学技术局",
+                "2024-12-20",
+            ),
+            (
+                "proposal-reply-0520",
+                "对政协石家庄市第十四届委员会第四次会议第0520号提案的答复",
+                "石家庄市科学技术局",
+                "2024-06-06",
+            ),
+        ] {
+            let meta = xmp(&out.path().join(format!("{stem}.pdf")));
+            assert!(
+                meta.contains(&format!("<pdfaid:part>{part}</pdfaid:part>")),
+                "{standard} {stem}: {meta}"
+            );
+            assert!(meta.contains(&format!(
+                "<pdfaid:conformance>{conformance}</pdfaid:conformance>"
+            )));
+            assert_eq!(
+                meta.contains("<pdfuaid:part>1</pdfuaid:part>"),
+                ua,
+                "{standard} {stem}"
+            );
+            assert!(
+                meta.contains(&format!(">{title}</rdf:li>")),
+                "title in the XMP: {meta}"
+            );
+            assert!(
+                meta.contains(&format!("<rdf:li>{organ}</rdf:li>")),
+                "organ in the XMP: {meta}"
+            );
+            assert!(
+                meta.contains(&format!("<xmp:CreateDate>{date}T00:00:00")),
+                "date in the XMP: {meta}"
+            );
+        }
+        assert_eq!(
+            entries(out.path())
+                .iter()
+                .filter(|n| n.ends_with(".pdf"))
+                .count(),
+            7,
+            "every sample"
+        );
+    }
+    // Without a standard the XMP names the parts too.
+    let out = build_into_temp("data/suggestion-reply-b.yaml", "pdf");
+    let meta = xmp(&out.path().join("suggestion-reply-b.pdf"));
+    assert!(
+        meta.contains("<dc:title>") && meta.contains("<dc:creator>"),
+        "{meta}"
+    );
+    assert!(!meta.contains("pdfaid:part"));
+}
+
+#[test]
+fn a_wrong_pdf_standard_is_refused_before_anything_is_built() {
+    let root = temp_dir();
+    data_folder(root.path(), "report.yaml");
+    for (value, message) in [
+        ("pdfa", "unknown PDF standard `pdfa`"),
+        (
+            "a-4,ua-1",
+            "ua-1 cannot be combined with PDF 2.0 or PDF/A-4",
+        ),
+    ] {
+        let out = gongwen_in(root.path(), &["build", "--pdf-standard", value]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+        assert!(!root.path().join("out/report.pdf").exists());
+    }
+}

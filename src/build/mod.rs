@@ -74,6 +74,7 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
     let engine = if args.wants(Format::Pdf) || args.wants(Format::Typ) {
         let mut engine = pdf_engine(&templates, args.wants(Format::Pdf))?;
         engine.letterhead = args.letterhead;
+        engine.standard = args.pdf_standard.clone();
         Some(Arc::new(engine))
     } else {
         None

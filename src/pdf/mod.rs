@@ -4,6 +4,7 @@
 //! Markdown body is set as the body.
 
 pub mod fonts;
+pub mod standard;
 pub mod subset;
 pub mod typst;
 pub mod writer;
@@ -218,6 +219,8 @@ pub struct Engine {
     pub fonts: Fonts,
     /// 套打: leave the 版头's mark and red rules blank for pre-printed paper.
     pub letterhead: bool,
+    /// The PDF standards typst enforces (`--pdf-standard`), if any.
+    pub standard: Option<standard::PdfStandard>,
     typst: Option<Typst>,
     font_dir: tempfile::TempDir,
     /// Cuts the fonts to each document's characters; `None` hands typst the full files.
@@ -262,6 +265,7 @@ impl Engine {
             subsetter,
             fonts,
             letterhead: false,
+            standard: None,
             typst,
             font_dir,
             style_characters: style_characters(&style),
@@ -300,6 +304,9 @@ impl Engine {
             parts.push(format!("typst={}", stat(&typst.path)));
         }
         parts.push(format!("subset={}", self.subsetter.is_some()));
+        if let Some(standard) = &self.standard {
+            parts.push(format!("pdf-standard={}", standard.argument()));
+        }
         parts.join("\n")
     }
 
@@ -362,7 +369,12 @@ impl Engine {
             None => (self.font_dir.path(), None),
         };
         let pdf = typst
-            .compile(root.path(), font_dir, source.timestamp)
+            .compile(
+                root.path(),
+                font_dir,
+                source.timestamp,
+                self.standard.as_ref().map(|s| s.argument()).as_deref(),
+            )
             .map_err(|e| match e {
                 // Name the files as the user knows them, not by the private folder.
                 TypstError::Failed { status, stderr } => {

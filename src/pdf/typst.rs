@@ -111,6 +111,7 @@ impl Typst {
         root: &Path,
         font_dir: &Path,
         timestamp: i64,
+        standard: Option<&str>,
     ) -> Result<Vec<u8>, TypstError> {
         // Run inside the root with relative names, so diagnostics read `gongwen.typ:12:3`.
         let mut command = Command::new(&self.path);
@@ -126,6 +127,12 @@ impl Typst {
             .arg("short")
             .arg("--creation-timestamp")
             .arg(timestamp.to_string())
+            .args(
+                standard
+                    .map(|s| ["--pdf-standard", s])
+                    .into_iter()
+                    .flatten(),
+            )
             .arg("main.typ")
             .arg("out.pdf")
             .env_remove("TYPST_FONT_PATHS");
