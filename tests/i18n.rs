@@ -122,13 +122,16 @@ fn message_keys(dir: &std::path::Path, keys: &mut Vec<(String, String)>) {
     }
 }
 
+/// The message catalogue: each English key with its translations.
+fn catalogue() -> std::collections::BTreeMap<String, serde_json::Value> {
+    let text = std::fs::read_to_string(manifest_dir().join("locales/messages.yml")).unwrap();
+    serde_saphyr::from_str(&text).unwrap()
+}
+
 #[test]
 fn every_message_has_both_languages() {
     let root = manifest_dir();
-    let catalogue: std::collections::BTreeMap<String, serde_json::Value> = serde_saphyr::from_str(
-        &std::fs::read_to_string(root.join("locales/messages.yml")).unwrap(),
-    )
-    .unwrap();
+    let catalogue = catalogue();
     let mut keys = Vec::new();
     message_keys(&root.join("src"), &mut keys);
     assert!(
@@ -171,11 +174,7 @@ fn help_texts(command: &clap::Command, out: &mut Vec<String>) {
 
 #[test]
 fn the_command_line_help_has_both_languages() {
-    let root = manifest_dir();
-    let catalogue: std::collections::BTreeMap<String, serde_json::Value> = serde_saphyr::from_str(
-        &std::fs::read_to_string(root.join("locales/messages.yml")).unwrap(),
-    )
-    .unwrap();
+    let catalogue = catalogue();
     rust_i18n::set_locale("en");
     let mut texts = Vec::new();
     help_texts(&gongwen::cli::command(), &mut texts);
