@@ -48,10 +48,7 @@ const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The bytes of a regular file named on the command line.
 fn read_input(path: &Path) -> Result<Vec<u8>, Diagnostic> {
-    load::read_regular(path, MAX_INPUT_BYTES).map_err(|e| {
-        let (message, hint) = e.message(MAX_INPUT_BYTES);
-        Diagnostic::error(message).in_file(path).with_hint(hint)
-    })
+    load::read_regular(path, MAX_INPUT_BYTES).map_err(|e| e.report(&Place::new(path, "")))
 }
 
 /// A Markdown file named on the command line, as text.
@@ -244,14 +241,8 @@ pub fn import(
     // A broken Word file is bad input, like a data file's error (status 1).
     let yaml = match crate::authoring::import(&bytes, kind, &name) {
         Ok(yaml) => yaml,
-        Err(crate::authoring::read::ReadError::NotDocx(reason)) => {
-            let message = t!(
-                "this zip file is not a Word document (.docx): %{reason}",
-                reason = reason
-            );
-            printer.print(&[Diagnostic::error(message).in_file(input).with_hint(t!(
-                "save it from Word or WPS as .docx, or copy its text into a .txt file"
-            ))]);
+        Err(e) => {
+            printer.print(&[e.report(&Place::new(input, ""))]);
             return Ok(Status::Invalid);
         }
     };

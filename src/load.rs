@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rust_i18n::t;
 
 use crate::decode::node::Node;
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Diagnostic, Diagnostics, Place, Pos, Report};
 use crate::kinds::{self, Document};
 
 fn is_data_file(path: &Path) -> bool {
@@ -105,14 +105,25 @@ pub enum ReadError {
     Folder,
     /// A named pipe, device or socket: reading it could wait forever or never end.
     Special(&'static str),
-    /// More bytes than the limit: at least this many.
-    TooLarge(u64),
+    /// More bytes than `limit`: at least `size`.
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     Io(std::io::Error),
 }
 
+impl Report for ReadError {
+    /// The error at the file that could not be read.
+    fn report(&self, place: &Place) -> Diagnostic {
+        let (message, hint) = self.message();
+        place.file_of(Diagnostic::error(message)).with_hint(hint)
+    }
+}
+
 impl ReadError {
-    /// The message and hint for a data file that could not be read.
-    pub fn message(&self, limit: u64) -> (String, String) {
+    /// The message and hint for a file that could not be read.
+    pub fn message(&self) -> (String, String) {
         match self {
             ReadError::Folder => (
                 t!("this is a folder, not a data file").into_owned(),
@@ -123,7 +134,7 @@ impl ReadError {
                 t!("this is %{kind}, not a regular file", kind = t!(*kind)).into_owned(),
                 t!("gongwen reads regular files only; save the data into a file").into_owned(),
             ),
-            ReadError::TooLarge(size) => (
+            ReadError::TooLarge { size, limit } => (
                 t!(
                     "the file is larger than the limit of %{limit} MiB (%{size} bytes or more)",
                     limit = limit / (1024 * 1024),
@@ -154,7 +165,10 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
             return Err(ReadError::Special(special_kind(meta)));
         }
         if meta.len() > limit {
-            return Err(ReadError::TooLarge(meta.len()));
+            return Err(ReadError::TooLarge {
+                size: meta.len(),
+                limit,
+            });
         }
         Ok(())
     };
@@ -175,7 +189,10 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
     if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
     }
     Ok(bytes)
 }
@@ -215,7 +232,7 @@ pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<Arc<str>> {
     let bytes = match read_regular(path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(e) => {
-            let (message, hint) = e.message(MAX_FILE_BYTES);
+            let (message, hint) = e.message();
             diags.file_error(message).hint(hint);
             return None;
         }
@@ -654,7 +671,10 @@ mod tests {
         assert_eq!(std::fs::metadata(path).unwrap().len(), 0);
         assert!(matches!(
             read_regular(path, 16),
-            Err(ReadError::TooLarge(17))
+            Err(ReadError::TooLarge {
+                size: 17,
+                limit: 16
+            })
         ));
         assert!(read_regular(path, MAX_FILE_BYTES).unwrap().len() > 16);
     }

@@ -7,6 +7,9 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
+use rust_i18n::t;
+
+use crate::diag::{Diagnostic, Place, Report};
 
 /// The largest part of a `.docx` file read, unpacked: a zip bomb stops here.
 const MAX_PART_BYTES: u64 = 64 << 20;
@@ -22,6 +25,21 @@ pub struct Decoded {
 pub enum ReadError {
     /// A zip file without `word/document.xml`, or one whose XML is broken.
     NotDocx(String),
+}
+
+impl Report for ReadError {
+    /// The error at the file named for import.
+    fn report(&self, place: &Place) -> Diagnostic {
+        let ReadError::NotDocx(reason) = self;
+        place
+            .file_of(Diagnostic::error(t!(
+                "this zip file is not a Word document (.docx): %{reason}",
+                reason = reason
+            )))
+            .with_hint(t!(
+                "save it from Word or WPS as .docx, or copy its text into a .txt file"
+            ))
+    }
 }
 
 /// Whether the bytes are a zip file (a `.docx` is one).
