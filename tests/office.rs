@@ -636,3 +636,65 @@ fn every_xlsx_sheet_holds_its_csv_with_numbers_as_numbers() {
         "{numbers} numbers, {percents} percentages"
     );
 }
+
+/// The 落款 of a set page: the organ's line and the date's under it.
+fn signature_lines(pdf: &Path, organ: &str) -> (Line, Line) {
+    let squeeze = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    // The last such line: the organ may also stand in the 版头's mark on the first page.
+    for page in pages(pdf).into_iter().rev() {
+        if let Some(i) = page.iter().rposition(|l| squeeze(&l.text) == organ) {
+            let date = page.get(i + 1).expect("a date under the organ").clone();
+            return (page[i].clone(), date);
+        }
+    }
+    panic!("no line `{organ}` in {}", pdf.display())
+}
+
+/// GB/T 9704 §7.3.5.2 in the PDF and in LibreOffice's setting of the DOCX: the longer of the
+/// organ and the date stands two characters in from the right, and the date starts two
+/// characters right of the organ. LibreOffice sets Western digits wider than gongwen's
+/// measure of a word processor's (its fallback face's digits are 0.63 of a character, the
+/// standard faces' are half), so its tolerance is half a character; typst's is a fifth.
+#[test]
+fn the_signature_follows_the_same_rule_in_the_pdf_and_in_libreoffice() {
+    let (dir, stems) = samples();
+    let char = WIDTH / 28.0;
+    let right = LEFT + WIDTH;
+    let mut checked = 0;
+    for stem in &stems {
+        let md = fs::read_to_string(dir.path().join(format!("{stem}.md"))).unwrap();
+        let field = |key: &str| {
+            md.lines()
+                .find_map(|l| l.strip_prefix(&format!("{key}: \"")))
+                .map(|v| v.trim_end_matches('"').to_owned())
+        };
+        let Some(organ) = field("signature").or_else(|| field("organ")) else {
+            continue;
+        };
+        for (pdf, tolerance) in [
+            (dir.path().join(format!("{stem}.pdf")), 0.2 * char),
+            (
+                dir.path().join("lo").join(format!("{stem}.pdf")),
+                0.5 * char,
+            ),
+        ] {
+            let (organ_line, date_line) = signature_lines(&pdf, &organ);
+            let shift = date_line.left - organ_line.left;
+            assert!(
+                (shift - 2.0 * char).abs() <= tolerance,
+                "{}: the date starts {:.1} pt right of the organ, not two characters",
+                pdf.display(),
+                shift
+            );
+            let gap = right - organ_line.right.max(date_line.right);
+            assert!(
+                (gap - 2.0 * char).abs() <= tolerance,
+                "{}: the longer line ends {:.1} pt from the right edge, not two characters",
+                pdf.display(),
+                gap
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, stems.len(), "every sample is signed");
+}

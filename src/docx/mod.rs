@@ -11,7 +11,7 @@ mod styles;
 mod xml;
 
 use crate::plan::gbt9704::{self, twips as mm_twips};
-use crate::plan::{Colophon, Head, Header, Parts, Plan, SignatureAnchor, cells};
+use crate::plan::{Colophon, Head, Header, Parts, Plan, SignatureAnchor, cells, set_width};
 use body::{Block, Converter};
 use xml::Props;
 
@@ -485,7 +485,9 @@ fn attachment_list(blocks: &mut Vec<Block>, attachments: &[String]) {
 fn signature(blocks: &mut Vec<Block>, parts: &Parts) {
     if let Some(signature) = &parts.signature {
         let (organ, date) = (&signature.organ, &signature.date);
-        let (organ_w, date_w) = (cells(organ), cells(date));
+        // Measured as the plan measured them when it chose the anchor: Western text half a
+        // cell, with the space word processors set between it and Chinese.
+        let (organ_w, date_w) = (set_width(organ), set_width(date));
         let (organ_right, date_right) = match signature.anchor {
             SignatureAnchor::Organ => (2.0, organ_w - date_w),
             SignatureAnchor::Date => (4.0 + date_w - organ_w, 2.0),
