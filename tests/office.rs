@@ -698,3 +698,15 @@ fn the_signature_follows_the_same_rule_in_the_pdf_and_in_libreoffice() {
     }
     assert_eq!(checked, stems.len(), "every sample is signed");
 }
+
+#[test]
+fn libreoffice_sets_the_colophon_at_the_foot_of_the_last_page() {
+    let (dir, stems) = samples();
+    let seen = stems
+        .iter()
+        .filter(|stem| {
+            colophon_at_the_foot(stem, &dir.path().join("lo").join(format!("{stem}.pdf")))
+        })
+        .count();
+    assert!(seen >= 3, "samples with a 版记: {seen}");
+}

@@ -521,38 +521,17 @@ fn signature(blocks: &mut Vec<Block>, parts: &Parts) {
     }
 }
 
-/// 版记 at the foot of the last page: a table floating to the bottom of the type area,
-/// thick first and last rules, thin rules between; 4 号字, one character in on both sides.
+/// 版记 at the foot of the last page: paragraphs in a frame set at the bottom of the type
+/// area (Word and LibreOffice both place a frame by its anchor; LibreOffice keeps a floating
+/// table in the text flow), thick first and last rules, thin rules between; 4 号字, one
+/// character in on both sides, each row one grid row high.
 fn colophon(blocks: &mut Vec<Block>, parts: &Colophon) {
-    let cell = |width: u32, span: u32, align: &str, text: &str| {
-        let span = if span > 1 {
-            format!("<w:gridSpan w:val=\"{span}\"/>")
-        } else {
-            String::new()
-        };
-        format!(
-            "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{span}<w:vAlign w:val=\"center\"/></w:tcPr>{}</w:tc>",
-            xml::paragraph(
-                &styles::paragraph(styles::COLOPHON)
-                    .set("jc", format!("<w:jc w:val=\"{align}\"/>")),
-                &plain_runs(text)
-            )
-        )
+    let rule = |side: &str, size: u32| {
+        format!("<w:{side} w:val=\"single\" w:sz=\"{size}\" w:space=\"0\" w:color=\"000000\"/>")
     };
-    let half = TYPE_W / 2;
-    let row = |cells: String| {
-        format!(
-            "<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val=\"{LINE}\" w:hRule=\"exact\"/></w:trPr>{cells}</w:tr>"
-        )
-    };
-    let mut rows = String::new();
+    let mut rows: Vec<String> = Vec::new();
     if !parts.cc.is_empty() {
-        rows.push_str(&row(cell(
-            TYPE_W,
-            2,
-            "left",
-            &format!("抄送：{}。", parts.cc.join("，")),
-        )));
+        rows.push(plain_runs(&format!("抄送：{}。", parts.cc.join("，"))));
     }
     if let Some(printer) = &parts.printer {
         let date = parts
@@ -560,22 +539,35 @@ fn colophon(blocks: &mut Vec<Block>, parts: &Colophon) {
             .as_ref()
             .map(|d| format!("{d} 印发"))
             .unwrap_or_else(|| "印发".into());
-        rows.push_str(&row(format!(
-            "{}{}",
-            cell(half, 1, "left", printer),
-            cell(TYPE_W - half, 1, "right", &date)
-        )));
+        rows.push(plain_runs(&format!("{printer}\t{date}")));
     }
-    let rule = |side: &str, size: u32| {
-        format!("<w:{side} w:val=\"single\" w:sz=\"{size}\" w:space=\"0\" w:color=\"000000\"/>")
-    };
-    blocks.push(Block::Table(format!(
-        "<w:tbl><w:tblPr><w:tblpPr w:leftFromText=\"0\" w:rightFromText=\"0\" w:topFromText=\"0\" w:bottomFromText=\"0\" w:vertAnchor=\"margin\" w:horzAnchor=\"margin\" w:tblpXSpec=\"center\" w:tblpYSpec=\"bottom\"/><w:tblOverlap w:val=\"never\"/><w:tblW w:w=\"{TYPE_W}\" w:type=\"dxa\"/><w:tblBorders>{}{}{}</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"0\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w=\"{half}\"/><w:gridCol w:w=\"{}\"/></w:tblGrid>{rows}</w:tbl>",
-        rule("top", 8),
-        rule("bottom", 8),
-        rule("insideH", 6),
-        TYPE_W - half
-    )));
-    // A floating table is anchored to the paragraph after it.
-    blocks.push(Block::paragraph(tiny_paragraph(), String::new()));
+    let count = rows.len();
+    // The right tab stop, one character in from the right (tab stops count from the margin).
+    let tab = TYPE_W - 280;
+    for (i, runs) in rows.into_iter().enumerate() {
+        let mut borders = String::new();
+        if i == 0 {
+            borders.push_str(&rule("top", 8));
+        }
+        borders.push_str(&rule("bottom", if i + 1 == count { 8 } else { 6 }));
+        let props = styles::paragraph(styles::COLOPHON)
+            .set("keepLines", "<w:keepLines/>")
+            .set(
+                "framePr",
+                format!(
+                    "<w:framePr w:w=\"{TYPE_W}\" w:h=\"{LINE}\" w:hRule=\"exact\" w:wrap=\"notBeside\" w:vAnchor=\"margin\" w:hAnchor=\"margin\" w:xAlign=\"center\" w:y=\"{}\"/>",
+                    TYPE_H - (count - i) as u32 * LINE
+                ),
+            )
+            .set("pBdr", format!("<w:pBdr>{borders}</w:pBdr>"))
+            .set("tabs", format!("<w:tabs><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs>"))
+            .set(
+                "spacing",
+                format!("<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{LINE}\" w:lineRule=\"exact\"/>"),
+            );
+        blocks.push(Block::paragraph(props, runs));
+        // Each row a frame of its own: LibreOffice places only one of adjacent framed
+        // paragraphs, so a paragraph that takes no room stands between them.
+        blocks.push(Block::paragraph(tiny_paragraph(), String::new()));
+    }
 }

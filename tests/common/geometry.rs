@@ -311,3 +311,41 @@ pub fn check_pages(stem: &str, pdf: &Path, md: &str, grid: Grid) {
         }
     }
 }
+
+/// Whether a document has a 版记, checking that it is whole at the foot of the last page:
+/// its rows (抄送, 印发机关 and 印发日期) all on the last page, the last of them the type area's
+/// last row, and no text under it but the page number.
+pub fn colophon_at_the_foot(stem: &str, pdf: &Path) -> bool {
+    let pages = pages(pdf);
+    let rows: Vec<(usize, &Line)> = pages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.iter().map(move |l| (i, l)))
+        .filter(|(_, l)| {
+            let text = l.text.replace(' ', "");
+            text.starts_with("抄送：") || text.ends_with("印发")
+        })
+        .collect();
+    if rows.is_empty() {
+        return false;
+    }
+    let last_page = pages.len() - 1;
+    assert!(
+        rows.iter().all(|(p, _)| *p == last_page),
+        "{stem}: 版记 split: {rows:?}"
+    );
+    let last = rows.iter().map(|(_, l)| l.bottom).fold(0.0, f64::max);
+    // Its last row is the type area's last: the rule under it is the area's bottom edge.
+    assert!(
+        TOP + HEIGHT - last < PITCH,
+        "{stem}: the 版记 ends at {last:.1}, the type area at {:.1}",
+        TOP + HEIGHT
+    );
+    let lowest = pages[last_page]
+        .iter()
+        .filter(|l| !is_page_number(l))
+        .map(|l| l.bottom)
+        .fold(0.0, f64::max);
+    assert_eq!(lowest, last, "{stem}: text under the 版记");
+    true
+}
