@@ -438,3 +438,20 @@ fn a_wrong_pdf_standard_is_refused_before_anything_is_built() {
         assert!(!root.path().join("out/report.pdf").exists());
     }
 }
+
+#[test]
+fn links_to_nowhere_and_unreferenced_footnotes_reach_the_pdf_and_the_docx() {
+    let dir = temp_dir();
+    let md = dir.path().join("note.md");
+    fs::write(
+        &md,
+        "---\nkind: \"notice\"\ntitle: \"测试通知\"\n---\n\n见[说明]()、[附表](<>)和[细则][x]。\n\n[x]: <>\n\n[^n]: 未引用的脚注文字。\n",
+    )
+    .unwrap();
+    let out = gongwen_in(dir.path(), &["pdf", "note.md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = squeezed_pdf_text(&dir.path().join("note.pdf"));
+    assert_in_order(&text, &["见说明、附表和细则。", "未引用的脚注文字。"]);
+    let out = gongwen_in(dir.path(), &["docx", "note.md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

@@ -31,6 +31,8 @@ fn has_class(event: &Event, class: &str) -> bool {
 pub fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
     let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
     let mut footnotes = HashMap::new();
+    // The labels in the order they are defined, for the ones nothing refers to.
+    let mut labels = Vec::new();
     let mut body = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -47,6 +49,7 @@ pub fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
                 })
                 .cloned()
                 .collect();
+            labels.push(label.to_string());
             footnotes.insert(label.to_string(), content);
             i = end + 1;
         } else {
@@ -56,6 +59,7 @@ pub fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
     }
     let mut reader = Reader {
         footnotes: &footnotes,
+        referenced: Vec::new(),
         open_footnotes: Vec::new(),
         last_char: None,
         soft_break: false,
@@ -64,7 +68,7 @@ pub fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
         .filter(|&i| has_class(&body[i], ATTACHMENT))
         .collect();
     let main_end = starts.first().copied().unwrap_or(body.len());
-    let main = reader.blocks(&body[..main_end]);
+    let mut main = reader.blocks(&body[..main_end]);
     let attachments = starts
         .iter()
         .enumerate()
@@ -77,7 +81,14 @@ pub fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
                 landscape: has_class(&body[start], LANDSCAPE),
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // A footnote that nothing refers to is not lost: its text ends the body.
+    for label in labels {
+        if !reader.referenced.contains(&label) {
+            let content = reader.inlines(&footnotes[&label]);
+            main.push(Block::Paragraph(content));
+        }
+    }
     (main, attachments)
 }
 
@@ -115,6 +126,8 @@ struct Reader<'f, 'a> {
     footnotes: &'f HashMap<String, Vec<Event<'a>>>,
     /// The footnotes being read: one that refers to itself is not read again.
     open_footnotes: Vec<String>,
+    /// The footnotes referred to so far.
+    referenced: Vec<String>,
     /// The last character of text read, for the line-break rule.
     last_char: Option<char>,
     soft_break: bool,
@@ -281,6 +294,10 @@ impl Reader<'_, '_> {
                         Tag::Emphasis => out.push(Inline::Styled(Style::Emphasis, inner)),
                         Tag::Strong => out.push(Inline::Styled(Style::Strong, inner)),
                         Tag::Strikethrough => out.push(Inline::Styled(Style::Strike, inner)),
+                        // A link to nowhere (`[说明]()`, `[x]: <>`) is its text.
+                        Tag::Link { dest_url, .. } if dest_url.trim().is_empty() => {
+                            out.extend(inner)
+                        }
                         Tag::Link { dest_url, .. } => out.push(Inline::Link {
                             target: dest_url.to_string(),
                             content: inner,
@@ -321,6 +338,7 @@ impl Reader<'_, '_> {
                         out.push(Inline::Text(text));
                     } else {
                         let content = self.footnotes.get(&label).cloned();
+                        self.referenced.push(label.clone());
                         self.open_footnotes.push(label);
                         let inner = content.map(|c| self.inlines(&c)).unwrap_or_default();
                         self.open_footnotes.pop();
@@ -435,6 +453,24 @@ mod tests {
                 text("注"),
                 Inline::Footnote(vec![text("见"), text("[^1]")])
             ])]
+        );
+    }
+
+    #[test]
+    fn links_to_nowhere_are_their_text_and_unreferenced_footnotes_stay() {
+        let (blocks, _) = read("见[说明]()和[附表](<>)。\n\n[^n]: 未引用的注。\n");
+        assert_eq!(
+            blocks,
+            [
+                Block::Paragraph(vec![
+                    text("见"),
+                    text("说明"),
+                    text("和"),
+                    text("附表"),
+                    text("。")
+                ]),
+                Block::Paragraph(vec![text("未引用的注。")]),
+            ]
         );
     }
 
