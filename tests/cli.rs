@@ -493,3 +493,49 @@ fn half_width_punctuation_and_unpaired_marks_are_warnings_at_their_place() {
         ],
     );
 }
+
+#[test]
+fn a_report_signed_in_the_first_quarter_of_the_next_year_is_not_warned() {
+    for (date, warned) in [
+        ("2025-01-15", false),
+        ("2025-03-31", false),
+        ("2025-04-01", true),
+        ("2023-12-30", true),
+    ] {
+        let root = temp_dir();
+        let data = data_folder(root.path(), "report.yaml");
+        edit(
+            &data.join("report.yaml"),
+            &[("date: 2024-12-30", &format!("date: {date}"))],
+        );
+        let out = gongwen_in(root.path(), &["validate", "data"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out).contains("outside the reported year 2024"),
+            warned,
+            "{date}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn a_missing_typst_is_not_reported_as_an_error_of_a_template() {
+    let root = temp_dir();
+    data_folder(root.path(), "report.yaml");
+    let out = gongwen_with(
+        root.path(),
+        &["build", "--format", "pdf"],
+        &[
+            ("GONGWEN_TYPST", "/nonexistent/typst"),
+            ("PATH", "/nonexistent"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("error: the typst CLI was not found"),
+        "{err}"
+    );
+    assert!(!err.contains("gongwen.typ"), "{err}");
+}

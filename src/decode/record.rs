@@ -202,7 +202,9 @@ impl Decode for Located<Date> {
             None => {
                 d.diags
                     .error(text.pos, t!("`%{text}` is not a date", text = text.value))
-                    .hint(t!("write the date as YYYY-MM-DD, e.g. 2024-06-06"));
+                    .hint(t!(
+                        "write the date as YYYY-MM-DD or as 2024年6月6日, e.g. 2024-06-06"
+                    ));
                 None
             }
         }

@@ -32,7 +32,10 @@ pub fn validate(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diag
     rules::references(&prose, &report.figures, diags);
     targets(report, plan, diags);
     let year = report.year.value;
-    if i64::from(report.date.value.year) != year {
+    let date = &report.date.value;
+    // A report on a year is signed in that year, or in the first quarter of the next.
+    let signed_early_next_year = i64::from(date.year) == year + 1 && date.month <= 3;
+    if i64::from(date.year) != year && !signed_early_next_year {
         diags
             .warning(
                 report.date.pos,
@@ -43,7 +46,7 @@ pub fn validate(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diag
                 ),
             )
             .hint(t!(
-                "check `year` and `date`: a report on %{year} is normally dated in %{year}",
+                "check `year` and `date`: a report on %{year} is dated in %{year} or by March of the next year",
                 year = year
             ));
     }
