@@ -43,12 +43,11 @@ fn memo_folder(notice: &Path, memo: &Path) {
     }
 }
 
+/// Beside gongwen's own caches (font subsets), so that CI's next run finds it.
 fn target_dir() -> PathBuf {
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache"));
-    cache.join("gongwen/fifth-kind-target")
+    gongwen::pdf::cache_dir()
+        .expect("a cache folder (HOME or XDG_CACHE_HOME)")
+        .join("fifth-kind-target")
 }
 
 fn cargo(project: &Path, args: &[&str]) {

@@ -6,9 +6,7 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -143,19 +141,6 @@ fn first_difference(a: &str, b: &str) -> String {
             .collect()
     };
     format!("pdf:  …{}\ndocx: …{}", around(&a), around(&b))
-}
-
-/// The parts of a zip file by name.
-fn unzip(path: &Path) -> HashMap<String, String> {
-    let mut archive = zip::ZipArchive::new(fs::File::open(path).unwrap()).unwrap();
-    (0..archive.len())
-        .map(|i| {
-            let mut file = archive.by_index(i).unwrap();
-            let mut text = String::new();
-            file.read_to_string(&mut text).unwrap();
-            (file.name().unwrap().to_string(), text)
-        })
-        .collect()
 }
 
 /// The order ECMA-376 gives the children of the containers gongwen writes.

@@ -332,11 +332,7 @@ fn an_upward_report_names_its_addressee_in_every_output() {
     // Under the title, before the body, with its colon.
     let text = squeezed_pdf_text(&root.path().join("out/report.pdf"));
     assert_in_order(&text, &["2024年科技创新工作总结", "县人民政府：", "一、"]);
-    let docx = fs::read(root.path().join("out/report.docx")).unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
-    let mut xml = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
-        .unwrap();
+    let xml = &unzip(&root.path().join("out/report.docx"))["word/document.xml"];
     assert!(xml.contains(">县人民政府：<"), "the DOCX names it");
 }
 

@@ -229,3 +229,22 @@ pub fn fill(skeleton: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// The text parts of a zip file (a DOCX, an XLSX) by name.
+pub fn unzip(path: &Path) -> std::collections::HashMap<String, String> {
+    unzip_bytes(&fs::read(path).unwrap())
+}
+
+/// The text parts of a zip file in memory by name.
+pub fn unzip_bytes(bytes: &[u8]) -> std::collections::HashMap<String, String> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut text = String::new();
+            file.read_to_string(&mut text).unwrap();
+            (file.name().unwrap().to_string(), text)
+        })
+        .collect()
+}
