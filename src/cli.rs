@@ -112,6 +112,9 @@ enum Command {
     },
     /// Show which installed face serves each role of the official layout
     Fonts {
+        /// A data file (.yaml) or a gongwen Markdown file: also count how many of its
+        /// distinct characters each face of each chain serves
+        document: Option<PathBuf>,
         /// Also make DIR a folder of links to the chosen font files, for a hand-run
         /// `typst compile --font-path DIR --ignore-system-fonts`
         #[arg(long, value_name = "DIR")]
@@ -308,7 +311,8 @@ pub fn main() -> ExitCode {
             output,
             print_on_letterhead,
         } => commands::docx(&input, output.as_deref(), print_on_letterhead, printer),
-        Command::Fonts { link } => commands::fonts(link.as_deref(), printer),
+        Command::Fonts { document, link } => templates_dir(None)
+            .and_then(|t| commands::fonts(document.as_deref(), link.as_deref(), &t, printer)),
         Command::New { kind, output } => commands::new(&kind, output.as_deref(), printer),
         Command::Schema { output } => commands::schema(output.as_deref(), printer),
         Command::Import {

@@ -84,6 +84,16 @@ fn write_single(
     }
 }
 
+/// The plan of a Markdown file named on the command line, with its seal images read from
+/// beside it.
+fn markdown_plan(input: &Path, markdown: &str) -> Result<Plan, Diagnostic> {
+    let place = Place::new(input, markdown);
+    let mut plan = Plan::from_markdown(markdown).map_err(|e| e.report(&place))?;
+    plan.read_seal_images(input.parent().unwrap_or(Path::new(".")))
+        .map_err(|e| e.report(&place))?;
+    Ok(plan)
+}
+
 /// `gongwen pdf FILE.md`: typesets a Markdown file that carries gongwen front matter.
 /// How `gongwen pdf` sets its pages: on letterhead paper, to a PDF standard.
 pub struct Page {
@@ -103,16 +113,18 @@ pub fn pdf(
     engine.letterhead = page.letterhead;
     engine.standard = page.standard;
     let target = output.map_or_else(|| input.with_extension("pdf"), Path::to_path_buf);
-    let result = Plan::from_markdown(&markdown)
-        .map_err(crate::pdf::PdfError::FrontMatter)
-        .and_then(|plan| engine.pdf(&plan, &input.display().to_string()))
+    let result = markdown_plan(input, &markdown)
+        .and_then(|plan| {
+            engine
+                .pdf(&plan, &input.display().to_string())
+                .map_err(|e| e.report(&Place::new(input, &markdown)))
+        })
         .map(|typeset| {
             if let Some(e) = typeset.subset_error {
                 printer.print(&[e.report(&Place::new(input, ""))]);
             }
             typeset.pdf
-        })
-        .map_err(|e| e.report(&Place::new(input, &markdown)));
+        });
     write_single(input, &target, result, printer)
 }
 
@@ -126,16 +138,49 @@ pub fn docx(
 ) -> Result<Status, Diagnostic> {
     let markdown = read_markdown(input)?;
     let target = output.map_or_else(|| input.with_extension("docx"), Path::to_path_buf);
-    let result = Plan::from_markdown(&markdown)
-        .map(|plan| crate::docx::docx(&plan, letterhead))
-        .map_err(|e| e.report(&Place::new(input, &markdown)));
+    let result = markdown_plan(input, &markdown).map(|plan| crate::docx::docx(&plan, letterhead));
     write_single(input, &target, result, printer)
 }
 
-/// `gongwen fonts`: the face serving each role, and the preferred faces that are missing.
-pub fn fonts(link: Option<&Path>, printer: Printer) -> Result<Status, Diagnostic> {
+/// The printed text of a document named to `gongwen fonts`: a data file rendered by its
+/// kind's template, or a gongwen Markdown file.
+fn document_text(path: &Path, templates: &Templates) -> Result<String, Vec<Diagnostic>> {
+    let text = read_markdown(path).map_err(|d| vec![d])?;
+    let is_markdown = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+    if is_markdown {
+        return Plan::from_markdown(&text)
+            .map(|plan| plan.text())
+            .map_err(|e| vec![e.report(&Place::new(path, &text))]);
+    }
+    let (document, diags) = load::load_text(path, &text);
+    match document {
+        Some(document) if !diags.has_errors() => crate::render::Renderer::new(templates)
+            .render(document.as_ref(), crate::kinds::Linked::NONE)
+            .map(|rendered| rendered.plan().text())
+            .map_err(|d| vec![d]),
+        _ => Err(diags.sorted()),
+    }
+}
+
+/// `gongwen fonts`: the face serving each role and the faces after it in its chain, and
+/// with a document, how many of its distinct characters each of them serves.
+pub fn fonts(
+    document: Option<&Path>,
+    link: Option<&Path>,
+    templates: &Templates,
+    printer: Printer,
+) -> Result<Status, Diagnostic> {
     let faces = fonts::scan(&fonts::font_dirs());
     let found = fonts::resolve(&faces);
+    let text = match document.map(|p| document_text(p, templates)).transpose() {
+        Ok(text) => text,
+        Err(diagnostics) => {
+            printer.print(&diagnostics);
+            return Ok(Status::Invalid);
+        }
+    };
     for choice in &found.choices {
         let marker = if choice.preferred {
             String::new()
@@ -145,14 +190,32 @@ pub fn fonts(link: Option<&Path>, printer: Printer) -> Result<Status, Diagnostic
                 t!("fallback: the standard's face is not installed")
             )
         };
+        let served = text.as_deref().map(|t| found.served(choice.role, t));
+        let count = |i: usize| {
+            served
+                .as_ref()
+                .map(|s| format!("  {}", t!("serves %{n} characters", n = s[i].1)))
+                .unwrap_or_default()
+        };
         printer.result(&format!(
-            "{:<12} {}  {} [{}] weight {}{marker}",
+            "{:<12} {}  {} [{}] weight {}{marker}{}",
             choice.role.key(),
             choice.role.describe(),
             choice.face.family,
             choice.face.path.display(),
             choice.face.weight,
+            count(0),
         ));
+        // The chain's later faces, each serving what the ones before it lack.
+        for (i, face) in choice.fallbacks.iter().enumerate() {
+            printer.result(&format!(
+                "{:<12}   → {} [{}]{}",
+                "",
+                face.family,
+                face.path.display(),
+                count(i + 1)
+            ));
+        }
     }
     for role in &found.unresolved {
         printer.result(&format!(

@@ -514,6 +514,7 @@ impl Library {
                     let target = linker.follow(&mut entries, i, &link);
                     entries[i].links.push(target);
                 }
+                check_seal_images(&mut entries[i], document.as_ref());
             }
             i += 1;
         }
@@ -614,6 +615,59 @@ impl Linker {
             return None;
         }
         Some(j)
+    }
+}
+
+/// Each seal image the document names must be a PNG with transparency or an SVG inside the
+/// data folder; each failure is an error at the image's path. The images count among the
+/// files the document is built from, so a changed seal rebuilds it.
+fn check_seal_images(entry: &mut Entry, document: &dyn Document) {
+    let Some(seals) = document.seals() else {
+        return;
+    };
+    let folder = entry
+        .file
+        .path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let root = std::fs::canonicalize(&entry.file.root).unwrap_or_else(|_| entry.file.root.clone());
+    for image in seals.0.iter().filter_map(|s| s.image.as_ref()) {
+        let target = folder.join(&image.value);
+        entry.linked_files.push(target.clone());
+        let diags = &mut entry.diagnostics;
+        let Ok(real) = std::fs::canonicalize(&target) else {
+            diags
+                .error(
+                    image.pos,
+                    t!(
+                        "the seal image `%{path}` does not exist",
+                        path = image.value
+                    ),
+                )
+                .hint(t!(
+                    "the path is relative to this file's folder; it resolves to %{target}",
+                    target = target.display()
+                ));
+            continue;
+        };
+        if !real.starts_with(&root) {
+            diags
+                .error(
+                    image.pos,
+                    t!(
+                        "the seal image `%{path}` is outside the data folder %{root}",
+                        path = image.value,
+                        root = entry.file.root.display()
+                    ),
+                )
+                .hint(t!("copy the seal image into the folder being built"));
+            continue;
+        }
+        if let Err(e) = crate::plan::seal::SealImage::read(&real) {
+            let (message, hint) = e.message();
+            diags.error(image.pos, message).hint(hint);
+        }
     }
 }
 

@@ -15,8 +15,22 @@ pub struct Contact {
     pub phone: String,
 }
 
+/// A seal of the 落款: an image (a path relative to the file that names it), or none for a
+/// seal stamped by hand after printing; `organ` where it names the organ it belongs to.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Seal {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organ: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Millimetres [default: 42].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<f64>,
+}
+
 /// Every official part a document may have. Only `kind` and `title` are required.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Official {
     /// The kind of document (`work-report`, `proposal-reply`, …).
@@ -62,6 +76,8 @@ pub struct Official {
     pub printer: Option<String>,
     /// 印发日期, `YYYY-MM-DD`.
     pub printed: Option<String>,
+    /// 印章: one an organ of the 落款, in issuing order; none: an unsealed document.
+    pub seals: Vec<Seal>,
 }
 
 impl Official {
@@ -163,6 +179,26 @@ impl Official {
             if let Some(value) = value {
                 line(key, yaml_quote(value));
             }
+        }
+        if !self.seals.is_empty() {
+            let seals: Vec<String> = self
+                .seals
+                .iter()
+                .map(|seal| {
+                    let mut fields = Vec::new();
+                    if let Some(organ) = &seal.organ {
+                        fields.push(format!("organ: {}", yaml_quote(organ)));
+                    }
+                    if let Some(image) = &seal.image {
+                        fields.push(format!("image: {}", yaml_quote(image)));
+                    }
+                    if let Some(width) = seal.width {
+                        fields.push(format!("width: {width}"));
+                    }
+                    format!("{{{}}}", fields.join(", "))
+                })
+                .collect();
+            line("seals", format!("[{}]", seals.join(", ")));
         }
         out.push_str("---\n\n");
         out
@@ -275,6 +311,12 @@ pub fn read_front_matter(markdown: &str) -> Result<(Official, &str), FrontMatter
         return Err(FrontMatterError {
             pos: Pos::new(2, 1),
             message: t!("the front matter needs `kind` and `title`").into_owned(),
+        });
+    }
+    if !parts.seals.is_empty() && (parts.signing_organ().is_none() || parts.date.is_none()) {
+        return Err(FrontMatterError {
+            pos: Pos::new(2, 1),
+            message: t!("a seal, but the document has no 落款 to seal").into_owned(),
         });
     }
     Ok((parts, body))

@@ -17,8 +17,8 @@ use common::*;
 /// LibreOffice sets the DOCX with the same glyph widths.
 const FONT_ALIASES: &[(&str, &str)] = &[
     ("方正小标宋简体", "Noto Serif CJK SC"),
-    ("仿宋_GB2312", "Noto Serif CJK SC"),
-    ("楷体_GB2312", "AR PL UKai CN"),
+    ("仿宋_GB2312", "FandolFang"),
+    ("楷体_GB2312", "FandolKai"),
     ("黑体", "Noto Sans CJK SC"),
     ("宋体", "Noto Serif CJK SC"),
 ];

@@ -451,3 +451,42 @@ fn links_to_nowhere_and_unreferenced_footnotes_reach_the_pdf_and_the_docx() {
     let out = gongwen_in(dir.path(), &["docx", "note.md"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// With `make`'s fonts the body is FandolFang (仿宋); the few characters it lacks (it has
+/// GB 2312 only) are set, one by one, in the next face of the body's chain, and
+/// `gongwen fonts` counts what each face serves.
+#[test]
+fn the_body_is_fangsong_and_a_character_it_lacks_falls_back_alone() {
+    let root = temp_dir();
+    let md = root.path().join("praise.md");
+    fs::write(
+        &md,
+        "---\nkind: notice\ntitle: 关于表彰王堃等同志的通知\norgan: 测试县科学技术局\ndate: 2024年6月6日\n---\n\n王堃、李喆、张镕同志在科技工作中表现突出，特予表彰。\n",
+    )
+    .unwrap();
+    let listing = gongwen(&["fonts", path_str(&md)]);
+    assert!(listing.status.success(), "{}", stderr(&listing));
+    let listing = String::from_utf8_lossy(&listing.stdout).into_owned();
+    let mut lines = listing.lines().skip_while(|l| !l.starts_with("body"));
+    let body = lines.next().unwrap_or_else(|| panic!("{listing}"));
+    let fallback = lines.next().unwrap_or_default();
+    let fallback_used = body.contains("fallback");
+    if fallback_used {
+        assert!(
+            body.contains("FandolFang"),
+            "make installs FandolFang: {body}"
+        );
+        // 堃, 喆 and 镕 are outside GB 2312.
+        assert!(fallback.contains("→ Noto Serif CJK SC"), "{listing}");
+        assert!(fallback.contains("serves 3 characters"), "{listing}");
+    }
+    let pdf = root.path().join("praise.pdf");
+    let out = gongwen(&["pdf", path_str(&md), "-o", path_str(&pdf)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let fonts = poppler("pdffonts", &[], &pdf);
+    if fallback_used {
+        assert!(fonts.contains("FandolFang-Regular"), "{fonts}");
+        assert!(fonts.contains("NotoSerifCJKsc-Regular"), "{fonts}");
+    }
+    assert!(squeezed_pdf_text(&pdf).contains("王堃、李喆、张镕同志"));
+}

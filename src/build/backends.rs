@@ -113,10 +113,17 @@ impl Backend for Typ {
     }
     fn render(&self, job: &Job) -> Result<Vec<Output>, Diagnostic> {
         let source = self.0.source(job.plan()).map_err(|e| job.pdf_error(e))?;
-        Ok(vec![Output {
+        // The seal images the source reads, beside it, so that it compiles by hand too.
+        let assets = source.assets.into_iter().map(|(name, bytes)| Output {
+            path: job.out_dir.join(name),
+            bytes: bytes.to_vec(),
+        });
+        Ok(std::iter::once(Output {
             path: job.path(".typ"),
             bytes: source.main.into_bytes(),
-        }])
+        })
+        .chain(assets)
+        .collect())
     }
 }
 

@@ -351,15 +351,24 @@ impl Run<'_> {
         stem: &str,
     ) -> Result<Vec<Output>, Diagnostic> {
         let args = self.args;
-        let rendered = self
+        let mut rendered = self
             .renderer
             .render(document, linked)
             .map_err(|d| d.with_note(t!("while building %{data}", data = data_path.display())))?;
-        let plan = self
-            .backends
-            .iter()
-            .any(|b| b.needs_plan())
-            .then(|| rendered.plan());
+        rendered.rebase_seals(data_path.parent().unwrap_or(Path::new(".")), &args.out_dir);
+        let plan = match self.backends.iter().any(|b| b.needs_plan()) {
+            true => {
+                let mut plan = rendered.plan();
+                plan.read_seal_images(&args.out_dir).map_err(|e| {
+                    e.report(&crate::diag::Place {
+                        file: Some(data_path),
+                        text: "",
+                    })
+                })?;
+                Some(plan)
+            }
+            false => None,
+        };
         let job = Job {
             rendered: &rendered,
             plan: plan.as_ref(),

@@ -133,6 +133,8 @@ pub trait Document: Send + Sync + std::fmt::Debug + AsAny {
     fn kind(&self) -> &'static dyn Kind;
     /// The data files it names; none for most kinds.
     fn links(&self) -> Vec<Link>;
+    /// The seals of its 落款, whose images the loader reads and checks with the files.
+    fn seals(&self) -> Option<&common::seal::Seals>;
     /// Its semantic rules, given the documents it links to.
     fn validate(&self, linked: Linked, diags: &mut Diagnostics);
     /// Its official parts by name: title, organ, date, signature, numbers, 抄送….

@@ -82,6 +82,9 @@ impl Role {
                 ("楷体", 400),
                 ("STKaiti", 400),
                 ("华文楷体", 400),
+                // FandolKai before UKai: its strokes are as light as FandolFang's beside it
+                // and as 楷体_GB2312's; UKai's are heavier and its Latin is typewriter-like.
+                ("FandolKai", 400),
                 ("AR PL UKai CN", 400),
                 ("LXGW WenKai", 400),
             ],
@@ -112,12 +115,22 @@ pub struct Face {
     pub italic: bool,
 }
 
-/// The face chosen for a role, and whether it is the standard's own.
+/// The face chosen for a role, and whether it is the standard's own; `fallbacks` are the
+/// installed faces of the later families of the chain, which serve, character by character,
+/// what the chosen face lacks (FandolFang has GB 2312 only; Noto Serif CJK the rest).
 #[derive(Clone, Debug)]
 pub struct Choice {
     pub role: Role,
     pub face: Face,
     pub preferred: bool,
+    pub fallbacks: Vec<Face>,
+}
+
+impl Choice {
+    /// The chosen face and then its fallbacks, in the order typst tries them.
+    pub fn faces(&self) -> impl Iterator<Item = &Face> {
+        std::iter::once(&self.face).chain(&self.fallbacks)
+    }
 }
 
 #[derive(Debug)]
@@ -294,17 +307,25 @@ pub fn resolve(faces: &[Face]) -> Fonts {
     let mut unresolved = Vec::new();
     for role in Role::ALL {
         let chain = role.chain();
-        let found = chain
+        let installed: Vec<(usize, &Face)> = chain
             .iter()
             .enumerate()
-            .find_map(|(rank, (family, weight))| {
+            .filter_map(|(rank, (family, weight))| {
                 faces
                     .iter()
                     .filter(|f| !f.italic && f.names.iter().any(|n| same_family(n, family)))
                     .min_by_key(|f| (f.weight.abs_diff(*weight), f.path.clone(), f.index))
                     .map(|face| (rank, face))
-            });
-        match found {
+            })
+            .collect();
+        let mut fallbacks: Vec<Face> = Vec::new();
+        for (_, face) in installed.iter().skip(1) {
+            let same = |f: &Face| f.path == face.path && f.index == face.index;
+            if !same(installed[0].1) && !fallbacks.iter().any(same) {
+                fallbacks.push((*face).clone());
+            }
+        }
+        match installed.first().copied() {
             Some((rank, face)) => {
                 // Everything before the open fallbacks is the standard's own face.
                 let first_open = chain
@@ -320,6 +341,7 @@ pub fn resolve(faces: &[Face]) -> Fonts {
                     role,
                     face: face.clone(),
                     preferred: rank < first_open,
+                    fallbacks,
                 });
             }
             None => unresolved.push(role),
@@ -345,18 +367,22 @@ impl Fonts {
         }
     }
 
-    /// Renames each chosen face to the family name typst knows it by: the exact name where
-    /// typst has it for that file, else the longest typst name that begins ours.
+    /// Renames each face in use to the family name typst knows it by: the exact name where
+    /// typst has it for that file, else the longest typst name that begins ours, else the
+    /// file's only name.
     pub fn adopt_typst_names(&mut self, typst_families: &[(String, PathBuf)]) {
-        for choice in &mut self.choices {
-            let real = std::fs::canonicalize(&choice.face.path)
-                .unwrap_or_else(|_| choice.face.path.clone());
+        let faces = self
+            .choices
+            .iter_mut()
+            .flat_map(|c| std::iter::once(&mut c.face).chain(&mut c.fallbacks));
+        for face in faces {
+            let real = std::fs::canonicalize(&face.path).unwrap_or_else(|_| face.path.clone());
             let in_file: Vec<&str> = typst_families
                 .iter()
-                .filter(|(_, p)| *p == real || *p == choice.face.path)
+                .filter(|(_, p)| *p == real || *p == face.path)
                 .map(|(f, _)| f.as_str())
                 .collect();
-            let ours = &choice.face.family;
+            let ours = &face.family;
             let exact = in_file.iter().find(|f| f.eq_ignore_ascii_case(ours));
             let prefix = in_file
                 .iter()
@@ -366,8 +392,11 @@ impl Fonts {
                     lower.starts_with(&f) && lower[f.len()..].starts_with([' ', '-', '_'])
                 })
                 .max_by_key(|f| f.len());
-            if let Some(name) = exact.or(prefix) {
-                choice.face.family = (*name).to_owned();
+            // typst may also know a face by a longer name than its typographic family
+            // (FandolFang is `FandolFang R` to it): the one name of a single-face file.
+            let only = (in_file.len() == 1).then(|| &in_file[0]);
+            if let Some(name) = exact.or(prefix).or(only) {
+                face.family = (*name).to_owned();
             }
         }
     }
@@ -381,9 +410,91 @@ impl Fonts {
             .face
     }
 
-    /// The distinct font files of the chosen faces.
+    /// Every face in use, chosen or fallback, once each, in the roles' order.
+    pub fn all_faces(&self) -> Vec<&Face> {
+        let mut all: Vec<&Face> = Vec::new();
+        for face in self.choices.iter().flat_map(Choice::faces) {
+            if !all
+                .iter()
+                .any(|f| f.path == face.path && f.index == face.index)
+            {
+                all.push(face);
+            }
+        }
+        all
+    }
+
+    /// The families typst is given for a role: the chosen face, its fallbacks, then the
+    /// body's faces (a page number or a heading may hold a character only they have).
+    pub fn families(&self, role: Role) -> Vec<String> {
+        let mut families: Vec<String> = Vec::new();
+        let body = self.choices.iter().find(|c| c.role == Role::Body);
+        let faces = self
+            .choices
+            .iter()
+            .filter(|c| c.role == role)
+            .flat_map(Choice::faces)
+            .chain(body.into_iter().flat_map(Choice::faces));
+        for face in faces {
+            if !families.contains(&face.family) {
+                families.push(face.family.clone());
+            }
+        }
+        families
+    }
+
+    /// The distinct font files of the faces in use.
     pub fn files(&self) -> BTreeSet<&Path> {
-        self.choices.iter().map(|c| c.face.path.as_path()).collect()
+        self.all_faces()
+            .into_iter()
+            .map(|f| f.path.as_path())
+            .collect()
+    }
+
+    /// How many of the distinct characters of `text` each face of a role's chain serves:
+    /// a character goes to the first face that has it, as in typst's fallback.
+    pub fn served(&self, role: Role, text: &str) -> Vec<(Face, usize)> {
+        let Some(choice) = self.choices.iter().find(|c| c.role == role) else {
+            return Vec::new();
+        };
+        let mapped = self.mapped();
+        let parsed: Vec<(&Face, Option<ttf_parser::Face>)> = choice
+            .faces()
+            .map(|face| {
+                let parsed = mapped
+                    .iter()
+                    .find(|(path, _)| *path == face.path)
+                    .and_then(|(_, data)| ttf_parser::Face::parse(data.as_ref()?, face.index).ok());
+                (face, parsed)
+            })
+            .collect();
+        let mut counts = vec![0; parsed.len()];
+        let distinct: BTreeSet<char> = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect();
+        for character in distinct {
+            if let Some(i) = parsed.iter().position(|(_, p)| {
+                p.as_ref()
+                    .is_some_and(|p| p.glyph_index(character).is_some())
+            }) {
+                counts[i] += 1;
+            }
+        }
+        parsed
+            .into_iter()
+            .zip(counts)
+            .map(|((face, _), n)| (face.clone(), n))
+            .collect()
+    }
+
+    fn mapped(&self) -> &Vec<(PathBuf, Option<memmap2::Mmap>)> {
+        self.mapped.get_or_init(|| {
+            self.files()
+                .into_iter()
+                .map(|path| (path.to_path_buf(), map_file(path)))
+                .collect()
+        })
     }
 
     /// A folder of links to the chosen files only, for typst's `--font-path`.
@@ -405,18 +516,13 @@ impl Fonts {
 
     /// The first character of `text` that no chosen face can draw.
     pub fn first_uncovered(&self, text: &str) -> Option<char> {
-        let mapped = self.mapped.get_or_init(|| {
-            self.files()
-                .into_iter()
-                .map(|path| (path.to_path_buf(), map_file(path)))
-                .collect()
-        });
+        let mapped = self.mapped();
         let faces: Vec<ttf_parser::Face> = self
-            .choices
-            .iter()
-            .filter_map(|c| {
-                let (_, data) = mapped.iter().find(|(path, _)| *path == c.face.path)?;
-                ttf_parser::Face::parse(data.as_ref()?, c.face.index).ok()
+            .all_faces()
+            .into_iter()
+            .filter_map(|face| {
+                let (_, data) = mapped.iter().find(|(path, _)| *path == face.path)?;
+                ttf_parser::Face::parse(data.as_ref()?, face.index).ok()
             })
             .collect();
         let mut seen = BTreeSet::new();

@@ -75,15 +75,16 @@ impl Report for PdfError {
 pub struct Source {
     pub main: String,
     pub timestamp: i64,
+    /// Files the source reads beside it (the seal images), by name.
+    pub assets: Vec<(String, std::sync::Arc<[u8]>)>,
 }
 
 fn family_list(fonts: &Fonts, role: Role) -> String {
-    let mut families = vec![fonts.face(role).family.clone()];
-    let body = &fonts.face(Role::Body).family;
-    if !families.contains(body) {
-        families.push(body.clone());
-    }
-    let quoted: Vec<String> = families.iter().map(|f| string_literal(f)).collect();
+    let quoted: Vec<String> = fonts
+        .families(role)
+        .iter()
+        .map(|f| string_literal(f))
+        .collect();
     format!("({},)", quoted.join(", "))
 }
 
@@ -170,7 +171,47 @@ pub fn typst_source(plan: &Plan, fonts: &Fonts, letterhead: bool) -> Source {
     if !parts.attachments.is_empty() {
         main.push_str(&format!("#attachments(({}))\n\n", list(&parts.attachments)));
     }
-    if let Some(signature) = &parts.signature {
+    let mut assets = Vec::new();
+    let sealed = parts
+        .signature
+        .as_ref()
+        .and_then(|s| crate::plan::seal::layout(s).map(|layout| (s, layout)));
+    if let Some((signature, layout)) = &sealed {
+        let seals: Vec<String> = layout
+            .rows
+            .iter()
+            .flat_map(|row| row.seals.iter().map(move |placed| (row.row, placed)))
+            .map(|(row, placed)| {
+                let seal = &signature.seals[placed.index];
+                let image = match &seal.image {
+                    Some(image) => {
+                        let name = image.file_name();
+                        if !assets.iter().any(|(n, _)| *n == name) {
+                            assets.push((name.clone(), image.bytes.clone()));
+                        }
+                        string_literal(&name)
+                    }
+                    None => "none".to_owned(),
+                };
+                format!(
+                    "(organ: {}, row: {row}, x: {:.2}mm, y: {:.2}mm, width: {:.2}mm, height: {:.2}mm, image: {image}),",
+                    content(&seal.organ),
+                    placed.centre_x_mm,
+                    placed.centre_y_mm,
+                    placed.width_mm,
+                    placed.height_mm
+                )
+            })
+            .collect();
+        main.push_str(&format!(
+            "#sealed-signature({}, date-row: {}, date-centre: {:.2}mm, rows-taken: {}, seals: ({}))\n",
+            content(&signature.date),
+            layout.date_row,
+            layout.date_centre_mm,
+            layout.rows_taken,
+            seals.join(" ")
+        ));
+    } else if let Some(signature) = &parts.signature {
         let anchor = match signature.anchor {
             SignatureAnchor::Organ => "organ",
             SignatureAnchor::Date => "date",
@@ -198,7 +239,11 @@ pub fn typst_source(plan: &Plan, fonts: &Fonts, letterhead: bool) -> Source {
         ));
     }
     let timestamp = parts.date.map_or(0, |d| d.unix_midnight());
-    Source { main, timestamp }
+    Source {
+        main,
+        timestamp,
+        assets,
+    }
 }
 
 /// The characters the page style prints by itself (附件, 抄送, 印发, 文件, the page numbers'
@@ -290,13 +335,14 @@ impl Engine {
             .fonts
             .choices
             .iter()
-            .map(|c| {
+            .flat_map(|c| c.faces().map(move |face| (c.role, face)))
+            .map(|(role, face)| {
                 format!(
                     "{}={}#{}:{}",
-                    c.role.key(),
-                    stat(&c.face.path),
-                    c.face.index,
-                    c.face.family
+                    role.key(),
+                    stat(&face.path),
+                    face.index,
+                    face.family
                 )
             })
             .collect();
@@ -357,11 +403,27 @@ impl Engine {
             })
         };
         write("main.typ", &source.main)?;
+        for (name, bytes) in &source.assets {
+            std::fs::write(root.path().join(name), bytes).map_err(|e| {
+                PdfError::Io(
+                    t!("cannot write %{name}: %{reason}", name = name, reason = e).into_owned(),
+                )
+            })?;
+        }
         write(STYLE, &self.style)?;
         write(gbt9704::TYPST_MODULE, &gbt9704::typst_module())?;
         // A subset that cannot be made (an unusual font) costs time, not the document.
         let subset = self.subsetter.as_ref().map(|subsetter| {
-            subsetter.folder(&Subsetter::charset(&[&source.main, &self.style_characters]))
+            // An SVG seal's own text (测试专用章) is set by typst with these fonts too.
+            let svg_text: Vec<String> = source
+                .assets
+                .iter()
+                .filter(|(name, _)| name.ends_with(".svg"))
+                .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+                .collect();
+            let mut texts = vec![source.main.as_str(), self.style_characters.as_str()];
+            texts.extend(svg_text.iter().map(String::as_str));
+            subsetter.folder(&Subsetter::charset(&texts))
         });
         let (font_dir, subset_error) = match &subset {
             Some(Ok(dir)) => (dir.as_path(), None),

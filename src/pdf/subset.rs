@@ -143,8 +143,7 @@ impl Subsetter {
     pub fn new(fonts: &Fonts) -> Option<Subsetter> {
         let mut faces = Vec::new();
         let mut seen = BTreeSet::new();
-        for choice in &fonts.choices {
-            let face = &choice.face;
+        for face in fonts.all_faces() {
             if !seen.insert((face.path.clone(), face.index)) {
                 continue;
             }

@@ -6,6 +6,7 @@
 
 pub mod gbt9704;
 pub mod markdown;
+pub mod seal;
 
 use crate::official::{FrontMatterError, Official, read_front_matter};
 use crate::zh::Date;
@@ -131,12 +132,52 @@ pub enum SignatureAnchor {
     Date,
 }
 
-/// 落款: the signing organ and the date as printed.
+/// 落款: the signing organ and the date as printed; with seals, laid out as §7.3.5.1 asks
+/// (the date 右空四字, the organs centred over their seals, the seals pressing them).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Signature {
     pub organ: String,
     pub date: String,
     pub anchor: SignatureAnchor,
+    /// One an organ, in issuing order: one for a single organ, several for a joint issuance.
+    pub seals: Vec<SealMark>,
+}
+
+/// A seal image that could not be read for the page back-ends.
+#[derive(Debug)]
+pub struct SealError {
+    pub path: std::path::PathBuf,
+    pub error: seal::SealImageError,
+}
+
+impl crate::diag::Report for SealError {
+    fn report(&self, place: &crate::diag::Place) -> crate::diag::Diagnostic {
+        let (message, hint) = self.error.message();
+        place
+            .file_of(crate::diag::Diagnostic::error(format!(
+                "{}: {message}",
+                crate::diag::printable(&self.path.display().to_string())
+            )))
+            .with_hint(hint)
+    }
+}
+
+/// A seal of the 落款 and the organ it presses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SealMark {
+    pub organ: String,
+    pub width_mm: f64,
+    /// The image as the data names it (relative to the data file); none: stamped by hand.
+    pub source: Option<String>,
+    /// The image, once read by [`Plan::read_seal_images`].
+    pub image: Option<seal::SealImage>,
+}
+
+impl SealMark {
+    /// The seal's height in millimetres: a hand-stamped seal is round.
+    pub fn height_mm(&self) -> f64 {
+        self.width_mm * self.image.as_ref().map_or(1.0, |i| i.aspect)
+    }
 }
 
 /// 版记.
@@ -193,6 +234,26 @@ impl Plan {
     pub fn from_markdown(markdown: &str) -> Result<Plan, FrontMatterError> {
         let (official, body) = read_front_matter(markdown)?;
         Ok(Plan::new(&official, body))
+    }
+
+    /// Reads the seal images the plan names, each path relative to `base` (the folder of the
+    /// file that names it). The data file's rules have checked them; this reads them again
+    /// for the page back-ends, and fails only if one changed since.
+    pub fn read_seal_images(&mut self, base: &std::path::Path) -> Result<(), SealError> {
+        let Some(signature) = &mut self.parts.signature else {
+            return Ok(());
+        };
+        for mark in &mut signature.seals {
+            if let Some(source) = &mark.source {
+                let path = base.join(source);
+                let image = seal::SealImage::read(&path).map_err(|error| SealError {
+                    path: path.clone(),
+                    error,
+                })?;
+                mark.image = Some(image);
+            }
+        }
+        Ok(())
     }
 
     /// The body's last paragraph, which is kept with the signature when short, so that the
@@ -330,10 +391,28 @@ impl Parts {
                 } else {
                     SignatureAnchor::Date
                 };
+                // A joint issuance seals with every issuer; a single organ with its own.
+                let organs: Vec<String> = if parts.seals.len() > 1 {
+                    parts.issuers.clone()
+                } else {
+                    vec![organ.to_owned()]
+                };
+                let seals = parts
+                    .seals
+                    .iter()
+                    .zip(organs)
+                    .map(|(seal, organ)| SealMark {
+                        organ: seal.organ.clone().unwrap_or(organ),
+                        width_mm: seal.width.unwrap_or(42.0),
+                        source: seal.image.clone(),
+                        image: None,
+                    })
+                    .collect();
                 Some(Signature {
                     organ: organ.to_owned(),
                     date,
                     anchor,
+                    seals,
                 })
             }
             _ => None,
@@ -395,7 +474,11 @@ impl Parts {
         }
         self.attachments.iter().for_each(|a| push(a));
         if let Some(signature) = &self.signature {
-            push(&signature.organ);
+            if signature.seals.len() > 1 {
+                signature.seals.iter().for_each(|s| push(&s.organ));
+            } else {
+                push(&signature.organ);
+            }
             push(&signature.date);
         }
         self.notes.iter().for_each(|n| push(n));

@@ -28,6 +28,24 @@ pub struct Rendered {
 }
 
 impl Rendered {
+    /// Rewrites the seal images' paths, which the data names relative to its own folder
+    /// `from`, relative to the folder `to` the Markdown is written in, so that the written
+    /// Markdown names the same files (`gongwen pdf out/x.md` finds them).
+    pub fn rebase_seals(&mut self, from: &std::path::Path, to: &std::path::Path) {
+        if self.parts.seals.iter().all(|s| s.image.is_none()) {
+            return;
+        }
+        for seal in &mut self.parts.seals {
+            if let Some(image) = &mut seal.image {
+                *image = relative_path(to, &from.join(&*image));
+            }
+        }
+        let body = self.markdown.split_off(self.body_start);
+        self.markdown = self.parts.to_front_matter();
+        self.body_start = self.markdown.len();
+        self.markdown.push_str(&body);
+    }
+
     /// The layout plan of the document, from the typed parts: no front matter read back.
     pub fn plan(&self) -> Plan {
         Plan::new(&self.parts, &self.markdown[self.body_start..])
@@ -125,6 +143,33 @@ impl Renderer {
         let template = self.env.get_template(name).map_err(error)?;
         template.render(context).map_err(error)
     }
+}
+
+/// `target` as a path relative to the folder `base`, through their real paths; the real
+/// path itself where they share no root (another drive).
+fn relative_path(base: &std::path::Path, target: &std::path::Path) -> String {
+    use std::path::Component;
+    let real = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (base, target) = (real(base), real(target));
+    let base: Vec<Component> = base.components().collect();
+    let target_parts: Vec<Component> = target.components().collect();
+    let common = base
+        .iter()
+        .zip(&target_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return target.display().to_string();
+    }
+    let mut out = std::path::PathBuf::new();
+    for _ in common..base.len() {
+        out.push("..");
+    }
+    for part in &target_parts[common..] {
+        out.push(part.as_os_str());
+    }
+    // Written with `/` on every system: the Markdown travels.
+    out.to_string_lossy().replace('\\', "/")
 }
 
 /// Blank lines collapsed to one, a blank line before each heading, no trailing spaces,

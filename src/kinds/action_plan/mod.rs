@@ -27,6 +27,9 @@ impl Document for ActionPlan {
     fn kind(&self) -> &'static dyn Kind {
         &Definition
     }
+    fn seals(&self) -> Option<&crate::kinds::common::seal::Seals> {
+        self.seal.as_ref()
+    }
     fn links(&self) -> Vec<Link> {
         Vec::new()
     }

@@ -12,6 +12,8 @@ pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
         &plan.title.value,
         &plan.title_lines,
         plan.header.as_ref(),
+        plan.seal.as_ref(),
+        &plan.organ.value,
         diags,
     );
     let (first, last) = (plan.period.first.value, plan.period.last.value);

@@ -38,6 +38,7 @@ pub fn official(plan: &ActionPlan) -> Official {
         &plan.title_lines,
         plan.header.as_ref(),
         plan.printing.as_ref(),
+        plan.seal.as_ref(),
     );
     parts.doc_number = plan.doc_number.as_ref().map(|n| n.value.clone());
     parts.addressee = plan.addressee.as_ref().map(|a| a.value.clone());

@@ -4,6 +4,7 @@
 
 pub mod import;
 pub mod rules;
+pub mod seal;
 
 use serde::Serialize;
 
@@ -114,7 +115,11 @@ pub fn shared_parts(
     title_lines: &[Located<String>],
     header: Option<&Header>,
     printing: Option<&Printing>,
+    seal: Option<&seal::Seals>,
 ) {
+    if let Some(seals) = seal {
+        parts.seals = seal::official(seals);
+    }
     let text = |l: &Located<String>| l.value.clone();
     parts.title_lines = title_lines.iter().map(text).collect();
     if let Some(header) = header {

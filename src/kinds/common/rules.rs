@@ -170,16 +170,30 @@ pub fn sections(sections: &[Section], level: usize, diags: &mut Diagnostics) {
     }
 }
 
-/// The rules of the parts every kind may have: the title lines and the 版头.
+/// The rules of the parts every kind may have: the title lines, the 版头 and the seals
+/// (every kind's data has an organ and a date, so a 落款 to seal).
 pub fn shared_parts(
     title: &str,
     title_lines: &[Located<String>],
     header: Option<&Header>,
+    seal: Option<&super::seal::Seals>,
+    organ: &str,
     diags: &mut Diagnostics,
 ) {
     self::title_lines(title, title_lines, diags);
     if let Some(header) = header {
         self::header(header, diags);
+    }
+    if let Some(seals) = seal {
+        let issuers: Vec<&str> = header
+            .map(|h| h.issuers.iter().map(|i| i.value.as_str()).collect())
+            .unwrap_or_default();
+        let organs = if seals.0.len() > 1 && issuers.len() > 1 {
+            issuers
+        } else {
+            vec![organ]
+        };
+        super::seal::rules(seals, &organs, diags);
     }
 }
 

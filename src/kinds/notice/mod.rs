@@ -26,6 +26,9 @@ impl Document for Notice {
     fn kind(&self) -> &'static dyn Kind {
         &Definition
     }
+    fn seals(&self) -> Option<&crate::kinds::common::seal::Seals> {
+        self.seal.as_ref()
+    }
     fn links(&self) -> Vec<Link> {
         Vec::new()
     }

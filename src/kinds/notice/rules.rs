@@ -12,6 +12,8 @@ pub fn validate(notice: &Notice, diags: &mut Diagnostics) {
         &notice.title.value,
         &notice.title_lines,
         notice.header.as_ref(),
+        notice.seal.as_ref(),
+        &notice.organ.value,
         diags,
     );
     rules::figures(&notice.figures, diags);

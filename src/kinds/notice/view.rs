@@ -13,6 +13,7 @@ pub fn official(notice: &Notice) -> Official {
         &notice.title_lines,
         notice.header.as_ref(),
         notice.printing.as_ref(),
+        notice.seal.as_ref(),
     );
     parts.doc_number = notice.doc_number.as_ref().map(|n| n.value.clone());
     parts.addressee = Some(notice.addressee.value.clone());

@@ -47,6 +47,7 @@ record! {
         contact: req Contact = "联系人：name 和 phone";
         cc: many Located<String> = "抄送单位列表", example "[〖抄送单位〗]";
         printing: opt Printing = "印发机关和印发日期（可选），排在版记最后一行：organ、date";
+        seal: opt crate::kinds::common::seal::Seals = "印章（可选）：写“手工盖章”则按盖章版式留出印章位置；写电子印章图片路径（PNG 透明底或 SVG，相对于本文件）则盖上该图片；联合行文时按发文机关顺序列出各机关的印章";
     }
 }
 

@@ -37,6 +37,8 @@ pub fn validate(reply: &ProposalReply, diags: &mut Diagnostics) {
         &reply.title(),
         &reply.title_lines,
         reply.header.as_ref(),
+        reply.seal.as_ref(),
+        &reply.organ.value,
         diags,
     );
     rules::figures(&reply.figures, diags);

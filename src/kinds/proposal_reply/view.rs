@@ -15,6 +15,7 @@ pub fn official(reply: &ProposalReply) -> Official {
         &reply.title_lines,
         reply.header.as_ref(),
         reply.printing.as_ref(),
+        reply.seal.as_ref(),
     );
     parts.marks = vec![format!(
         "是否同意公开：{}　办理结果：{}",

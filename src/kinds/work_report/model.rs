@@ -19,6 +19,7 @@ record! {
         action_plan: opt Located<String> = "对照的行动计划数据文件（相对本文件的路径），指标可用 target 对照其目标";
         figures: many Figure = "主要指标，正文中以 {代号} 引用";
         printing: opt Printing = "印发机关和印发日期（可选），排在版记最后一行：organ、date";
+        seal: opt crate::kinds::common::seal::Seals = "印章（可选）：写“手工盖章”则按盖章版式留出印章位置；写电子印章图片路径（PNG 透明底或 SVG，相对于本文件）则盖上该图片；联合行文时按发文机关顺序列出各机关的印章";
         lead: opt Prose = "导语段落", example "〖导语，可引用指标，如：全市新增{firms}。〗";
         review: req Part = "本年工作总结：heading、lead、sections";
         plan: req Part = "下一年工作计划：heading、lead、sections";

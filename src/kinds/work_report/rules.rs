@@ -13,6 +13,8 @@ pub fn validate(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diag
         &report.title(),
         &report.title_lines,
         report.header.as_ref(),
+        report.seal.as_ref(),
+        &report.organ.value,
         diags,
     );
     rules::figures(&report.figures, diags);

@@ -59,6 +59,7 @@ pub fn official(report: &WorkReport) -> Official {
         &report.title_lines,
         report.header.as_ref(),
         report.printing.as_ref(),
+        report.seal.as_ref(),
     );
     parts.doc_number = report.doc_number.as_ref().map(|n| n.value.clone());
     parts.addressee = report.addressee.as_ref().map(|a| a.value.clone());
