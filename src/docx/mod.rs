@@ -135,7 +135,7 @@ pub fn docx(plan: &Plan, letterhead: bool) -> Vec<u8> {
     let last_section = section_properties(geometry, letter && document.sections == 0);
     let body_xml: String = document.blocks.iter().map(Block::xml).collect();
     let document_xml = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W_NS}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>{body_xml}{last_section}</w:body></w:document>"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"{W_NS}\" xmlns:wp=\"{WP_NS}\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><w:body>{body_xml}{last_section}</w:body></w:document>"
     );
     package::zip(&document_xml, parts, letterhead)
 }
@@ -483,7 +483,10 @@ fn attachment_list(blocks: &mut Vec<Block>, attachments: &[String]) {
 /// 落款 (unsealed): the organ two characters in from the right, one row under the body; the
 /// date under it, starting two characters further right. Then the notes.
 fn signature(blocks: &mut Vec<Block>, parts: &Parts) {
-    if let Some(signature) = &parts.signature {
+    let layout = parts.signature.as_ref().and_then(crate::plan::seal::layout);
+    if let (Some(signature), Some(layout)) = (&parts.signature, &layout) {
+        sealed_signature(blocks, signature, layout);
+    } else if let Some(signature) = &parts.signature {
         let (organ, date) = (&signature.organ, &signature.date);
         // Measured as the plan measured them when it chose the anchor: Western text half a
         // cell, with the space word processors set between it and Chinese.
@@ -519,6 +522,111 @@ fn signature(blocks: &mut Vec<Block>, parts: &Parts) {
         }
         blocks.push(Block::paragraph(props, plain_runs(note)));
     }
+}
+
+/// EMU (1/36000 mm), the unit of drawings.
+fn emu(mm: f64) -> i64 {
+    (mm * 36000.0).round() as i64
+}
+
+/// 落款 with seals, from the plan's seal layout (as the PDF places it): each row of organs
+/// one paragraph with a centre tab on each seal's centre, the date 右空四字 on its row, and
+/// each seal a floating picture behind the text, anchored in its row's paragraph and placed
+/// from the type area's left edge and the row's line.
+fn sealed_signature(
+    blocks: &mut Vec<Block>,
+    signature: &crate::plan::Signature,
+    layout: &crate::plan::seal::SealLayout,
+) {
+    let pitch_mm = gbt9704::TYPE_HEIGHT_MM / f64::from(gbt9704::LINES);
+    let mut next_row = 0;
+    let mut rows_xml = Vec::new();
+    for row in &layout.rows {
+        let tabs: String = row
+            .seals
+            .iter()
+            .map(|p| {
+                format!(
+                    "<w:tab w:val=\"center\" w:pos=\"{}\"/>",
+                    gbt9704::twips(p.centre_x_mm)
+                )
+            })
+            .collect();
+        let mut runs = String::new();
+        for placed in &row.seals {
+            runs.push_str("<w:r><w:tab/></w:r>");
+            runs.push_str(&plain_runs(&signature.seals[placed.index].organ));
+        }
+        rows_xml.push((row.row - next_row, tabs, runs));
+        next_row = row.row + 1;
+    }
+    let line = |before_rows: u32| {
+        styles::paragraph(styles::PLAIN)
+            .set("keepNext", "<w:keepNext/>")
+            .set("keepLines", "<w:keepLines/>")
+            .set(
+                "spacing",
+                format!(
+                    "<w:spacing w:before=\"{}\" w:after=\"0\" w:line=\"{LINE}\" w:lineRule=\"exact\"/>",
+                    before_rows * LINE
+                ),
+            )
+    };
+    for (before, tabs, runs) in rows_xml {
+        let props = line(before)
+            .set("tabs", format!("<w:tabs>{tabs}</w:tabs>"))
+            .set("ind", "<w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/>");
+        blocks.push(Block::paragraph(props, runs));
+    }
+    let date = line(layout.date_row - next_row)
+        .set("keepNext", "<w:keepNext w:val=\"0\"/>")
+        .set("ind", format!("<w:ind w:right=\"{}\" w:firstLine=\"0\"/>", twips(4.0)))
+        .set("jc", "<w:jc w:val=\"right\"/>");
+    // The seals are anchored in the date's paragraph, which has no space before it, and
+    // placed from its top: Word and LibreOffice agree on a paragraph's top, not on a line's.
+    let date_top = f64::from(layout.date_row) * pitch_mm;
+    let mut runs = String::new();
+    for placed in layout.rows.iter().flat_map(|r| &r.seals) {
+        let seal = &signature.seals[placed.index];
+        if let Some(image) = &seal.image {
+            runs.push_str(&seal_drawing(
+                placed,
+                &image.file_name(),
+                placed.centre_y_mm - date_top,
+                &seal.organ,
+            ));
+        }
+    }
+    runs.push_str(&plain_runs(&signature.date));
+    blocks.push(Block::paragraph(date, runs));
+}
+
+/// A seal as a floating picture behind the text, placed from the type area's left edge and
+/// from the top of the paragraph it is anchored in.
+fn seal_drawing(
+    placed: &crate::plan::seal::PlacedSeal,
+    name: &str,
+    centre_below_mm: f64,
+    organ: &str,
+) -> String {
+    let (cx, cy) = (emu(placed.width_mm), emu(placed.height_mm));
+    let x = emu(placed.centre_x_mm - placed.width_mm / 2.0);
+    let y = emu(centre_below_mm - placed.height_mm / 2.0);
+    let id = placed.index + 1;
+    let rel = seal_relationship(name);
+    let title = xml::escape(&format!("{organ}印章"));
+    format!(
+        "<w:r><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" relativeHeight=\"{id}\" behindDoc=\"1\" locked=\"1\" layoutInCell=\"1\" allowOverlap=\"1\"><wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"margin\"><wp:posOffset>{x}</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"paragraph\"><wp:posOffset>{y}</wp:posOffset></wp:positionV><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapNone/><wp:docPr id=\"{id}\" name=\"{title}\" descr=\"{title}\"/><wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a=\"{A_NS}\" noChangeAspect=\"1\"/></wp:cNvGraphicFramePr><a:graphic xmlns:a=\"{A_NS}\"><a:graphicData uri=\"{PIC_NS}\"><pic:pic xmlns:pic=\"{PIC_NS}\"><pic:nvPicPr><pic:cNvPr id=\"{id}\" name=\"{name}\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"{rel}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>"
+    )
+}
+
+const A_NS: &str = "http://schemas.openxmlformats.org/drawingml/2006/main";
+const PIC_NS: &str = "http://schemas.openxmlformats.org/drawingml/2006/picture";
+const WP_NS: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+
+/// The relationship id of a seal image part, from its file name.
+pub fn seal_relationship(name: &str) -> String {
+    format!("rIdSeal{}", name.trim_start_matches("seal-").split('.').next().unwrap_or(""))
 }
 
 /// 版记 at the foot of the last page: paragraphs in a frame set at the bottom of the type

@@ -14,6 +14,23 @@ const DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\
 const REL_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
 const OFFICE_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
+/// The seal images of the 落款, each once: (file name, bytes).
+fn seal_media(parts: &Parts) -> Vec<(String, std::sync::Arc<[u8]>)> {
+    let mut media: Vec<(String, std::sync::Arc<[u8]>)> = Vec::new();
+    let images = parts
+        .signature
+        .iter()
+        .flat_map(|s| &s.seals)
+        .filter_map(|s| s.image.as_ref());
+    for image in images {
+        let name = image.file_name();
+        if !media.iter().any(|(n, _)| *n == name) {
+            media.push((name, image.bytes.clone()));
+        }
+    }
+    media
+}
+
 fn content_types(letter: bool) -> String {
     let wml = "application/vnd.openxmlformats-officedocument.wordprocessingml";
     let mut overrides = vec![
@@ -41,7 +58,7 @@ fn content_types(letter: bool) -> String {
         .map(|(part, kind)| format!("<Override PartName=\"{part}\" ContentType=\"{kind}\"/>"))
         .collect();
     format!(
-        "{DECLARATION}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/>{overrides}</Types>"
+        "{DECLARATION}<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Default Extension=\"png\" ContentType=\"image/png\"/><Default Extension=\"svg\" ContentType=\"image/svg+xml\"/>{overrides}</Types>"
     )
 }
 
@@ -51,7 +68,11 @@ fn package_rels() -> String {
     )
 }
 
-fn document_rels(letter: bool) -> String {
+fn document_rels(letter: bool, media: &[(String, std::sync::Arc<[u8]>)]) -> String {
+    let seal_rels: Vec<(String, String)> = media
+        .iter()
+        .map(|(name, _)| (super::seal_relationship(name), format!("media/{name}")))
+        .collect();
     let mut rels = vec![
         ("rIdStyles", "styles", "styles.xml"),
         ("rIdSettings", "settings", "settings.xml"),
@@ -65,6 +86,12 @@ fn document_rels(letter: bool) -> String {
     }
     let rels: String = rels
         .iter()
+        .map(|(id, kind, target)| (*id, *kind, *target))
+        .chain(
+            seal_rels
+                .iter()
+                .map(|(id, target)| (id.as_str(), "image", target.as_str())),
+        )
         .map(|(id, kind, target)| {
             format!("<Relationship Id=\"{id}\" Type=\"{OFFICE_REL}/{kind}\" Target=\"{target}\"/>")
         })
@@ -204,13 +231,14 @@ fn app_version() -> String {
 /// Every part zipped, in a fixed order with fixed timestamps.
 pub fn zip(document: &str, parts: &Parts, letterhead: bool) -> Vec<u8> {
     let letter = parts.letter;
+    let media = seal_media(parts);
     let mut files: Vec<(&str, String)> = vec![
         ("[Content_Types].xml", content_types(letter)),
         ("_rels/.rels", package_rels()),
         ("docProps/core.xml", core(parts)),
         ("docProps/app.xml", app()),
         ("word/document.xml", document.to_owned()),
-        ("word/_rels/document.xml.rels", document_rels(letter)),
+        ("word/_rels/document.xml.rels", document_rels(letter, &media)),
         ("word/styles.xml", styles::styles_xml()),
         ("word/settings.xml", settings()),
         ("word/fontTable.xml", styles::font_table_xml()),
@@ -226,11 +254,18 @@ pub fn zip(document: &str, parts: &Parts, letterhead: bool) -> Vec<u8> {
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
-    for (name, text) in files {
+    let media_files = media
+        .iter()
+        .map(|(name, bytes)| (format!("word/media/{name}"), bytes.to_vec()));
+    let files = files
+        .into_iter()
+        .map(|(name, text)| (name.to_owned(), text.into_bytes()))
+        .chain(media_files);
+    for (name, bytes) in files {
         // Writing into memory cannot fail.
         zip.start_file(name, options)
             .expect("a zip entry starts in memory");
-        zip.write_all(text.as_bytes())
+        zip.write_all(&bytes)
             .expect("a zip entry is written in memory");
     }
     zip.finish()
