@@ -575,13 +575,27 @@ fn sealed_signature(
     for (before, tabs, runs) in rows_xml {
         let props = line(before)
             .set("tabs", format!("<w:tabs>{tabs}</w:tabs>"))
-            .set("ind", "<w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/>");
+            .set(
+                "ind",
+                "<w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/>",
+            );
         blocks.push(Block::paragraph(props, runs));
     }
+    // The date on a centre tab under the last seal: a word processor's own metrics then
+    // move its ends, never its centre, so the seal stays centred over it (右空四字 as set).
     let date = line(layout.date_row - next_row)
         .set("keepNext", "<w:keepNext w:val=\"0\"/>")
-        .set("ind", format!("<w:ind w:right=\"{}\" w:firstLine=\"0\"/>", twips(4.0)))
-        .set("jc", "<w:jc w:val=\"right\"/>");
+        .set(
+            "tabs",
+            format!(
+                "<w:tabs><w:tab w:val=\"center\" w:pos=\"{}\"/></w:tabs>",
+                gbt9704::twips(layout.date_centre_mm)
+            ),
+        )
+        .set(
+            "ind",
+            "<w:ind w:left=\"0\" w:right=\"0\" w:firstLine=\"0\"/>",
+        );
     // The seals are anchored in the date's paragraph, which has no space before it, and
     // placed from its top: Word and LibreOffice agree on a paragraph's top, not on a line's.
     let date_top = f64::from(layout.date_row) * pitch_mm;
@@ -597,6 +611,7 @@ fn sealed_signature(
             ));
         }
     }
+    runs.push_str("<w:r><w:tab/></w:r>");
     runs.push_str(&plain_runs(&signature.date));
     blocks.push(Block::paragraph(date, runs));
 }
@@ -626,7 +641,13 @@ const WP_NS: &str = "http://schemas.openxmlformats.org/drawingml/2006/wordproces
 
 /// The relationship id of a seal image part, from its file name.
 pub fn seal_relationship(name: &str) -> String {
-    format!("rIdSeal{}", name.trim_start_matches("seal-").split('.').next().unwrap_or(""))
+    format!(
+        "rIdSeal{}",
+        name.trim_start_matches("seal-")
+            .split('.')
+            .next()
+            .unwrap_or("")
+    )
 }
 
 /// 版记 at the foot of the last page: paragraphs in a frame set at the bottom of the type

@@ -238,7 +238,10 @@ pub fn zip(document: &str, parts: &Parts, letterhead: bool) -> Vec<u8> {
         ("docProps/core.xml", core(parts)),
         ("docProps/app.xml", app()),
         ("word/document.xml", document.to_owned()),
-        ("word/_rels/document.xml.rels", document_rels(letter, &media)),
+        (
+            "word/_rels/document.xml.rels",
+            document_rels(letter, &media),
+        ),
         ("word/styles.xml", styles::styles_xml()),
         ("word/settings.xml", settings()),
         ("word/fontTable.xml", styles::font_table_xml()),

@@ -167,6 +167,13 @@ pub fn typst_source(plan: &Plan, fonts: &Fonts, letterhead: bool) -> Source {
     if let Some(addressee) = &parts.addressee {
         main.push_str(&format!("#addressee({})\n\n", content(addressee)));
     }
+    // The rows a sealed 落款 takes, for the body's last paragraph to make room for it.
+    if let Some(layout) = parts.signature.as_ref().and_then(crate::plan::seal::layout) {
+        main.push_str(&format!(
+            "#signature-room.update({} * line-pitch)\n\n",
+            layout.rows_taken + 1
+        ));
+    }
     main.push_str(&converted.markup);
     if !parts.attachments.is_empty() {
         main.push_str(&format!("#attachments(({}))\n\n", list(&parts.attachments)));

@@ -300,7 +300,18 @@ pub fn check_pages(stem: &str, pdf: &Path, md: &str, grid: Grid) {
             let after_signature = ["领导签发", "联系人及电话"]
                 .iter()
                 .any(|note| next_first.starts_with(note));
-            let full = on_grid.contains(&21) || table_next || after_signature;
+            // The body's last paragraph, when short, moves with the 落款 (a sealed one is
+            // several rows high): the seal never stands on a page without body text.
+            let last_paragraph: String = md
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty() && !l.starts_with(['#', '|', '-', '>']))
+                .unwrap_or("")
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            let with_signature = !next_first.is_empty() && last_paragraph.starts_with(&next_first);
+            let full = on_grid.contains(&21) || table_next || after_signature || with_signature;
             assert!(
                 full || heading_next
                     || next

@@ -235,16 +235,18 @@ pub fn unzip(path: &Path) -> std::collections::HashMap<String, String> {
     unzip_bytes(&fs::read(path).unwrap())
 }
 
-/// The text parts of a zip file in memory by name.
+/// The text parts of a zip file in memory by name (images and other binary parts are left
+/// out).
 pub fn unzip_bytes(bytes: &[u8]) -> std::collections::HashMap<String, String> {
     use std::io::Read;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
     (0..archive.len())
-        .map(|i| {
+        .filter_map(|i| {
             let mut file = archive.by_index(i).unwrap();
-            let mut text = String::new();
-            file.read_to_string(&mut text).unwrap();
-            (file.name().unwrap().to_string(), text)
+            let mut raw = Vec::new();
+            file.read_to_end(&mut raw).unwrap();
+            let name = file.name().unwrap().to_string();
+            String::from_utf8(raw).ok().map(|text| (name, text))
         })
         .collect()
 }

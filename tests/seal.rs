@@ -1,0 +1,640 @@
+//! Sealed documents (GB/T 9704 §7.3.5.1), measured on the pages: every sample built with a
+//! seal stamped by hand (the place kept blank), with an electronic seal (a synthetic test
+//! seal drawn here: gongwen ships none), unsealed, and the notice jointly sealed. The seal is
+//! found as the pixels in which the sealed page differs from the hand-stamped one, whose
+//! text is laid out the same; the organ and the date come from the PDF's text positions.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::geometry::*;
+use common::*;
+
+/// A synthetic round seal as SVG: a red ring, a star and 测试专用章.
+fn test_seal_svg() -> String {
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 420 420\">\
+     <circle cx=\"210\" cy=\"210\" r=\"196\" fill=\"none\" stroke=\"#e60012\" stroke-width=\"14\"/>\
+     <polygon fill=\"#e60012\" points=\"210,130 228,185 286,185 239,219 257,274 210,240 163,274 181,219 134,185 192,185\"/>\
+     <text x=\"210\" y=\"345\" text-anchor=\"middle\" font-size=\"44\" fill=\"#e60012\">测试专用章</text></svg>"
+        .to_owned()
+}
+
+/// A synthetic round seal as an RGBA PNG (stored, uncompressed deflate blocks): a red ring
+/// on a transparent ground, `size` pixels square.
+fn test_seal_png(size: u32) -> Vec<u8> {
+    let centre = (size as f64 - 1.0) / 2.0;
+    let mut raw = Vec::new();
+    for y in 0..size {
+        raw.push(0);
+        for x in 0..size {
+            let d = ((x as f64 - centre).powi(2) + (y as f64 - centre).powi(2)).sqrt();
+            let ring = d <= centre && d >= centre * 0.88;
+            raw.extend_from_slice(if ring {
+                &[230, 0, 18, 255]
+            } else {
+                &[0, 0, 0, 0]
+            });
+        }
+    }
+    let mut zlib = vec![0x78, 0x01];
+    for (i, block) in raw.chunks(65535).enumerate() {
+        let last = (i + 1) * 65535 >= raw.len();
+        zlib.push(u8::from(last));
+        let len = block.len() as u16;
+        zlib.extend_from_slice(&len.to_le_bytes());
+        zlib.extend_from_slice(&(!len).to_le_bytes());
+        zlib.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in &raw {
+        a = (a + u32::from(*byte)) % 65521;
+        b = (b + a) % 65521;
+    }
+    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let crc = |bytes: &[u8]| {
+        let mut crc = 0xffff_ffffu32;
+        for byte in bytes {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    };
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc(&body).to_be_bytes());
+        out
+    };
+    let mut header = size.to_be_bytes().to_vec();
+    header.extend_from_slice(&size.to_be_bytes());
+    header.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &header));
+    png.extend(chunk(b"IDAT", &zlib));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
+
+/// The samples copied into `root/<variant>/`, each with `seal` appended as written.
+fn variant(root: &Path, name: &str, seal: impl Fn(&str) -> Option<String>) -> PathBuf {
+    let dir = root.join(name);
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(dir.join("seal.svg"), test_seal_svg()).unwrap();
+    fs::write(dir.join("seal.png"), test_seal_png(300)).unwrap();
+    for stem in sample_stems() {
+        let mut text =
+            fs::read_to_string(manifest_dir().join(format!("data/{stem}.yaml"))).unwrap();
+        if let Some(seal) = seal(&stem) {
+            text.push_str(&format!("\nseal: {seal}\n"));
+        }
+        fs::write(dir.join(format!("{stem}.yaml")), text).unwrap();
+    }
+    dir
+}
+
+fn sample_stems() -> Vec<String> {
+    let mut stems: Vec<String> = entries(&manifest_dir().join("data"))
+        .into_iter()
+        .filter_map(|n| n.strip_suffix(".yaml").map(str::to_owned))
+        .collect();
+    stems.sort();
+    stems
+}
+
+fn build(data: &Path, format: &str) -> PathBuf {
+    let out = data.join("out");
+    let run = gongwen(&[
+        "build",
+        path_str(data),
+        "--format",
+        format,
+        "-o",
+        path_str(&out),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    out
+}
+
+/// One page rendered at 72 dpi (a pixel a point), as RGB rows.
+fn render(pdf: &Path, page: usize) -> (usize, usize, Vec<u8>) {
+    let dir = temp_dir();
+    let prefix = dir.path().join("p");
+    let n = page.to_string();
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", "72", "-f", &n, "-l", &n, "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = fs::read(dir.path().join("p.ppm")).unwrap();
+    // P6\nW H\n255\n
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
+    }
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, bytes[at + 1..].to_vec())
+}
+
+/// A seal's box on the page, in points.
+#[derive(Debug, Clone, Copy)]
+struct SealBox {
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+}
+
+impl SealBox {
+    fn centre(&self) -> (f64, f64) {
+        (
+            (self.left + self.right) / 2.0,
+            (self.top + self.bottom) / 2.0,
+        )
+    }
+}
+
+/// The seals on a page: where the sealed page is reddish and the unsealed one is not,
+/// split into seals by the empty columns between them.
+fn seals_on(sealed: &Path, blank: &Path, page: usize) -> Vec<SealBox> {
+    let (w, h, a) = render(sealed, page);
+    let (w2, h2, b) = render(blank, page);
+    assert_eq!((w, h), (w2, h2));
+    let red = |px: &[u8]| px[0] > 150 && px[1] < 120 && px[2] < 120;
+    let mut columns = vec![(usize::MAX, 0usize); w];
+    for y in 0..h {
+        for (x, column) in columns.iter_mut().enumerate() {
+            let i = (y * w + x) * 3;
+            if red(&a[i..i + 3]) && !red(&b[i..i + 3]) {
+                *column = (column.0.min(y), column.1.max(y));
+            }
+        }
+    }
+    let mut boxes = Vec::new();
+    let mut x = 0;
+    while x < w {
+        if columns[x].0 == usize::MAX {
+            x += 1;
+            continue;
+        }
+        let start = x;
+        let (mut top, mut bottom) = (usize::MAX, 0);
+        while x < w && columns[x].0 != usize::MAX {
+            top = top.min(columns[x].0);
+            bottom = bottom.max(columns[x].1);
+            x += 1;
+        }
+        boxes.push(SealBox {
+            left: start as f64,
+            right: x as f64,
+            top: top as f64,
+            bottom: bottom as f64 + 1.0,
+        });
+    }
+    boxes
+}
+
+/// The lines of every page, not merged into rows (joint organs stand side by side).
+fn raw_lines(pdf: &Path) -> Vec<Vec<Line>> {
+    let html = poppler("pdftotext", &["-bbox"], pdf);
+    let attr = |tag: &str, key: &str| -> f64 {
+        let start = tag.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+        tag[start..start + tag[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    html.split("<page ")
+        .skip(1)
+        .map(|page| {
+            page.split("<word ")
+                .skip(1)
+                .map(|w| {
+                    let tag = &w[..w.find('>').unwrap()];
+                    Line {
+                        left: attr(tag, "xMin"),
+                        right: attr(tag, "xMax"),
+                        top: attr(tag, "yMin"),
+                        bottom: attr(tag, "yMax"),
+                        text: w[w.find('>').unwrap() + 1..w.find("</word>").unwrap()].to_owned(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The 落款 of a document: the page (1-based), the organs' words, the date's extent, and the
+/// body's last line above them.
+struct Signature {
+    page: usize,
+    organs: Vec<Line>,
+    date: Line,
+    body_above: Line,
+    body_lines: usize,
+}
+
+fn signature(pdf: &Path, organs: &[&str], date: &str) -> Signature {
+    let pages = raw_lines(pdf);
+    for (i, words) in pages.iter().enumerate() {
+        let found: Vec<Line> = organs
+            .iter()
+            .filter_map(|o| words.iter().find(|w| w.text == *o).cloned())
+            .collect();
+        if found.len() != organs.len() {
+            continue;
+        }
+        // The date: the words of one row that read as the date.
+        let row_of = |l: &Line| -> Vec<&Line> {
+            words
+                .iter()
+                .filter(|w| (w.bottom - l.bottom).abs() < 1.0)
+                .collect()
+        };
+        let date_words: Vec<&Line> = words
+            .iter()
+            .filter(|w| w.top > found[0].top + 5.0)
+            .find(|w| {
+                let row: String = row_of(w).iter().map(|w| w.text.as_str()).collect();
+                row.contains(date)
+            })
+            .map(row_of)
+            .unwrap_or_default();
+        if date_words.is_empty() {
+            continue;
+        }
+        let date = Line {
+            left: date_words.iter().map(|w| w.left).fold(f64::MAX, f64::min),
+            right: date_words.iter().map(|w| w.right).fold(0.0, f64::max),
+            top: date_words[0].top,
+            bottom: date_words[0].bottom,
+            text: date.to_owned(),
+        };
+        let above: Vec<&Line> = words
+            .iter()
+            .filter(|w| w.bottom < found[0].top - 1.0 && !is_page_number(w))
+            .collect();
+        let body_above = above
+            .iter()
+            .max_by(|a, b| a.bottom.total_cmp(&b.bottom))
+            .map(|l| (*l).clone())
+            .unwrap_or_else(|| {
+                panic!("{}: no body text above the 落款 on its page", pdf.display())
+            });
+        return Signature {
+            page: i + 1,
+            organs: found,
+            date,
+            body_above,
+            body_lines: above.len(),
+        };
+    }
+    panic!("{}: no 落款 {organs:?} / {date}", pdf.display());
+}
+
+/// The rules of §7.3.5.1, measured: the date 右空四字; each organ centred over its seal; the
+/// last seal centred over the date and pressing it; organ and date a little below the
+/// seal's centre; the first seal's top within one row under the body; the seals inside the
+/// type area, on a page with body text, neither touching nor overlapping, aligned.
+fn check_sealed(name: &str, sig: &Signature, seals: &[SealBox], tolerance: f64) {
+    let cell = WIDTH / 28.0;
+    assert_eq!(seals.len(), sig.organs.len(), "{name}: seals {seals:?}");
+    assert!(
+        sig.body_lines > 0,
+        "{name}: the seal's page has no body text"
+    );
+    let date_centre = (sig.date.left + sig.date.right) / 2.0;
+    assert!(
+        (LEFT + WIDTH - 4.0 * cell - sig.date.right).abs() < 3.0 + tolerance,
+        "{name}: the date ends {:.1} pt from the right, not four characters",
+        LEFT + WIDTH - sig.date.right
+    );
+    for (seal, organ) in seals.iter().zip(&sig.organs) {
+        let (cx, cy) = seal.centre();
+        let organ_centre = (organ.left + organ.right) / 2.0;
+        assert!(
+            (cx - organ_centre).abs() < 3.0 + tolerance,
+            "{name}: seal {seal:?} over {organ:?}"
+        );
+        assert!(
+            seal.left >= LEFT - 0.5 && seal.right <= LEFT + WIDTH + 0.5,
+            "{name}: {seal:?}"
+        );
+        assert!(
+            seal.bottom <= TOP + HEIGHT + 0.5,
+            "{name}: {seal:?} under the type area"
+        );
+        // Organ and date sit a little below the seal's centre.
+        let middle = (sig.organs[0].top + sig.date.bottom) / 2.0;
+        let height = seal.bottom - seal.top;
+        assert!(
+            middle > cy - tolerance && middle < cy + height / 4.0,
+            "{name}: organ and date around {middle:.1}, seal centre {cy:.1}"
+        );
+        assert!(
+            seal.top <= organ.top && seal.bottom >= sig.date.bottom,
+            "{name}: {seal:?} does not press {organ:?} and the date"
+        );
+    }
+    let last = seals.last().unwrap();
+    assert!(
+        (last.centre().0 - date_centre).abs() < 3.0 + tolerance,
+        "{name}: the last seal {last:?} is not over the date at {date_centre:.1}"
+    );
+    let first_top = seals.iter().map(|s| s.top).fold(f64::MAX, f64::min);
+    let gap = first_top - sig.body_above.bottom;
+    assert!(
+        gap > -1.0 && gap <= PITCH + tolerance,
+        "{name}: the seal's top is {gap:.1} pt under the body's last line"
+    );
+    for pair in seals.windows(2) {
+        assert!(
+            pair[1].left - pair[0].right >= 2.0,
+            "{name}: seals touch: {pair:?}"
+        );
+        let (a, b) = (pair[0].centre().1, pair[1].centre().1);
+        assert!(
+            (a - b).abs() < 1.5 + tolerance,
+            "{name}: not aligned: {pair:?}"
+        );
+    }
+}
+
+/// The organ and date each sample signs with, read from its Markdown.
+fn signing(md: &str) -> (String, String) {
+    let field = |key: &str| {
+        md.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}: \"")))
+            .map(|v| v.trim_end_matches('"').to_owned())
+    };
+    let organ = field("signature").or_else(|| field("organ")).unwrap();
+    let date = field("date").unwrap();
+    let mut parts = date.split('-').map(|p| p.parse::<u32>().unwrap());
+    let (y, m, d) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
+    (organ, format!("{y}年{m}月{d}日"))
+}
+
+#[test]
+fn every_sample_sealed_by_hand_or_with_an_image_keeps_the_seal_rules() {
+    let root = temp_dir();
+    let by_hand = build(
+        &variant(root.path(), "hand", |_| Some("手工盖章".into())),
+        "md,pdf",
+    );
+    let svg = build(
+        &variant(root.path(), "svg", |_| Some("seal.svg".into())),
+        "md,pdf",
+    );
+    let png = build(
+        &variant(root.path(), "png", |_| {
+            Some("{image: seal.png, width: 40}".into())
+        }),
+        "pdf",
+    );
+    let unsealed = build(&variant(root.path(), "none", |_| None), "pdf");
+    for stem in sample_stems() {
+        let md = fs::read_to_string(by_hand.join(format!("{stem}.md"))).unwrap();
+        let (organ, date) = signing(&md);
+        let blank = by_hand.join(format!("{stem}.pdf"));
+        let sig = signature(&blank, &[&organ], &date);
+        for (variant, out) in [("svg", &svg), ("png", &png)] {
+            let sealed = out.join(format!("{stem}.pdf"));
+            assert_eq!(
+                signature(&sealed, &[&organ], &date).page,
+                sig.page,
+                "{stem} {variant}"
+            );
+            let seals = seals_on(&sealed, &blank, sig.page);
+            check_sealed(&format!("{stem} ({variant})"), &sig, &seals, 0.0);
+            let width = seals[0].right - seals[0].left;
+            // The SVG's ring is 406 of its 420 units wide; the PNG's fills its width.
+            let expected = if variant == "png" {
+                40.0
+            } else {
+                42.0 * 406.0 / 420.0
+            } * MM;
+            assert!(
+                (width - expected).abs() < 2.0,
+                "{stem} {variant}: {width:.1} pt wide"
+            );
+        }
+        // Every earlier rule of the page still holds, sealed or not.
+        check_pages(&stem, &blank, &md, TYPST_GRID);
+        // (The PNG seal: the SVG's 测试专用章 is text of its own in the PDF.)
+        check_pages(&stem, &png.join(format!("{stem}.pdf")), &md, TYPST_GRID);
+        // Unsealed: the organ 右空二字, as before.
+        let plain = signature(&unsealed.join(format!("{stem}.pdf")), &[&organ], &date);
+        let organ_line = &plain.organs[0];
+        let right = LEFT + WIDTH - organ_line.right;
+        assert!(
+            right > 2.0 * WIDTH / 28.0 - 3.0,
+            "{stem}: unsealed organ {right:.1} pt from the right"
+        );
+    }
+}
+
+#[test]
+fn a_joint_issuance_seals_with_every_organ_side_by_side() {
+    let root = temp_dir();
+    let stem = "notice-2024-sme-evaluation";
+    let organs = ["石家庄市科学技术局", "石家庄市财政局"];
+    let only_notice = |seal: &'static str| move |s: &str| (s == stem).then(|| seal.to_owned());
+    let by_hand = build(
+        &variant(root.path(), "hand", only_notice("[手工盖章, 手工盖章]")),
+        "pdf,docx",
+    );
+    let sealed = build(
+        &variant(
+            root.path(),
+            "svg",
+            only_notice("[seal.svg, {organ: 石家庄市财政局, image: seal.png}]"),
+        ),
+        "pdf,docx",
+    );
+    let blank = by_hand.join(format!("{stem}.pdf"));
+    let sig = signature(&blank, &organs, "2024年3月15日");
+    let seals = seals_on(&sealed.join(format!("{stem}.pdf")), &blank, sig.page);
+    check_sealed("joint", &sig, &seals, 0.0);
+    assert!(
+        sig.organs[0].right < sig.organs[1].left,
+        "the organs side by side in issuing order"
+    );
+
+    // The DOCX, set by LibreOffice, places them by the same plan.
+    let lo = root.path().join("lo");
+    fs::create_dir_all(&lo).unwrap();
+    for (name, dir) in [("hand", &by_hand), ("svg", &sealed)] {
+        let target = lo.join(name);
+        fs::create_dir_all(&target).unwrap();
+        soffice_pdf(&dir.join(format!("{stem}.docx")), &target);
+    }
+    let lo_blank = lo.join(format!("hand/{stem}.pdf"));
+    let lo_sig = signature(&lo_blank, &organs, "2024年3月15日");
+    let lo_seals = seals_on(&lo.join(format!("svg/{stem}.pdf")), &lo_blank, lo_sig.page);
+    // LibreOffice sets the text with its own metrics: a little more room.
+    check_sealed("joint (LibreOffice)", &lo_sig, &lo_seals, 4.0);
+}
+
+#[test]
+fn the_docx_places_a_single_seal_as_the_pdf_does() {
+    let root = temp_dir();
+    let stem = "work-report-2024";
+    let only = |seal: &'static str| move |s: &str| (s == stem).then(|| seal.to_owned());
+    let by_hand = build(&variant(root.path(), "hand", only("手工盖章")), "md,docx");
+    let sealed = build(&variant(root.path(), "png", only("seal.png")), "docx");
+    let (organ, date) = signing(&fs::read_to_string(by_hand.join(format!("{stem}.md"))).unwrap());
+    let docx = unzip(&sealed.join(format!("{stem}.docx")));
+    let document = &docx["word/document.xml"];
+    assert!(
+        document.contains("behindDoc=\"1\""),
+        "the seal is behind the text"
+    );
+    let rels = &docx["word/_rels/document.xml.rels"];
+    assert!(rels.contains("Target=\"media/seal-"), "{rels}");
+    let lo = root.path().join("lo");
+    for (name, dir) in [("hand", &by_hand), ("png", &sealed)] {
+        fs::create_dir_all(lo.join(name)).unwrap();
+        soffice_pdf(&dir.join(format!("{stem}.docx")), &lo.join(name));
+    }
+    let blank = lo.join(format!("hand/{stem}.pdf"));
+    let sig = signature(&blank, &[&organ], &date);
+    let seals = seals_on(&lo.join(format!("png/{stem}.pdf")), &blank, sig.page);
+    check_sealed("work report (LibreOffice)", &sig, &seals, 4.0);
+}
+
+/// LibreOffice turns a DOCX into a PDF in `out`, with a profile of its own and the
+/// standard's faces set in the open ones the PDF uses, so that the widths agree.
+fn soffice_pdf(docx: &Path, out: &Path) {
+    let profile = temp_dir();
+    let conf = profile.path().join("fonts.conf");
+    let alias = |name: &str, installed: &str| {
+        format!(
+            "<alias binding=\"same\"><family>{name}</family><prefer><family>{installed}</family></prefer></alias>"
+        )
+    };
+    fs::write(
+        &conf,
+        format!(
+            "<?xml version=\"1.0\"?>\n<fontconfig><include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>{}{}{}</fontconfig>\n",
+            alias("仿宋_GB2312", "FandolFang"),
+            alias("楷体_GB2312", "FandolKai"),
+            alias("黑体", "Noto Sans CJK SC")
+        ),
+    )
+    .unwrap();
+    let status = std::process::Command::new("soffice")
+        .env("FONTCONFIG_FILE", &conf)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(out)
+        .arg(docx)
+        .output()
+        .expect("soffice runs (`make test` installs LibreOffice)");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+#[test]
+fn a_seal_image_that_cannot_be_used_is_an_error_at_its_line() {
+    let root = temp_dir();
+    let data = data_folder(root.path(), "report.yaml");
+    fs::write(data.join("opaque.png"), {
+        // An RGB PNG header: no alpha channel, no transparent colour.
+        let mut png = test_seal_png(8);
+        png[25] = 2;
+        png
+    })
+    .unwrap();
+    fs::write(data.join("photo.jpg"), b"\xff\xd8\xff\xe0\x00\x10JFIF").unwrap();
+    fs::write(root.path().join("outside.svg"), test_seal_svg()).unwrap();
+    let report = data.join("report.yaml");
+    let text = fs::read_to_string(&report).unwrap();
+    let cases = [
+        ("missing.png", "the seal image `missing.png` does not exist"),
+        ("photo.jpg", "the seal image is not a PNG or SVG file"),
+        ("opaque.png", "the seal image is a PNG without transparency"),
+        ("../outside.svg", "is outside the data folder"),
+        ("{image: opaque.png, width: 500}", "a seal 500 mm wide"),
+        (
+            "[手工盖章, 手工盖章]",
+            "several seals for one signing organ",
+        ),
+    ];
+    for (seal, message) in cases {
+        fs::write(&report, format!("{text}\nseal: {seal}\n")).unwrap();
+        let line = text.lines().count() + 2;
+        let out = gongwen(&["validate", path_str(&report)]);
+        assert_eq!(out.status.code(), Some(1), "{seal}: {}", stderr(&out));
+        let diagnostics = diagnostics(&out);
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.contains(&format!("report.yaml:{line}:")) && d.contains(message)),
+            "{seal}: {diagnostics:?}"
+        );
+        // Nothing is built from it.
+        let build = gongwen(&[
+            "build",
+            path_str(&report),
+            "-o",
+            path_str(&root.path().join("out")),
+        ]);
+        assert_eq!(build.status.code(), Some(1));
+        assert!(!root.path().join("out/report.pdf").exists());
+    }
+}
+
+#[test]
+fn the_markdown_written_beside_the_pdf_finds_its_seal() {
+    let root = temp_dir();
+    let data = variant(root.path(), "svg", |s| {
+        (s == "work-report-2024").then(|| "seal.svg".into())
+    });
+    let out = build(&data, "md");
+    let md = out.join("work-report-2024.md");
+    let text = fs::read_to_string(&md).unwrap();
+    assert!(text.contains("seals: [{image: \"../seal.svg\"}]"), "{text}");
+    let pdf = root.path().join("from-md.pdf");
+    let run = gongwen(&["pdf", path_str(&md), "-o", path_str(&pdf)]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let from_data = build(&data, "pdf").join("work-report-2024.pdf");
+    let pages = |p: &Path| {
+        poppler("pdfinfo", &[], p)
+            .lines()
+            .find(|l| l.starts_with("Pages:"))
+            .map(str::to_owned)
+    };
+    assert_eq!(pages(&pdf), pages(&from_data));
+}
