@@ -80,8 +80,27 @@ impl SealImage {
 
     /// Reads and checks the image at `path`.
     pub fn read(path: &Path) -> Result<SealImage, SealImageError> {
-        let bytes = crate::load::read_regular(path, MAX_IMAGE_BYTES)
-            .map_err(|e| SealImageError::Unreadable(e.message().0))?;
+        use std::io::Read;
+        let unreadable = |e: std::io::Error| SealImageError::Unreadable(e.to_string());
+        // A folder, pipe or device named as an image is no image (and a pipe is never
+        // opened: that could wait forever); a huge file is not read whole.
+        if !std::fs::metadata(path).map_err(unreadable)?.is_file() {
+            return Err(SealImageError::NotAnImage);
+        }
+        let file = std::fs::File::open(path).map_err(unreadable)?;
+        let mut bytes = Vec::new();
+        file.take(MAX_IMAGE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(unreadable)?;
+        if bytes.len() as u64 > MAX_IMAGE_BYTES {
+            return Err(SealImageError::Unreadable(
+                t!(
+                    "larger than %{limit} MiB",
+                    limit = MAX_IMAGE_BYTES / 1024 / 1024
+                )
+                .into_owned(),
+            ));
+        }
         SealImage::from_bytes(path, bytes)
     }
 
