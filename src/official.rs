@@ -78,6 +78,8 @@ pub struct Official {
     pub printed: Option<String>,
     /// 印章: one an organ of the 落款, in issuing order; none: an unsealed document.
     pub seals: Vec<Seal>,
+    /// The PDF standards typst is to enforce (`a-2b`, `a-2a,ua-1`); `--pdf-standard` wins.
+    pub pdf_standard: Option<String>,
 }
 
 impl Official {
@@ -179,6 +181,9 @@ impl Official {
             if let Some(value) = value {
                 line(key, yaml_quote(value));
             }
+        }
+        if let Some(standard) = &self.pdf_standard {
+            line("pdf_standard", yaml_quote(standard));
         }
         if !self.seals.is_empty() {
             let seals: Vec<String> = self

@@ -490,3 +490,50 @@ fn the_body_is_fangsong_and_a_character_it_lacks_falls_back_alone() {
     }
     assert!(squeezed_pdf_text(&pdf).contains("王堃、李喆、张镕同志"));
 }
+
+/// `pdf_standard:` in the data asks for the standard per document; `--pdf-standard` wins;
+/// a wrong value is an error at its line.
+#[test]
+fn a_document_asks_for_its_own_pdf_standard() {
+    let root = temp_dir();
+    let data = data_folder(root.path(), "report.yaml");
+    let report = data.join("report.yaml");
+    let text = fs::read_to_string(&report).unwrap();
+    fs::write(&report, format!("{text}\npdf_standard: a-3b\n")).unwrap();
+    let out = gongwen_in(root.path(), &["build", "--format", "pdf,md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meta = xmp(&root.path().join("out/report.pdf"));
+    assert!(meta.contains("<pdfaid:part>3</pdfaid:part>"), "{meta}");
+    let md = fs::read_to_string(root.path().join("out/report.md")).unwrap();
+    assert!(md.contains("pdf_standard: \"a-3b\""), "{md}");
+    let flag = gongwen_in(
+        root.path(),
+        &[
+            "build",
+            "--format",
+            "pdf",
+            "--force",
+            "--pdf-standard",
+            "a-2b",
+        ],
+    );
+    assert!(flag.status.success(), "{}", stderr(&flag));
+    let meta = xmp(&root.path().join("out/report.pdf"));
+    assert!(
+        meta.contains("<pdfaid:part>2</pdfaid:part>"),
+        "the flag wins: {meta}"
+    );
+
+    fs::write(&report, format!("{text}\npdf_standard: pdfa\n")).unwrap();
+    let line = text.lines().count() + 2;
+    let out = gongwen_in(root.path(), &["validate"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let diagnostics = diagnostics(&out);
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.contains(&format!("report.yaml:{line}:"))
+                && d.contains("unknown PDF standard `pdfa`")),
+        "{diagnostics:?}"
+    );
+}

@@ -393,6 +393,16 @@ impl Engine {
             .as_ref()
             .ok_or(PdfError::Typst(TypstError::Missing))?;
         let source = self.source(plan)?;
+        // `--pdf-standard` wins over the document's own `pdf_standard:`.
+        let standard = match (&self.standard, &plan.parts.pdf_standard) {
+            (Some(standard), _) => Some(standard.argument()),
+            (None, Some(text)) => Some(
+                standard::PdfStandard::parse(text)
+                    .map_err(|d| PdfError::Io(d.message))?
+                    .argument(),
+            ),
+            (None, None) => None,
+        };
         // typst may read only this private folder: the generated source and the style.
         let root = tempfile::Builder::new()
             .prefix("gongwen-typst-")
@@ -438,12 +448,7 @@ impl Engine {
             None => (self.font_dir.path(), None),
         };
         let pdf = typst
-            .compile(
-                root.path(),
-                font_dir,
-                source.timestamp,
-                self.standard.as_ref().map(|s| s.argument()).as_deref(),
-            )
+            .compile(root.path(), font_dir, source.timestamp, standard.as_deref())
             .map_err(|e| match e {
                 // Name the files as the user knows them, not by the private folder.
                 TypstError::Failed { status, stderr } => {

@@ -203,6 +203,8 @@ pub struct Parts {
     /// 附件说明.
     pub attachments: Vec<String>,
     pub signature: Option<Signature>,
+    /// The PDF standards the document asks for (`pdf_standard:`).
+    pub pdf_standard: Option<String>,
     /// Lines under the date: 领导签发, 联系人及电话.
     pub notes: Vec<String>,
     pub colophon: Option<Colophon>,
@@ -443,6 +445,7 @@ impl Parts {
             addressee: parts.addressee.clone(),
             attachments: parts.attachments.clone(),
             signature,
+            pdf_standard: parts.pdf_standard.clone(),
             notes,
             colophon,
             date,

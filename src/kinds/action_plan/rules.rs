@@ -13,6 +13,7 @@ pub fn validate(plan: &ActionPlan, diags: &mut Diagnostics) {
         &plan.title_lines,
         plan.header.as_ref(),
         plan.seal.as_ref(),
+        plan.pdf_standard.as_ref(),
         &plan.organ.value,
         diags,
     );

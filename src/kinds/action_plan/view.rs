@@ -40,6 +40,7 @@ pub fn official(plan: &ActionPlan) -> Official {
         plan.printing.as_ref(),
         plan.seal.as_ref(),
     );
+    parts.pdf_standard = plan.pdf_standard.as_ref().map(|s| s.value.clone());
     parts.doc_number = plan.doc_number.as_ref().map(|n| n.value.clone());
     parts.addressee = plan.addressee.as_ref().map(|a| a.value.clone());
     // The 任务分解表 is the plan's attachment (see its template).

@@ -177,9 +177,18 @@ pub fn shared_parts(
     title_lines: &[Located<String>],
     header: Option<&Header>,
     seal: Option<&super::seal::Seals>,
+    pdf_standard: Option<&Located<String>>,
     organ: &str,
     diags: &mut Diagnostics,
 ) {
+    if let Some(standard) = pdf_standard
+        && let Err(e) = crate::pdf::standard::PdfStandard::parse(&standard.value)
+    {
+        let mut error = diags.error(standard.pos, e.message.clone());
+        for hint in &e.hints {
+            error = error.hint(hint.clone());
+        }
+    }
     self::title_lines(title, title_lines, diags);
     if let Some(header) = header {
         self::header(header, diags);

@@ -13,6 +13,7 @@ pub fn validate(notice: &Notice, diags: &mut Diagnostics) {
         &notice.title_lines,
         notice.header.as_ref(),
         notice.seal.as_ref(),
+        notice.pdf_standard.as_ref(),
         &notice.organ.value,
         diags,
     );

@@ -15,6 +15,7 @@ pub fn official(notice: &Notice) -> Official {
         notice.printing.as_ref(),
         notice.seal.as_ref(),
     );
+    parts.pdf_standard = notice.pdf_standard.as_ref().map(|s| s.value.clone());
     parts.doc_number = notice.doc_number.as_ref().map(|n| n.value.clone());
     parts.addressee = Some(notice.addressee.value.clone());
     parts.attachments = notice.attachments.iter().map(|a| a.value.clone()).collect();

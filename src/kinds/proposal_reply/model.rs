@@ -48,6 +48,7 @@ record! {
         cc: many Located<String> = "抄送单位列表", example "[〖抄送单位〗]";
         printing: opt Printing = "印发机关和印发日期（可选），排在版记最后一行：organ、date";
         seal: opt crate::kinds::common::seal::Seals = "印章（可选）：写“手工盖章”则按盖章版式留出印章位置；写电子印章图片路径（PNG 透明底或 SVG，相对于本文件）则盖上该图片；联合行文时按发文机关顺序列出各机关的印章";
+        pdf_standard: opt Located<String> = "PDF 标准（可选）：归档用 a-2b 或 a-3b（PDF/A），无障碍加 ua-1，如 a-2a,ua-1；命令行的 --pdf-standard 优先";
     }
 }
 

@@ -38,6 +38,7 @@ pub fn validate(reply: &ProposalReply, diags: &mut Diagnostics) {
         &reply.title_lines,
         reply.header.as_ref(),
         reply.seal.as_ref(),
+        reply.pdf_standard.as_ref(),
         &reply.organ.value,
         diags,
     );

@@ -17,6 +17,7 @@ pub fn official(reply: &ProposalReply) -> Official {
         reply.printing.as_ref(),
         reply.seal.as_ref(),
     );
+    parts.pdf_standard = reply.pdf_standard.as_ref().map(|s| s.value.clone());
     parts.marks = vec![format!(
         "是否同意公开：{}　办理结果：{}",
         if reply.public.value { "是" } else { "否" },

@@ -14,6 +14,7 @@ pub fn validate(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diag
         &report.title_lines,
         report.header.as_ref(),
         report.seal.as_ref(),
+        report.pdf_standard.as_ref(),
         &report.organ.value,
         diags,
     );

@@ -61,6 +61,7 @@ pub fn official(report: &WorkReport) -> Official {
         report.printing.as_ref(),
         report.seal.as_ref(),
     );
+    parts.pdf_standard = report.pdf_standard.as_ref().map(|s| s.value.clone());
     parts.doc_number = report.doc_number.as_ref().map(|n| n.value.clone());
     parts.addressee = report.addressee.as_ref().map(|a| a.value.clone());
     parts.organ = Some(report.organ.value.clone());
