@@ -217,35 +217,6 @@ fn seals_on(sealed: &Path, blank: &Path, page: usize) -> Vec<SealBox> {
     boxes
 }
 
-/// The lines of every page, not merged into rows (joint organs stand side by side).
-fn raw_lines(pdf: &Path) -> Vec<Vec<Line>> {
-    let html = poppler("pdftotext", &["-bbox"], pdf);
-    let attr = |tag: &str, key: &str| -> f64 {
-        let start = tag.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
-        tag[start..start + tag[start..].find('"').unwrap()]
-            .parse()
-            .unwrap()
-    };
-    html.split("<page ")
-        .skip(1)
-        .map(|page| {
-            page.split("<word ")
-                .skip(1)
-                .map(|w| {
-                    let tag = &w[..w.find('>').unwrap()];
-                    Line {
-                        left: attr(tag, "xMin"),
-                        right: attr(tag, "xMax"),
-                        top: attr(tag, "yMin"),
-                        bottom: attr(tag, "yMax"),
-                        text: w[w.find('>').unwrap() + 1..w.find("</word>").unwrap()].to_owned(),
-                    }
-                })
-                .collect()
-        })
-        .collect()
-}
-
 /// The 落款 of a document: the page (1-based), the organs' words, the date's extent, and the
 /// body's last line above them.
 struct Signature {
@@ -257,7 +228,7 @@ struct Signature {
 }
 
 fn signature(pdf: &Path, organs: &[&str], date: &str) -> Signature {
-    let pages = raw_lines(pdf);
+    let pages = words(pdf);
     for (i, words) in pages.iter().enumerate() {
         let found: Vec<Line> = organs
             .iter()

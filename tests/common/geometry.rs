@@ -26,14 +26,39 @@ pub struct Line {
     pub text: String,
 }
 
+/// A number attribute of a `pdftotext -bbox` tag.
+fn attr(tag: &str, key: &str) -> f64 {
+    let start = tag.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
+    tag[start..start + tag[start..].find('"').unwrap()]
+        .parse()
+        .unwrap()
+}
+
+/// The words of every page with their boxes, not merged into rows (`pdftotext -bbox`).
+pub fn words(pdf: &Path) -> Vec<Vec<Line>> {
+    let html = poppler("pdftotext", &["-bbox"], pdf);
+    html.split("<page ")
+        .skip(1)
+        .map(|page| {
+            page.split("<word ")
+                .skip(1)
+                .map(|w| {
+                    let tag = &w[..w.find('>').unwrap()];
+                    Line {
+                        left: attr(tag, "xMin"),
+                        right: attr(tag, "xMax"),
+                        top: attr(tag, "yMin"),
+                        bottom: attr(tag, "yMax"),
+                        text: w[w.find('>').unwrap() + 1..w.find("</word>").unwrap()].to_owned(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
 pub fn pages(pdf: &Path) -> Vec<Vec<Line>> {
     let html = poppler("pdftotext", &["-bbox-layout"], pdf);
-    let attr = |tag: &str, key: &str| -> f64 {
-        let start = tag.find(&format!("{key}=\"")).unwrap() + key.len() + 2;
-        tag[start..start + tag[start..].find('"').unwrap()]
-            .parse()
-            .unwrap()
-    };
     // Words are joined with a space: a line of Chinese text alone is one word.
     html.split("<page ")
         .skip(1)
