@@ -87,10 +87,20 @@ const DOCX_GRID: Grid = Grid {
 /// The text of a PDF in the order it was written, without white space, page numbers and
 /// tables' header rows (a repeated header falls wherever a page breaks).
 fn body_text(pdf: &Path, headers: &[String]) -> String {
-    let text: String = poppler("pdftotext", &["-raw"], pdf)
-        .lines()
-        .filter(|l| !(l.trim().starts_with('—') && l.trim().ends_with('—')))
-        .flat_map(str::chars)
+    let raw = poppler("pdftotext", &["-raw"], pdf);
+    let lines: Vec<&str> = raw.lines().map(str::trim).collect();
+    // A turned page number (landscape pages) reads as three lines: —, N, —.
+    let turned = |i: usize| {
+        lines[i].chars().all(|c| c.is_ascii_digit())
+            && i > 0
+            && lines[i - 1] == "—"
+            && lines.get(i + 1) == Some(&"—")
+    };
+    let text: String = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, l)| !(l.starts_with('—') && l.ends_with('—')) && !turned(*i))
+        .flat_map(|(_, l)| l.chars())
         .filter(|c| !c.is_whitespace() && *c != '\u{2060}')
         .collect();
     headers

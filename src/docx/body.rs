@@ -49,6 +49,10 @@ struct TableXml {
     rows: Vec<String>,
     cells: Vec<String>,
     in_head: bool,
+    /// Set smaller and on single spacing (the 任务分解表).
+    compact: bool,
+    /// The row being written spans this many columns (a task group's title).
+    span: Option<usize>,
 }
 
 impl Converter {
@@ -237,14 +241,24 @@ impl Converter {
             rows: Vec::new(),
             cells: Vec::new(),
             in_head: true,
+            compact: table.compact,
+            span: None,
         });
         self.cells(&table.head);
         if let Some(t) = &mut self.table {
             t.end_row(true);
             t.in_head = false;
         }
-        for row in &table.rows {
-            self.cells(row);
+        for (i, row) in table.rows.iter().enumerate() {
+            if table.full_width.contains(&i) {
+                // A task group's title across the table, in 黑体.
+                if let Some(t) = &mut self.table {
+                    t.span = Some(t.widths.len());
+                }
+                self.cells(&row[..1]);
+            } else {
+                self.cells(row);
+            }
             if let Some(t) = &mut self.table {
                 t.end_row(false);
             }
@@ -267,10 +281,13 @@ impl Converter {
                 _ if table.in_head => "center",
                 _ => "left",
             };
-            let style = if table.in_head {
-                styles::TABLE_HEADER
-            } else {
-                styles::TABLE_TEXT
+            let spanning = table.span.is_some();
+            let align = if spanning { "left" } else { align };
+            let style = match (table.compact, table.in_head || spanning) {
+                (false, true) => styles::TABLE_HEADER,
+                (false, false) => styles::TABLE_TEXT,
+                (true, true) => styles::COMPACT_HEADER,
+                (true, false) => styles::COMPACT_TEXT,
             };
             let props = styles::paragraph(style).set("jc", format!("<w:jc w:val=\"{align}\"/>"));
             self.begin(props);
@@ -315,11 +332,18 @@ impl TableXml {
             .enumerate()
             .map(|(i, content)| {
                 let width = self.widths.get(i).copied().unwrap_or(0);
-                format!(
-                    "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>{content}</w:tc>"
-                )
+                match self.span {
+                    Some(columns) => format!(
+                        "<w:tc><w:tcPr><w:tcW w:w=\"{}\" w:type=\"dxa\"/><w:gridSpan w:val=\"{columns}\"/><w:vAlign w:val=\"center\"/></w:tcPr>{content}</w:tc>",
+                        self.widths.iter().sum::<u32>()
+                    ),
+                    None => format!(
+                        "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/><w:vAlign w:val=\"center\"/></w:tcPr>{content}</w:tc>"
+                    ),
+                }
             })
             .collect();
+        self.span = None;
         // Rows are never split across pages; the header row repeats on every page.
         let row_props = if header {
             "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
@@ -345,7 +369,8 @@ impl TableXml {
         // The cells' padding is left and right only: a one-line row is one grid row high.
         format!(
             "<w:tbl><w:tblPr><w:tblW w:w=\"{width}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"{pad}\" w:type=\"dxa\"/><w:bottom w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"{pad}\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>",
-            pad = 158,
+            // A compact table's padding is half a character of its 14 pt, as in the PDF.
+            pad = if self.compact { 140 } else { 158 },
             rows = self.rows.concat()
         )
     }

@@ -188,9 +188,16 @@ fn tiny_paragraph() -> Props {
 /// `w:sectPr`: the page, margins, footers and the document grid of 22 rows × 28 characters.
 /// `first_page_apart`: the letter form's first page, with its own header and no number.
 fn section_properties(geometry: Geometry, first_page_apart: bool) -> String {
-    let mut refs = String::from(
-        "<w:footerReference w:type=\"default\" r:id=\"rIdFooterOdd\"/><w:footerReference w:type=\"even\" r:id=\"rIdFooterEven\"/>",
-    );
+    // A landscape section's numbers are turned with its pages (footers 4 and 5).
+    let mut refs = if geometry.landscape {
+        String::from(
+            "<w:footerReference w:type=\"default\" r:id=\"rIdFooterTurnedOdd\"/><w:footerReference w:type=\"even\" r:id=\"rIdFooterTurnedEven\"/>",
+        )
+    } else {
+        String::from(
+            "<w:footerReference w:type=\"default\" r:id=\"rIdFooterOdd\"/><w:footerReference w:type=\"even\" r:id=\"rIdFooterEven\"/>",
+        )
+    };
     if first_page_apart {
         refs = format!(
             "<w:headerReference w:type=\"first\" r:id=\"rIdHeaderFirst\"/>{refs}<w:footerReference w:type=\"first\" r:id=\"rIdFooterFirst\"/>"

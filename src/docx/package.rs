@@ -40,6 +40,8 @@ fn content_types(letter: bool) -> String {
         ("/word/fontTable.xml", format!("{wml}.fontTable+xml")),
         ("/word/footer1.xml", format!("{wml}.footer+xml")),
         ("/word/footer2.xml", format!("{wml}.footer+xml")),
+        ("/word/footer4.xml", format!("{wml}.footer+xml")),
+        ("/word/footer5.xml", format!("{wml}.footer+xml")),
         (
             "/docProps/core.xml",
             "application/vnd.openxmlformats-package.core-properties+xml".to_owned(),
@@ -79,6 +81,8 @@ fn document_rels(letter: bool, media: &[(String, std::sync::Arc<[u8]>)]) -> Stri
         ("rIdFonts", "fontTable", "fontTable.xml"),
         ("rIdFooterOdd", "footer", "footer1.xml"),
         ("rIdFooterEven", "footer", "footer2.xml"),
+        ("rIdFooterTurnedOdd", "footer", "footer4.xml"),
+        ("rIdFooterTurnedEven", "footer", "footer5.xml"),
     ];
     if letter {
         rels.push(("rIdFooterFirst", "footer", "footer3.xml"));
@@ -135,6 +139,54 @@ fn page_number_footer(odd: bool) -> String {
     format!(
         "{DECLARATION}<w:ftr xmlns:w=\"{W_NS}\">{}</w:ftr>",
         xml::paragraph(&props, &runs)
+    )
+}
+
+/// The PAGE field between dashes: `— N —`.
+fn page_number_runs() -> String {
+    let run = |inner: &str| format!("<w:r>{inner}</w:r>");
+    format!(
+        "{}{}{}{}{}{}{}",
+        xml::run(&xml::run_props(), "— "),
+        run("<w:fldChar w:fldCharType=\"begin\"/>"),
+        run("<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>"),
+        run("<w:fldChar w:fldCharType=\"separate\"/>"),
+        run("<w:t>1</w:t>"),
+        run("<w:fldChar w:fldCharType=\"end\"/>"),
+        xml::run(&xml::run_props(), " —")
+    )
+}
+
+/// A landscape page's footer: the page number where the portrait pages have it, turned
+/// with the page (GB/T 9704 on tables): a text box in the left margin, 7 mm off the type
+/// area, its text running top to bottom, at the bottom on odd pages and at the top on even
+/// ones, one character in.
+fn turned_page_number_footer(odd: bool) -> String {
+    let emu = |mm: f64| (mm * 36000.0).round() as i64;
+    let pt = 25.4 / 72.0;
+    let number_mm = gbt9704::PAGE_NUMBER_PT * pt;
+    let long_mm = 30.0;
+    let x = gbt9704::LANDSCAPE_LEFT_MM - gbt9704::PAGE_NUMBER_BELOW_MM - number_mm * 1.3;
+    let y = if odd {
+        gbt9704::LANDSCAPE_TOP_MM + gbt9704::TYPE_WIDTH_MM - number_mm - long_mm
+    } else {
+        gbt9704::LANDSCAPE_TOP_MM + number_mm
+    };
+    let (cx, cy) = (emu(number_mm * 1.3), emu(long_mm));
+    let jc = if odd { "right" } else { "left" };
+    let props = styles::paragraph(styles::FOOTER).set("jc", format!("<w:jc w:val=\"{jc}\"/>"));
+    let inner = xml::paragraph(&props, &page_number_runs());
+    let wps = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape";
+    let a = "http://schemas.openxmlformats.org/drawingml/2006/main";
+    let wp = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing";
+    let anchor = format!(
+        "<w:r><w:drawing><wp:anchor distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" simplePos=\"0\" relativeHeight=\"1\" behindDoc=\"0\" locked=\"1\" layoutInCell=\"1\" allowOverlap=\"1\"><wp:simplePos x=\"0\" y=\"0\"/><wp:positionH relativeFrom=\"page\"><wp:posOffset>{}</wp:posOffset></wp:positionH><wp:positionV relativeFrom=\"page\"><wp:posOffset>{}</wp:posOffset></wp:positionV><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:wrapNone/><wp:docPr id=\"900\" name=\"页码\"/><wp:cNvGraphicFramePr/><a:graphic xmlns:a=\"{a}\"><a:graphicData uri=\"{wps}\"><wps:wsp xmlns:wps=\"{wps}\"><wps:cNvSpPr txBox=\"1\"/><wps:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr><wps:txbx><w:txbxContent>{inner}</w:txbxContent></wps:txbx><wps:bodyPr vert=\"vert\" wrap=\"square\" lIns=\"0\" tIns=\"0\" rIns=\"0\" bIns=\"0\" anchor=\"t\"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>",
+        emu(x),
+        emu(y)
+    );
+    format!(
+        "{DECLARATION}<w:ftr xmlns:w=\"{W_NS}\" xmlns:wp=\"{wp}\">{}</w:ftr>",
+        xml::paragraph(&styles::paragraph(styles::FOOTER), &anchor)
     )
 }
 
@@ -247,6 +299,8 @@ pub fn zip(document: &str, parts: &Parts, letterhead: bool) -> Vec<u8> {
         ("word/fontTable.xml", styles::font_table_xml()),
         ("word/footer1.xml", page_number_footer(true)),
         ("word/footer2.xml", page_number_footer(false)),
+        ("word/footer4.xml", turned_page_number_footer(true)),
+        ("word/footer5.xml", turned_page_number_footer(false)),
     ];
     if letter {
         files.push(("word/footer3.xml", letter_first_footer(letterhead)));

@@ -29,6 +29,8 @@ pub const HEADINGS: [&str; 4] = ["Heading1", "Heading2", "Heading3", "Heading4"]
 pub const TABLE_TITLE: &str = "TableTitle";
 pub const TABLE_TEXT: &str = "TableText";
 pub const TABLE_HEADER: &str = "TableHeader";
+pub const COMPACT_TEXT: &str = "CompactTableText";
+pub const COMPACT_HEADER: &str = "CompactTableHeader";
 pub const ATTACHMENT_LABEL: &str = "AttachmentLabel";
 pub const MARK: &str = "IssuerMark";
 pub const COLOPHON: &str = "Colophon";
@@ -140,6 +142,27 @@ fn styles() -> Vec<Style> {
             TABLE_HEADER,
             "表头",
             Some(TABLE_TEXT),
+            center(),
+            font(FONT_HEI),
+        ),
+        // 紧凑表格（任务分解表）：4 号字，单倍行距，不紧缩字距。
+        style(
+            COMPACT_TEXT,
+            "紧凑表格文字",
+            Some(TABLE_TEXT),
+            xml::para().set(
+                "spacing",
+                "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/>",
+            ),
+            xml::run_props()
+                .set("spacing", "<w:spacing w:val=\"0\"/>")
+                .set("sz", "<w:sz w:val=\"28\"/>")
+                .set("szCs", "<w:szCs w:val=\"28\"/>"),
+        ),
+        style(
+            COMPACT_HEADER,
+            "紧凑表格表头",
+            Some(COMPACT_TEXT),
             center(),
             font(FONT_HEI),
         ),

@@ -4,7 +4,7 @@
 //! Markdown body is set as the body.
 
 pub mod fonts;
-pub mod standard;
+pub use crate::plan::standard;
 pub mod subset;
 pub mod typst;
 pub mod writer;

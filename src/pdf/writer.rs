@@ -202,8 +202,14 @@ impl Writer {
                 Align::Default | Align::Left => "left + horizon",
             })
             .collect();
+        // A compact table (the 任务分解表) is set by the style's `compact-table`.
+        let function = if table.compact {
+            "compact-table"
+        } else {
+            "table"
+        };
         self.out.push_str(&format!(
-            "#table(columns: ({},), align: ({},), ",
+            "#{function}(columns: ({},), align: ({},), ",
             columns.join(", "),
             align.join(", ")
         ));
@@ -211,8 +217,15 @@ impl Writer {
         self.out.push_str("table.header(");
         self.cells(&table.head);
         self.out.push_str("), ");
-        for row in &table.rows {
-            self.cells(row);
+        for (i, row) in table.rows.iter().enumerate() {
+            if table.full_width.contains(&i) {
+                self.out
+                    .push_str(&format!("group-row({}, [", table.columns.len()));
+                self.inlines(&row[0]);
+                self.out.push_str("]), ");
+            } else {
+                self.cells(row);
+            }
         }
         self.nested -= 1;
         self.out.push(')');
@@ -319,7 +332,8 @@ mod tests {
         assert_eq!(c.markup, "#keep-with-next[正文。]\n\n");
         assert_eq!(c.attachments.len(), 2);
         assert!(
-            c.attachments[0].starts_with("#attachment(1, [任务分解表], landscape: true)[\n#table(")
+            c.attachments[0]
+                .starts_with("#attachment(1, [任务分解表], landscape: true)[\n#compact-table(")
         );
         assert_eq!(
             c.attachments[1],

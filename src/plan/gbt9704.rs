@@ -28,11 +28,26 @@ pub const PAGE_NUMBER_BELOW_MM: f64 = 7.0;
 /// 发文机关标志: its top 35 mm under the type area's, at most 36 pt (小初).
 pub const MARK_TOP_MM: f64 = 35.0;
 pub const MARK_MAX_PT: f64 = 36.0;
-/// A landscape page (a wide table): the portrait margins turned with the page.
+/// A landscape page (a wide table): the portrait margins turned with the page, the table's
+/// head toward the binding edge (the portrait page turned a quarter clockwise: its left
+/// margin is the top, its foot the left), so that the page number stays where the portrait
+/// pages have it.
 pub const LANDSCAPE_TOP_MM: f64 = BINDING_MM;
 pub const LANDSCAPE_BOTTOM_MM: f64 = PAGE_WIDTH_MM - BINDING_MM - TYPE_WIDTH_MM;
-pub const LANDSCAPE_LEFT_MM: f64 = TOP_MM;
-pub const LANDSCAPE_RIGHT_MM: f64 = PAGE_HEIGHT_MM - TOP_MM - TYPE_HEIGHT_MM;
+pub const LANDSCAPE_LEFT_MM: f64 = PAGE_HEIGHT_MM - TOP_MM - TYPE_HEIGHT_MM;
+pub const LANDSCAPE_RIGHT_MM: f64 = TOP_MM;
+/// A compact table (the landscape 任务分解表): 4号, on single spacing.
+pub const COMPACT_TABLE_PT: f64 = 14.0;
+/// Its row pitch: single spacing of its size.
+pub const COMPACT_LINE_PT: f64 = COMPACT_TABLE_PT * 1.3;
+
+/// The advance of one character of a compact table: its size and the tracking that makes
+/// the style's punctuation cells (sized for the body) exactly one character wide.
+pub fn compact_char_pt() -> f64 {
+    let pitch = TYPE_WIDTH_MM * 72.0 / 25.4 / f64::from(CHARS);
+    let punctuation_cell = pitch + 2.0 * (pitch - BODY_PT);
+    COMPACT_TABLE_PT + (punctuation_cell - COMPACT_TABLE_PT) / 3.0
+}
 /// The red of the 版头 (发文机关标志, 分隔线).
 pub const RED: (u8, u8, u8) = (230, 0, 18);
 
@@ -70,6 +85,8 @@ pub fn typst_module() -> String {
         ("landscape-bottom", LANDSCAPE_BOTTOM_MM, "mm"),
         ("landscape-left", LANDSCAPE_LEFT_MM, "mm"),
         ("landscape-right", LANDSCAPE_RIGHT_MM, "mm"),
+        ("compact-size", COMPACT_TABLE_PT, "pt"),
+        ("compact-line", COMPACT_LINE_PT, "pt"),
     ];
     let mut out = String::from(
         "// Written by gongwen from its GB/T 9704-2012 numbers; gongwen.typ imports it.\n",
@@ -103,7 +120,8 @@ mod tests {
     fn the_typst_module_defines_each_number() {
         let module = typst_module();
         assert!(module.contains("#let type-width = 156mm\n"));
-        assert!(module.contains("#let landscape-right = 35mm\n"));
+        assert!(module.contains("#let landscape-left = 35mm\n"));
+        assert!(module.contains("#let landscape-right = 37mm\n"));
         assert!(module.contains("#let red = rgb(230, 0, 18)\n"));
     }
 }

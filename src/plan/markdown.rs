@@ -75,10 +75,20 @@ pub fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
         .map(|(k, &start)| {
             let end = starts.get(k + 1).copied().unwrap_or(body.len());
             let title_end = matching_end(&body, start);
+            let landscape = has_class(&body[start], LANDSCAPE);
+            let mut content = reader.blocks(&body[title_end + 1..end]);
+            if landscape {
+                // A landscape attachment's table is a compact one (the 任务分解表).
+                for block in &mut content {
+                    if let Block::Table(table) = block {
+                        super::compact::make_compact(table);
+                    }
+                }
+            }
             Attachment {
                 title: reader.inlines(&body[start + 1..title_end]),
-                content: reader.blocks(&body[title_end + 1..end]),
-                landscape: has_class(&body[start], LANDSCAPE),
+                content,
+                landscape,
             }
         })
         .collect::<Vec<_>>();
@@ -232,6 +242,8 @@ impl Reader<'_, '_> {
             columns,
             head: Vec::new(),
             rows: Vec::new(),
+            full_width: Vec::new(),
+            compact: false,
         };
         let mut i = 0;
         while i < inner.len() {
@@ -491,14 +503,17 @@ mod tests {
             [
                 Column {
                     align: Align::Default,
-                    share: Share::Points(56.0)
+                    share: Share::Points(43.42)
                 },
                 Column {
                     align: Align::Right,
-                    share: Share::Fraction(22.0)
+                    share: Share::Fraction(1.0)
                 }
             ]
         );
+        // A landscape attachment's table is compact, its columns balanced (the widest
+        // takes the rest of the type area).
+        assert!(table.compact);
         assert_eq!(table.rows, [vec![vec![text("1")], vec![text("2")]]]);
         // Data cannot mark a heading: its braces are escaped, so they are text.
         let (_, attachments) = read("# 标题 \\{.attachment\\}\n");

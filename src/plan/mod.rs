@@ -4,9 +4,11 @@
 //! list of typed blocks. Back-ends read the plan and never the Markdown: the one reader of
 //! Markdown is `plan::markdown`.
 
+pub mod compact;
 pub mod gbt9704;
 pub mod markdown;
 pub mod seal;
+pub mod standard;
 
 use crate::official::{FrontMatterError, Official, read_front_matter};
 use crate::zh::Date;
@@ -66,6 +68,11 @@ pub struct Table {
     pub columns: Vec<Column>,
     pub head: Vec<Inlines>,
     pub rows: Vec<Vec<Inlines>>,
+    /// Rows set across the whole table (a task group's title), by index into `rows`.
+    pub full_width: Vec<usize>,
+    /// Set smaller and on single spacing, its columns balanced to its content (the
+    /// landscape 任务分解表): see `compact`.
+    pub compact: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -80,6 +80,8 @@ pub fn context(plan: &ActionPlan) -> minijinja::Value {
     }
     #[derive(Serialize)]
     struct TaskRow {
+        /// The task group this row opens (一、培育创新主体), set as a full-width row above it.
+        group: Option<String>,
         number: String,
         title: String,
         lead_units: String,
@@ -87,13 +89,23 @@ pub fn context(plan: &ActionPlan) -> minijinja::Value {
         targets: String,
         deadline: String,
     }
+    // The row at which each task group starts, with the group's numbered title.
+    let mut group_starts = std::collections::HashMap::new();
+    let mut first = 0;
+    for (i, group) in plan.task_groups.iter().enumerate() {
+        let number = crate::zh::heading_number(i as u32 + 1, 1).unwrap_or_default();
+        group_starts.insert(first, format!("{number}{}", group.title.value));
+        first += group.tasks.len();
+    }
     let task_table = super::tables::tasks(plan)
         .rows
         .into_iter()
-        .map(|row| {
+        .enumerate()
+        .map(|(i, row)| {
             let [number, title, lead_units, units, targets, deadline]: [String; 6] =
                 row.try_into().expect("the task table has six columns");
             TaskRow {
+                group: group_starts.remove(&i),
                 number,
                 title,
                 lead_units,

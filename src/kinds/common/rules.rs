@@ -182,7 +182,7 @@ pub fn shared_parts(
     diags: &mut Diagnostics,
 ) {
     if let Some(standard) = pdf_standard
-        && let Err(e) = crate::pdf::standard::PdfStandard::parse(&standard.value)
+        && let Err(e) = crate::plan::standard::PdfStandard::parse(&standard.value)
     {
         let mut error = diags.error(standard.pos, e.message.clone());
         for hint in &e.hints {
