@@ -99,7 +99,7 @@ fn body_text(pdf: &Path, headers: &[String]) -> String {
     let text: String = lines
         .iter()
         .enumerate()
-        .filter(|(i, l)| !(l.starts_with('—') && l.ends_with('—')) && !turned(*i))
+        .filter(|(i, l)| !(turned(*i) || l.starts_with('—') && l.ends_with('—')))
         .flat_map(|(_, l)| l.chars())
         .filter(|c| !c.is_whitespace() && *c != '\u{2060}')
         .collect();
