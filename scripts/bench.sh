@@ -53,6 +53,26 @@ for file in $(find "$data" -maxdepth 1 \( -name '*.yaml' -o -name '*.yml' \) | s
     "$(ratio "$cold_ms" "$bare")" "$(ratio "$warm_ms" "$bare")"
 done
 
+# A sealed document against the same unsealed: every sample with a seal stamped by hand
+# (the sealed layout) and with an SVG test seal drawn here (the image placed too).
+echo
+echo "== per document: sealed against unsealed (gongwen build --format pdf, warm, $runs runs, median)"
+printf '%-34s %9s %9s %9s %7s %7s\n' document "plain ms" "hand ms" "image ms" hand/p image/p
+mkdir -p "$work/seal-hand" "$work/seal-image"
+cat >"$work/seal-image/seal.svg" <<'SVG'
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 420 420"><circle cx="210" cy="210" r="196" fill="none" stroke="#e60012" stroke-width="14"/><text x="210" y="345" text-anchor="middle" font-size="44" fill="#e60012">测试专用章</text></svg>
+SVG
+for file in $(find "$data" -maxdepth 1 \( -name '*.yaml' -o -name '*.yml' \) | sort); do
+  stem=$(basename "${file%.*}")
+  { cat "$file"; printf '\nseal: 手工盖章\n'; } >"$work/seal-hand/$stem.yaml"
+  { cat "$file"; printf '\nseal: seal.svg\n'; } >"$work/seal-image/$stem.yaml"
+  plain=$(median_ms "$bin" build "$file" --format pdf -o "$work/pdf" -q --force)
+  hand=$(median_ms "$bin" build "$work/seal-hand/$stem.yaml" --format pdf -o "$work/pdf" -q --force)
+  image=$(median_ms "$bin" build "$work/seal-image/$stem.yaml" --format pdf -o "$work/pdf" -q --force)
+  printf '%-34s %9s %9s %9s %7s %7s\n' "$stem" "$plain" "$hand" "$image" \
+    "$(ratio "$hand" "$plain")" "$(ratio "$image" "$plain")"
+done
+
 # DOCX and XLSX per document: a batch of all samples, each format alone, minus a batch that
 # writes only Markdown (start-up, loading and rendering), divided by the documents.
 echo
