@@ -24,6 +24,9 @@ pub struct Seal {
     pub organ: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    /// 签发人职务: a signature stamp (签发人签名章) rather than the organ's seal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
     /// Millimetres [default: 42].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<f64>,
@@ -196,6 +199,9 @@ impl Official {
                     }
                     if let Some(image) = &seal.image {
                         fields.push(format!("image: {}", yaml_quote(image)));
+                    }
+                    if let Some(signer) = &seal.signer {
+                        fields.push(format!("signer: {}", yaml_quote(signer)));
                     }
                     if let Some(width) = seal.width {
                         fields.push(format!("width: {width}"));

@@ -609,3 +609,84 @@ fn the_markdown_written_beside_the_pdf_finds_its_seal() {
     };
     assert_eq!(pages(&pdf), pages(&from_data));
 }
+
+/// 签发人签名章 (§7.3.5.3): two rows under the body, 右空四字, the signer's title two
+/// characters to its left and centred on it, the date a blank row under it, 右空四字; in the
+/// PDF and in LibreOffice's setting of the DOCX.
+#[test]
+fn a_signature_stamp_stands_under_the_body_with_the_title_beside_it() {
+    let root = temp_dir();
+    let stem = "proposal-reply-0520";
+    let only = |seal: &'static str| move |s: &str| (s == stem).then(|| seal.to_owned());
+    let title = "石家庄市科学技术局局长";
+    let by_hand = build(
+        &variant(
+            root.path(),
+            "hand",
+            only("{signer: 石家庄市科学技术局局长, width: 30}"),
+        ),
+        "pdf,docx",
+    );
+    let stamped = build(
+        &variant(
+            root.path(),
+            "png",
+            only("{signer: 石家庄市科学技术局局长, image: seal.png, width: 30}"),
+        ),
+        "pdf,docx",
+    );
+    let lo = root.path().join("lo");
+    for (name, dir) in [("hand", &by_hand), ("png", &stamped)] {
+        fs::create_dir_all(lo.join(name)).unwrap();
+        soffice_pdf(&dir.join(format!("{stem}.docx")), &lo.join(name));
+    }
+    let cell = WIDTH / 28.0;
+    for (name, blank, sealed, tolerance) in [
+        (
+            "pdf",
+            by_hand.join(format!("{stem}.pdf")),
+            stamped.join(format!("{stem}.pdf")),
+            0.0,
+        ),
+        (
+            "LibreOffice",
+            lo.join(format!("hand/{stem}.pdf")),
+            lo.join(format!("png/{stem}.pdf")),
+            4.0,
+        ),
+    ] {
+        let sig = signature(&blank, &[title], "2024年6月6日");
+        let seals = seals_on(&sealed, &blank, sig.page);
+        assert_eq!(seals.len(), 1, "{name}: {seals:?}");
+        let stamp = seals[0];
+        let label = &sig.organs[0];
+        assert!(
+            (LEFT + WIDTH - 4.0 * cell - stamp.right).abs() < 2.0 + tolerance,
+            "{name}: stamp {stamp:?}"
+        );
+        assert!(
+            (stamp.left - 2.0 * cell - label.right).abs() < 3.0 + tolerance,
+            "{name}: title {label:?} beside {stamp:?}"
+        );
+        let label_middle = (label.top + label.bottom) / 2.0;
+        assert!(
+            (label_middle - stamp.centre().1).abs() < PITCH / 2.0,
+            "{name}: title {label:?} not centred on {stamp:?}"
+        );
+        let under_body = stamp.top - sig.body_above.bottom;
+        assert!(
+            under_body > 2.0 * PITCH - tolerance && under_body < 3.0 * PITCH + tolerance,
+            "{name}: {under_body:.1} pt under the body"
+        );
+        let over_date = sig.date.top - stamp.bottom;
+        assert!(
+            over_date > PITCH / 2.0 - tolerance && over_date < 2.0 * PITCH + tolerance,
+            "{name}: the date {over_date:.1} pt under the stamp"
+        );
+        assert!(
+            (LEFT + WIDTH - 4.0 * cell - sig.date.right).abs() < 3.0 + tolerance,
+            "{name}: date {:?}",
+            sig.date
+        );
+    }
+}

@@ -81,14 +81,24 @@ pub fn docx(plan: &Plan, letterhead: bool) -> Vec<u8> {
     let mut converter = Converter::new(PORTRAIT);
     converter.blocks(&plan.body);
     let mut main = converter.blocks;
-    // A short last paragraph (up to three rows) stays with the signature.
+    // A short last paragraph (up to three rows) stays with the signature. Before a sealed
+    // 落款, a longer one is kept with it too (its end goes over with the seal: a word
+    // processor breaks it and keeps its last lines), so that the seal never stands on a page
+    // without body text.
+    let sealed = parts
+        .signature
+        .as_ref()
+        .is_some_and(|s| !s.seals.is_empty());
     if let Some(last) = plan.last_paragraph()
-        && crate::plan::inline_cells(last) <= 3.0 * 28.0 - 2.0
         && let Some(Block::Paragraph { props, .. }) = main.last_mut()
     {
-        *props = std::mem::take(props)
-            .set("keepNext", "<w:keepNext/>")
-            .set("keepLines", "<w:keepLines/>");
+        if crate::plan::inline_cells(last) <= 3.0 * 28.0 - 2.0 {
+            *props = std::mem::take(props)
+                .set("keepNext", "<w:keepNext/>")
+                .set("keepLines", "<w:keepLines/>");
+        } else if sealed {
+            *props = std::mem::take(props).set("keepNext", "<w:keepNext/>");
+        }
     }
     document.blocks.extend(main);
     attachment_list(&mut document.blocks, &parts.attachments);
@@ -549,20 +559,27 @@ fn sealed_signature(
     let mut next_row = 0;
     let mut rows_xml = Vec::new();
     for row in &layout.rows {
+        // Organs on centre tabs at their seals; a signature stamp's title on a right tab two
+        // characters left of the stamp.
         let tabs: String = row
             .seals
             .iter()
-            .map(|p| {
-                format!(
+            .map(|p| match p.label_right_mm {
+                Some(right) => format!(
+                    "<w:tab w:val=\"right\" w:pos=\"{}\"/>",
+                    gbt9704::twips(right)
+                ),
+                None => format!(
                     "<w:tab w:val=\"center\" w:pos=\"{}\"/>",
                     gbt9704::twips(p.centre_x_mm)
-                )
+                ),
             })
             .collect();
         let mut runs = String::new();
         for placed in &row.seals {
+            let seal = &signature.seals[placed.index];
             runs.push_str("<w:r><w:tab/></w:r>");
-            runs.push_str(&plain_runs(&signature.seals[placed.index].organ));
+            runs.push_str(&plain_runs(seal.signer.as_deref().unwrap_or(&seal.organ)));
         }
         rows_xml.push((row.row - next_row, tabs, runs));
         next_row = row.row + 1;
@@ -590,7 +607,23 @@ fn sealed_signature(
     }
     // The date on a centre tab under the last seal: a word processor's own metrics then
     // move its ends, never its centre, so the seal stays centred over it (右空四字 as set).
-    let date = line(layout.date_row - next_row)
+    // The rows between the last organ (or stamp title) and the date are an empty paragraph
+    // of their own, so that the date's paragraph, where the seals are anchored, has no space
+    // before it: LibreOffice counts a paragraph's space before into its top, Word does not.
+    let gap_rows = layout.date_row - next_row;
+    if gap_rows > 0 {
+        let spacer = styles::paragraph(styles::PLAIN)
+            .set("keepNext", "<w:keepNext/>")
+            .set(
+                "spacing",
+                format!(
+                    "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/>",
+                    gap_rows * LINE
+                ),
+            );
+        blocks.push(Block::paragraph(spacer, String::new()));
+    }
+    let date = line(0)
         .set("keepNext", "<w:keepNext w:val=\"0\"/>")
         .set(
             "tabs",

@@ -200,9 +200,12 @@ pub fn typst_source(plan: &Plan, fonts: &Fonts, letterhead: bool) -> Source {
                     }
                     None => "none".to_owned(),
                 };
+                let label = placed
+                    .label_right_mm
+                    .map_or("none".to_owned(), |x| format!("{x:.2}mm"));
                 format!(
-                    "(organ: {}, row: {row}, x: {:.2}mm, y: {:.2}mm, width: {:.2}mm, height: {:.2}mm, image: {image}),",
-                    content(&seal.organ),
+                    "(organ: {}, label-right: {label}, row: {row}, x: {:.2}mm, y: {:.2}mm, width: {:.2}mm, height: {:.2}mm, image: {image}),",
+                    content(seal.signer.as_deref().unwrap_or(&seal.organ)),
                     placed.centre_x_mm,
                     placed.centre_y_mm,
                     placed.width_mm,

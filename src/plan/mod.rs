@@ -173,6 +173,8 @@ impl crate::diag::Report for SealError {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SealMark {
     pub organ: String,
+    /// 签发人职务: a signature stamp (签发人签名章), its title two characters to its left.
+    pub signer: Option<String>,
     pub width_mm: f64,
     /// The image as the data names it (relative to the data file); none: stamped by hand.
     pub source: Option<String>,
@@ -412,7 +414,13 @@ impl Parts {
                     .zip(organs)
                     .map(|(seal, organ)| SealMark {
                         organ: seal.organ.clone().unwrap_or(organ),
-                        width_mm: seal.width.unwrap_or(42.0),
+                        signer: seal.signer.clone(),
+                        // A signature stamp is smaller than an organ's seal.
+                        width_mm: seal.width.unwrap_or(if seal.signer.is_some() {
+                            25.0
+                        } else {
+                            42.0
+                        }),
                         source: seal.image.clone(),
                         image: None,
                     })
@@ -484,6 +492,11 @@ impl Parts {
         }
         self.attachments.iter().for_each(|a| push(a));
         if let Some(signature) = &self.signature {
+            signature
+                .seals
+                .iter()
+                .filter_map(|s| s.signer.as_deref())
+                .for_each(|s| push(s));
             if signature.seals.len() > 1 {
                 signature.seals.iter().for_each(|s| push(&s.organ));
             } else {

@@ -241,6 +241,9 @@ pub struct PlacedSeal {
     pub centre_y_mm: f64,
     pub width_mm: f64,
     pub height_mm: f64,
+    /// A signature stamp's title (签发人职务) ends here, two characters left of the stamp,
+    /// on its row's line; `None`: the organ is centred over the seal.
+    pub label_right_mm: Option<f64>,
 }
 
 /// The least room between two seals of a row: they neither touch nor overlap.
@@ -263,6 +266,9 @@ pub fn layout(signature: &super::Signature) -> Option<SealLayout> {
     let text_mm = |text: &str| super::set_width(text) * cell;
     let date_centre = TYPE_WIDTH_MM - 4.0 * cell - text_mm(&signature.date) / 2.0;
     let seals = &signature.seals;
+    if seals.iter().any(|s| s.signer.is_some()) {
+        return Some(signature_stamps(seals, date_centre, pitch, cell, body));
+    }
     let half = |i: usize| seals[i].width_mm.max(text_mm(&seals[i].organ)) / 2.0;
     let apart = |a: usize, b: usize| {
         (seals[a].width_mm / 2.0 + seals[b].width_mm / 2.0 + GUTTER_MM)
@@ -306,6 +312,7 @@ pub fn layout(signature: &super::Signature) -> Option<SealLayout> {
                         centre_y_mm: centre_y,
                         width_mm: seals[index].width_mm,
                         height_mm: seals[index].height_mm(),
+                        label_right_mm: None,
                     })
                     .collect(),
             }
@@ -324,6 +331,47 @@ pub fn layout(signature: &super::Signature) -> Option<SealLayout> {
         date_centre_mm: date_centre,
         rows_taken,
     })
+}
+
+/// 签发人签名章 (§7.3.5.3): two rows under the body, each stamp 右空四字 with the signer's
+/// title two characters to its left, centred on it (on the row nearest its middle); one
+/// organ a line, stacked in issuing order; the date a row under the last stamp, 右空四字.
+fn signature_stamps(
+    seals: &[super::SealMark],
+    date_centre: f64,
+    pitch: f64,
+    cell: f64,
+    body: f64,
+) -> SealLayout {
+    let mut rows = Vec::new();
+    let mut top_row = 2u32;
+    for (index, seal) in seals.iter().enumerate() {
+        let (width, height) = (seal.width_mm, seal.height_mm());
+        let top = f64::from(top_row) * pitch;
+        let centre_y = top + height / 2.0;
+        let centre_x = super::gbt9704::TYPE_WIDTH_MM - 4.0 * cell - width / 2.0;
+        let label_row = ((centre_y - body / 2.0) / pitch).round().max(0.0) as u32;
+        rows.push(SealRow {
+            row: label_row,
+            seals: vec![PlacedSeal {
+                index,
+                centre_x_mm: centre_x,
+                centre_y_mm: centre_y,
+                width_mm: width,
+                height_mm: height,
+                label_right_mm: Some(centre_x - width / 2.0 - 2.0 * cell),
+            }],
+        });
+        top_row += ((height / pitch).ceil() as u32).max(1);
+    }
+    // One blank row under the last stamp, then the date.
+    let date_row = top_row + 1;
+    SealLayout {
+        rows,
+        date_row,
+        date_centre_mm: date_centre,
+        rows_taken: date_row + 1,
+    }
 }
 
 #[cfg(test)]

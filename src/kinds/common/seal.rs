@@ -27,7 +27,8 @@ record! {
     pub struct SealFields("a seal", "印章") {
         organ: opt Located<String> = "盖章的机关；不写则为落款的发文机关（联合行文时依发文机关顺序）";
         image: opt Located<String> = "电子印章图片（PNG 透明底或 SVG），路径相对于本数据文件；不写则为手工盖章版式";
-        width: opt Number = "印章宽度（直径），单位毫米，默认 42";
+        width: opt Number = "印章宽度（直径），单位毫米，默认 42（签发人签名章默认 25）";
+        signer: opt Located<String> = "签发人职务（全称），如“局长”：写了则为签发人签名章（GB/T 9704 7.3.5.3），职务排在签名章左侧空二字";
     }
 }
 
@@ -35,6 +36,8 @@ record! {
 #[derive(Clone, Debug)]
 pub struct Seal {
     pub organ: Option<Located<String>>,
+    /// 签发人职务: the seal is the signer's signature stamp.
+    pub signer: Option<Located<String>>,
     pub image: Option<Located<String>>,
     pub width: Option<Number>,
     pub pos: Pos,
@@ -55,6 +58,7 @@ fn one(d: &mut Decoder, node: &Node, key: &str) -> Option<Seal> {
         let fields = SealFields::decode(d, node, key)?;
         return Some(Seal {
             organ: fields.organ,
+            signer: fields.signer,
             image: fields.image,
             width: fields.width,
             pos: fields.pos,
@@ -64,6 +68,7 @@ fn one(d: &mut Decoder, node: &Node, key: &str) -> Option<Seal> {
     let by_hand = BY_HAND.contains(&text.value.as_str());
     Some(Seal {
         organ: None,
+        signer: None,
         pos: text.pos,
         image: (!by_hand).then_some(text),
         width: None,
@@ -100,6 +105,16 @@ pub fn rules(seals: &Seals, signing_organs: &[&str], diags: &mut Diagnostics) {
     let Some(first) = seals.0.first() else {
         return;
     };
+    // Signature stamps and organ seals are not mixed: the 落款 is laid out for one or the
+    // other.
+    let stamps = seals.0.iter().filter(|s| s.signer.is_some()).count();
+    if stamps > 0 && stamps < seals.0.len() {
+        diags
+            .error(first.pos, t!("organ seals and signature stamps mixed"))
+            .hint(t!(
+                "give every seal a `signer` (签发人签名章) or none (机关印章)"
+            ));
+    }
     for seal in &seals.0 {
         if let Some(width) = &seal.width
             && !WIDTHS_MM.contains(&width.value)
@@ -166,6 +181,7 @@ pub fn official(seals: &Seals) -> Vec<crate::official::Seal> {
         .iter()
         .map(|s| crate::official::Seal {
             organ: s.organ.as_ref().map(|o| o.value.clone()),
+            signer: s.signer.as_ref().map(|o| o.value.clone()),
             image: s.image.as_ref().map(|i| i.value.clone()),
             width: s.width.as_ref().map(|w| w.value),
         })
