@@ -496,7 +496,7 @@ impl Parts {
                 .seals
                 .iter()
                 .filter_map(|s| s.signer.as_deref())
-                .for_each(|s| push(s));
+                .for_each(&mut push);
             if signature.seals.len() > 1 {
                 signature.seals.iter().for_each(|s| push(&s.organ));
             } else {
