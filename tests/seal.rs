@@ -502,6 +502,11 @@ fn the_docx_places_a_single_seal_as_the_pdf_does() {
 /// LibreOffice turns a DOCX into a PDF in `out`, with a profile of its own and the
 /// standard's faces set in the open ones the PDF uses, so that the widths agree.
 fn soffice_pdf(docx: &Path, out: &Path) {
+    soffice_pdfs(&[docx.to_path_buf()], out);
+}
+
+/// LibreOffice turns several DOCX files into PDFs in `out` in one run.
+fn soffice_pdfs(docx: &[PathBuf], out: &Path) {
     let profile = temp_dir();
     let conf = profile.path().join("fonts.conf");
     let alias = |name: &str, installed: &str| {
@@ -527,7 +532,7 @@ fn soffice_pdf(docx: &Path, out: &Path) {
         ))
         .args(["--headless", "--convert-to", "pdf", "--outdir"])
         .arg(out)
-        .arg(docx)
+        .args(docx)
         .output()
         .expect("soffice runs (`make test` installs LibreOffice)");
     assert!(
@@ -688,5 +693,38 @@ fn a_signature_stamp_stands_under_the_body_with_the_title_beside_it() {
             "{name}: date {:?}",
             sig.date
         );
+    }
+}
+
+/// Every sample's DOCX with a PNG seal, set by LibreOffice, against the same hand-stamped:
+/// the seal rules hold there too.
+#[test]
+fn every_sample_docx_sealed_keeps_the_seal_rules_in_libreoffice() {
+    let root = temp_dir();
+    let by_hand = build(
+        &variant(root.path(), "hand", |_| Some("手工盖章".into())),
+        "md,docx",
+    );
+    let png = build(
+        &variant(root.path(), "png", |_| Some("seal.png".into())),
+        "docx",
+    );
+    let stems = sample_stems();
+    let lo = root.path().join("lo");
+    for (name, dir) in [("hand", &by_hand), ("png", &png)] {
+        fs::create_dir_all(lo.join(name)).unwrap();
+        let files: Vec<PathBuf> = stems
+            .iter()
+            .map(|s| dir.join(format!("{s}.docx")))
+            .collect();
+        soffice_pdfs(&files, &lo.join(name));
+    }
+    for stem in &stems {
+        let md = fs::read_to_string(by_hand.join(format!("{stem}.md"))).unwrap();
+        let (organ, date) = signing(&md);
+        let blank = lo.join(format!("hand/{stem}.pdf"));
+        let sig = signature(&blank, &[&organ], &date);
+        let seals = seals_on(&lo.join(format!("png/{stem}.pdf")), &blank, sig.page);
+        check_sealed(&format!("{stem} (LibreOffice)"), &sig, &seals, 4.0);
     }
 }

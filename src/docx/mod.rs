@@ -101,7 +101,7 @@ pub fn docx(plan: &Plan, letterhead: bool) -> Vec<u8> {
         }
     }
     document.blocks.extend(main);
-    attachment_list(&mut document.blocks, &parts.attachments);
+    attachment_list(&mut document.blocks, &parts.attachments, sealed);
     signature(&mut document.blocks, parts);
 
     // Attachments on pages of their own; a landscape one in a section of its own.
@@ -463,7 +463,8 @@ fn preamble(blocks: &mut Vec<Block>, marks: &[String], doc_number: Option<&str>)
 }
 
 /// 附件说明: one row under the body, two characters in; wrapped lines align with the name.
-fn attachment_list(blocks: &mut Vec<Block>, attachments: &[String]) {
+/// 附件说明. Before a sealed 落款 it is kept with it (the seal's top is within a row of it).
+fn attachment_list(blocks: &mut Vec<Block>, attachments: &[String], sealed: bool) {
     let two = twips(2.0);
     let label = twips(3.0);
     let several = attachments.len() > 1;
@@ -490,6 +491,9 @@ fn attachment_list(blocks: &mut Vec<Block>, attachments: &[String]) {
                 format!("<w:spacing w:before=\"{LINE}\" w:after=\"0\" w:line=\"{LINE}\" w:lineRule=\"exact\"/>"),
             );
         }
+        if sealed {
+            props = props.set("keepNext", "<w:keepNext/>");
+        }
         blocks.push(Block::paragraph(
             props.set("jc", "<w:jc w:val=\"both\"/>"),
             plain_runs(&format!("{prefix}{number}{item}")),
@@ -502,7 +506,7 @@ fn attachment_list(blocks: &mut Vec<Block>, attachments: &[String]) {
 fn signature(blocks: &mut Vec<Block>, parts: &Parts) {
     let layout = parts.signature.as_ref().and_then(crate::plan::seal::layout);
     if let (Some(signature), Some(layout)) = (&parts.signature, &layout) {
-        sealed_signature(blocks, signature, layout);
+        sealed_signature(blocks, signature, layout, !parts.notes.is_empty());
     } else if let Some(signature) = &parts.signature {
         let (organ, date) = (&signature.organ, &signature.date);
         // Measured as the plan measured them when it chose the anchor: Western text half a
@@ -554,6 +558,7 @@ fn sealed_signature(
     blocks: &mut Vec<Block>,
     signature: &crate::plan::Signature,
     layout: &crate::plan::seal::SealLayout,
+    has_notes: bool,
 ) {
     let pitch_mm = gbt9704::TYPE_HEIGHT_MM / f64::from(gbt9704::LINES);
     let mut next_row = 0;
@@ -623,8 +628,17 @@ fn sealed_signature(
             );
         blocks.push(Block::paragraph(spacer, String::new()));
     }
+    // The seal reaches below the date: the rows it takes there stay on the date's page —
+    // the notes' rows when there are notes (the date is kept with them), else an empty
+    // paragraph as tall.
+    let below = layout.rows_taken.saturating_sub(layout.date_row + 1);
+    let keep_with_next = if below > 0 {
+        "<w:keepNext/>"
+    } else {
+        "<w:keepNext w:val=\"0\"/>"
+    };
     let date = line(0)
-        .set("keepNext", "<w:keepNext w:val=\"0\"/>")
+        .set("keepNext", keep_with_next)
         .set(
             "tabs",
             format!(
@@ -654,6 +668,16 @@ fn sealed_signature(
     runs.push_str("<w:r><w:tab/></w:r>");
     runs.push_str(&plain_runs(&signature.date));
     blocks.push(Block::paragraph(date, runs));
+    if below > 0 && !has_notes {
+        let room = styles::paragraph(styles::PLAIN).set(
+            "spacing",
+            format!(
+                "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"{}\" w:lineRule=\"exact\"/>",
+                below * LINE
+            ),
+        );
+        blocks.push(Block::paragraph(room, String::new()));
+    }
 }
 
 /// A seal as a floating picture behind the text, placed from the type area's left edge and
