@@ -728,3 +728,24 @@ fn every_sample_docx_sealed_keeps_the_seal_rules_in_libreoffice() {
         check_sealed(&format!("{stem} (LibreOffice)"), &sig, &seals, 4.0);
     }
 }
+
+/// A Markdown file's front matter may name seals too; without a 落款 (organ and date) there
+/// is nothing to seal, and that is an error, not a silent unsealed page.
+#[test]
+fn a_seal_without_a_signature_is_refused() {
+    let root = temp_dir();
+    let md = root.path().join("x.md");
+    fs::write(
+        &md,
+        "---\nkind: notice\ntitle: 关于某事的通知\norgan: 测试县科学技术局\nseals: [{}]\n---\n\n正文。\n",
+    )
+    .unwrap();
+    let out = gongwen(&["pdf", path_str(&md)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("a seal, but the document has no 落款 to seal"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!root.path().join("x.pdf").exists());
+}
