@@ -350,3 +350,41 @@ fn the_task_table_is_a_landscape_attachment_after_the_signature() {
         }
     }
 }
+
+/// `units: 市国税局` (text where a list belongs) is one error at the text, whose hint shows
+/// the list with the text written, not a complaint that the task has no units.
+#[test]
+fn units_written_as_text_are_told_to_be_a_list() {
+    let root = temp_dir();
+    let plan = root.path().join("plan.yaml");
+    let text = fs::read_to_string(manifest_dir().join(PLAN)).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("units: ["))
+        .unwrap();
+    let edited: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == line {
+                "        units: 市国税局".to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    fs::write(&plan, edited.join("\n") + "\n").unwrap();
+    let out = gongwen(&["validate", path_str(&plan)]);
+    assert_eq!(out.status.code(), Some(1));
+    let all = stderr(&out);
+    let errors: Vec<&str> = all.lines().filter(|l| l.contains(": error: ")).collect();
+    assert_eq!(errors.len(), 1, "{all}");
+    assert!(
+        errors[0].contains(&format!(
+            "plan.yaml:{}:16: error: expected a list (`units`), found a string",
+            line + 1
+        )),
+        "{all}"
+    );
+    assert!(all.contains("e.g. `units: [市国税局]`"), "{all}");
+}

@@ -155,6 +155,25 @@ impl<'a> Decoder<'a> {
     pub fn list<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Node]> {
         match &node.value {
             Value::Seq(items) => Some(items),
+            // `units: 市国税局` for `units: [市国税局]`: the list shown with the text written.
+            Value::Str(s) if find_placeholder(s).is_none() => {
+                let found = node.value.type_name();
+                self.diags
+                    .error(
+                        node::pos(node),
+                        t!(
+                            "expected %{expected}, found %{found}",
+                            expected = t!("a list (`%{key}`)", key = what),
+                            found = t!(found)
+                        ),
+                    )
+                    .hint(t!(
+                        "write the items as a list in brackets, e.g. `%{key}: [%{value}]`, or one a line after `- `",
+                        key = what,
+                        value = s.chars().take(20).collect::<String>()
+                    ));
+                None
+            }
             _ => {
                 self.type_error(node, &t!("a list (`%{key}`)", key = what));
                 None
