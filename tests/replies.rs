@@ -281,3 +281,39 @@ fn a_reply_without_sections_is_reported_at_its_sections() {
         &["21:1: error: the reply has no sections"],
     );
 }
+
+/// A proposal title written as `关于……的提案` would print 关于“关于……的提案”的提案: a warning
+/// at the title says what to write. The proposal's own `……的建议` for a 提案 is left alone.
+#[test]
+fn a_proposal_title_framed_as_its_own_reply_is_warned() {
+    let root = temp_dir();
+    let reply = root.path().join("reply.yaml");
+    let text = fs::read_to_string(manifest_dir().join("data/proposal-reply-0520.yaml")).unwrap();
+    let original = "  title: 加快形成新质生产力 助力石家庄高质量发展的建议";
+    assert!(text.contains(original));
+    let line = text.lines().position(|l| l == original).unwrap() + 1;
+    fs::write(
+        &reply,
+        text.replace(original, "  title: 关于加快培育未来产业的提案"),
+    )
+    .unwrap();
+    let out = gongwen(&["validate", path_str(&reply)]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a warning only: {}",
+        stderr(&out)
+    );
+    let all = stderr(&out);
+    assert!(
+        all.contains(&format!("reply.yaml:{line}:10: warning: the title `关于加快培育未来产业的提案` already reads 关于……的提案")),
+        "{all}"
+    );
+    assert!(all.contains("e.g. `加快培育未来产业`"), "{all}");
+    let sample = gongwen(&["validate", "data/proposal-reply-0520.yaml"]);
+    assert!(
+        !stderr(&sample).contains(": warning:"),
+        "{}",
+        stderr(&sample)
+    );
+}

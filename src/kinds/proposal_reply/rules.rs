@@ -4,6 +4,7 @@
 use rust_i18n::t;
 
 use super::ProposalReply;
+use crate::decode::Located;
 use crate::diag::Diagnostics;
 use crate::kinds::common::{Prose, rules};
 
@@ -43,6 +44,7 @@ pub fn validate(reply: &ProposalReply, diags: &mut Diagnostics) {
         diags,
     );
     rules::figures(&reply.figures, diags);
+    proposal_title(&reply.proposal.title, &reply.proposal.kind.value, diags);
     let result = reply.result.value.as_str();
     if !matches!(result, "A" | "B" | "C") {
         diags
@@ -148,6 +150,38 @@ pub fn validate(reply: &ProposalReply, diags: &mut Diagnostics) {
         section.collect_prose(&mut prose);
     }
     rules::references(&prose, &reply.figures, diags);
+}
+
+/// The reply prints `您提出的关于“TITLE”的提案收悉`: a title that already reads
+/// `关于……的提案` would print 关于 and 的提案 twice.
+/// (A title that ends in the other noun, `……的建议` for a 提案, is the proposal's own
+/// wording and reads well: `关于“……的建议”的提案`.)
+fn proposal_title(title: &Located<String>, noun: &str, diags: &mut Diagnostics) {
+    let text = title
+        .value
+        .trim_matches(|c| matches!(c, '“' | '”' | '《' | '》'));
+    let framed = text.starts_with("关于") || text.ends_with(&format!("的{noun}"));
+    if !framed {
+        return;
+    }
+    let core = text
+        .strip_prefix("关于")
+        .unwrap_or(text)
+        .trim_end_matches(&format!("的{noun}"));
+    diags
+        .warning(
+            title.pos,
+            t!(
+                "the title `%{title}` already reads 关于……的%{noun}: the reply would print 关于“%{title}”的%{noun}",
+                title = text,
+                noun = noun
+            ),
+        )
+        .hint(t!(
+            "write only what it is about, e.g. `%{core}`: gongwen adds 关于“……”的%{noun}",
+            core = core,
+            noun = noun
+        ));
 }
 
 #[cfg(test)]
