@@ -417,9 +417,9 @@ impl Parts {
                         signer: seal.signer.clone(),
                         // A signature stamp is smaller than an organ's seal.
                         width_mm: seal.width.unwrap_or(if seal.signer.is_some() {
-                            25.0
+                            seal::STAMP_WIDTH_MM
                         } else {
-                            42.0
+                            seal::SEAL_WIDTH_MM
                         }),
                         source: seal.image.clone(),
                         image: None,

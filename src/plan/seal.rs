@@ -246,6 +246,11 @@ pub struct PlacedSeal {
     pub label_right_mm: Option<f64>,
 }
 
+/// A seal's width when the data gives none: the common 42 mm organ seal, and the smaller
+/// signature stamp.
+pub const SEAL_WIDTH_MM: f64 = 42.0;
+pub const STAMP_WIDTH_MM: f64 = 25.0;
+
 /// The least room between two seals of a row: they neither touch nor overlap.
 pub const GUTTER_MM: f64 = 3.0;
 

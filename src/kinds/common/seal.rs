@@ -16,9 +16,6 @@ use crate::record;
 /// The words that mean "stamped by hand after printing".
 pub const BY_HAND: &[&str] = &["手工盖章", "手工", "hand"];
 
-/// The seal's width in millimetres when none is given: the common 42 mm office seal.
-pub const DEFAULT_WIDTH_MM: f64 = 42.0;
-
 /// Widths a seal can have: the smallest 签名章 to the largest organ seal.
 pub const WIDTHS_MM: std::ops::RangeInclusive<f64> = 15.0..=60.0;
 
@@ -41,12 +38,6 @@ pub struct Seal {
     pub image: Option<Located<String>>,
     pub width: Option<Number>,
     pub pos: Pos,
-}
-
-impl Seal {
-    pub fn width_mm(&self) -> f64 {
-        self.width.as_ref().map_or(DEFAULT_WIDTH_MM, |w| w.value)
-    }
 }
 
 /// The seals of a document, in issuing order.
