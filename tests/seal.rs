@@ -463,7 +463,7 @@ fn a_joint_issuance_seals_with_every_organ_side_by_side() {
     for (name, dir) in [("hand", &by_hand), ("svg", &sealed)] {
         let target = lo.join(name);
         fs::create_dir_all(&target).unwrap();
-        soffice_pdf(&dir.join(format!("{stem}.docx")), &target);
+        soffice_to_pdf(&[dir.join(format!("{stem}.docx"))], &target);
     }
     let lo_blank = lo.join(format!("hand/{stem}.pdf"));
     let lo_sig = signature(&lo_blank, &organs, "2024年3月15日");
@@ -491,55 +491,12 @@ fn the_docx_places_a_single_seal_as_the_pdf_does() {
     let lo = root.path().join("lo");
     for (name, dir) in [("hand", &by_hand), ("png", &sealed)] {
         fs::create_dir_all(lo.join(name)).unwrap();
-        soffice_pdf(&dir.join(format!("{stem}.docx")), &lo.join(name));
+        soffice_to_pdf(&[dir.join(format!("{stem}.docx"))], &lo.join(name));
     }
     let blank = lo.join(format!("hand/{stem}.pdf"));
     let sig = signature(&blank, &[&organ], &date);
     let seals = seals_on(&lo.join(format!("png/{stem}.pdf")), &blank, sig.page);
     check_sealed("work report (LibreOffice)", &sig, &seals, 4.0);
-}
-
-/// LibreOffice turns a DOCX into a PDF in `out`, with a profile of its own and the
-/// standard's faces set in the open ones the PDF uses, so that the widths agree.
-fn soffice_pdf(docx: &Path, out: &Path) {
-    soffice_pdfs(&[docx.to_path_buf()], out);
-}
-
-/// LibreOffice turns several DOCX files into PDFs in `out` in one run.
-fn soffice_pdfs(docx: &[PathBuf], out: &Path) {
-    let profile = temp_dir();
-    let conf = profile.path().join("fonts.conf");
-    let alias = |name: &str, installed: &str| {
-        format!(
-            "<alias binding=\"same\"><family>{name}</family><prefer><family>{installed}</family></prefer></alias>"
-        )
-    };
-    fs::write(
-        &conf,
-        format!(
-            "<?xml version=\"1.0\"?>\n<fontconfig><include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>{}{}{}</fontconfig>\n",
-            alias("仿宋_GB2312", "FandolFang"),
-            alias("楷体_GB2312", "FandolKai"),
-            alias("黑体", "Noto Sans CJK SC")
-        ),
-    )
-    .unwrap();
-    let status = std::process::Command::new("soffice")
-        .env("FONTCONFIG_FILE", &conf)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(out)
-        .args(docx)
-        .output()
-        .expect("soffice runs (`make test` installs LibreOffice)");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
 }
 
 #[test]
@@ -643,7 +600,7 @@ fn a_signature_stamp_stands_under_the_body_with_the_title_beside_it() {
     let lo = root.path().join("lo");
     for (name, dir) in [("hand", &by_hand), ("png", &stamped)] {
         fs::create_dir_all(lo.join(name)).unwrap();
-        soffice_pdf(&dir.join(format!("{stem}.docx")), &lo.join(name));
+        soffice_to_pdf(&[dir.join(format!("{stem}.docx"))], &lo.join(name));
     }
     let cell = WIDTH / 28.0;
     for (name, blank, sealed, tolerance) in [
@@ -717,7 +674,7 @@ fn every_sample_docx_sealed_keeps_the_seal_rules_in_libreoffice() {
             .iter()
             .map(|s| dir.join(format!("{s}.docx")))
             .collect();
-        soffice_pdfs(&files, &lo.join(name));
+        soffice_to_pdf(&files, &lo.join(name));
     }
     for stem in &stems {
         let md = fs::read_to_string(by_hand.join(format!("{stem}.md"))).unwrap();

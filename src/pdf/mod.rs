@@ -167,8 +167,12 @@ pub fn typst_source(plan: &Plan, fonts: &Fonts, letterhead: bool) -> Source {
     if let Some(addressee) = &parts.addressee {
         main.push_str(&format!("#addressee({})\n\n", content(addressee)));
     }
+    let sealed = parts
+        .signature
+        .as_ref()
+        .and_then(|s| crate::plan::seal::layout(s).map(|layout| (s, layout)));
     // The rows a sealed 落款 takes, for the body's last paragraph to make room for it.
-    if let Some(layout) = parts.signature.as_ref().and_then(crate::plan::seal::layout) {
+    if let Some((_, layout)) = &sealed {
         main.push_str(&format!(
             "#signature-room.update({} * line-pitch)\n\n",
             layout.rows_taken + 1
@@ -179,10 +183,6 @@ pub fn typst_source(plan: &Plan, fonts: &Fonts, letterhead: bool) -> Source {
         main.push_str(&format!("#attachments(({}))\n\n", list(&parts.attachments)));
     }
     let mut assets = Vec::new();
-    let sealed = parts
-        .signature
-        .as_ref()
-        .and_then(|s| crate::plan::seal::layout(s).map(|layout| (s, layout)));
     if let Some((signature, layout)) = &sealed {
         let seals: Vec<String> = layout
             .rows

@@ -250,3 +250,47 @@ pub fn unzip_bytes(bytes: &[u8]) -> std::collections::HashMap<String, String> {
         })
         .collect()
 }
+
+/// The standard's font names as the fonts installed here, as gongwen's PDF uses them, so that
+/// LibreOffice sets the DOCX with the same glyph widths.
+pub const FONT_ALIASES: &[(&str, &str)] = &[
+    ("方正小标宋简体", "Noto Serif CJK SC"),
+    ("仿宋_GB2312", "FandolFang"),
+    ("楷体_GB2312", "FandolKai"),
+    ("黑体", "Noto Sans CJK SC"),
+    ("宋体", "Noto Serif CJK SC"),
+];
+
+/// LibreOffice converts each file to PDF in `out`, with a profile and font aliases of its own.
+pub fn soffice_to_pdf(files: &[PathBuf], out: &Path) {
+    let work = temp_dir();
+    let aliases: String = FONT_ALIASES
+        .iter()
+        .map(|(name, installed)| {
+            format!("<alias binding=\"same\"><family>{name}</family><prefer><family>{installed}</family></prefer></alias>")
+        })
+        .collect();
+    let conf = work.path().join("fonts.conf");
+    fs::write(
+        &conf,
+        format!("<?xml version=\"1.0\"?>\n<fontconfig><include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>{aliases}</fontconfig>\n"),
+    )
+    .unwrap();
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        work.path().join("profile").display()
+    );
+    let status = Command::new("soffice")
+        .arg(&profile)
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(out)
+        .args(files)
+        .env("FONTCONFIG_FILE", &conf)
+        .output()
+        .unwrap_or_else(|e| panic!("soffice runs (LibreOffice; `make test` installs it): {e}"));
+    assert!(
+        status.status.success(),
+        "soffice failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
