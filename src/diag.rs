@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub mod yaml;
+
 use rust_i18n::t;
 use unicode_width::UnicodeWidthChar;
 

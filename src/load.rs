@@ -9,7 +9,7 @@ use std::sync::Arc;
 use rust_i18n::t;
 
 use crate::decode::node::Node;
-use crate::diag::{Diagnostic, Diagnostics, Place, Pos, Report};
+use crate::diag::{Diagnostic, Diagnostics, Place, Pos, Report, yaml};
 use crate::kinds::{self, Document};
 
 fn is_data_file(path: &Path) -> bool {
@@ -263,188 +263,18 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Node> {
     // Duplicates reach the decoder, which reports each one at its own position.
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::PassThrough;
     let mut budget = serde_saphyr::Budget::default();
-    budget.max_nodes = MAX_NODES;
-    budget.max_depth = MAX_DEPTH;
+    budget.max_nodes = yaml::MAX_NODES;
+    budget.max_depth = yaml::MAX_DEPTH;
     options.budget = Some(budget);
     // `.nan` and `.inf` are YAML numbers; the decoder refuses them as figures, with a position.
     options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::PassThrough;
     match serde_saphyr::from_str_with_options::<Node>(text, options) {
         Ok(node) => Some(node),
         Err(e) => {
-            let pos = e.location().map_or(Pos::new(1, 1), |l| {
-                Pos::new(l.line() as u32, l.column() as u32)
-            });
-            let (message, hint) = syntax_message(&e);
-            let pos = refine_position(text, pos, Syntax::of(&e));
-            diags.error(pos, message).hint(hint);
+            let (message, hint) = yaml::wording(&e);
+            diags.error(yaml::position(text, &e), message).hint(hint);
             None
         }
-    }
-}
-
-/// Where the user should look. The parser reports a tab where the scalar before it
-/// started, which may be the line before, and a second document where its content starts:
-/// the tab itself and the `---` line are shown instead.
-fn refine_position(text: &str, pos: Pos, syntax: Syntax) -> Pos {
-    let line_start = |line: u32| -> usize {
-        text.split_inclusive('\n')
-            .take(line.saturating_sub(1) as usize)
-            .map(str::len)
-            .sum()
-    };
-    match syntax {
-        Syntax::Tab => {
-            let from = line_start(pos.line);
-            if let Some(i) = text[from..].find('\t') {
-                return Pos::at(text, from + i);
-            }
-        }
-        // The parser points past the value; the tag is what to remove.
-        Syntax::Tag => {
-            let from = line_start(pos.line);
-            let line = text[from..].split('\n').next().unwrap_or("");
-            let before: String = line.chars().take(pos.col as usize).collect();
-            if let Some(i) = before
-                .rfind(": !")
-                .map(|i| i + 2)
-                .or_else(|| before.find('!'))
-            {
-                return Pos::at(text, from + i);
-            }
-        }
-        Syntax::ExtraDocument => {
-            let marker = text
-                .split('\n')
-                .take(pos.line as usize)
-                .enumerate()
-                .skip(1)
-                .filter(|(_, l)| l.starts_with("---") || l.starts_with("..."))
-                .last();
-            if let Some((i, _)) = marker {
-                return Pos::new(i as u32 + 1, 1);
-            }
-        }
-        Syntax::MergeKey | Syntax::Other => {}
-    }
-    pos
-}
-
-/// The kinds of parser error that get wording or a position of their own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Syntax {
-    ExtraDocument,
-    Tag,
-    MergeKey,
-    Tab,
-    Other,
-}
-
-impl Syntax {
-    fn of(e: &serde_saphyr::Error) -> Syntax {
-        use serde_saphyr::Error as E;
-        let mut inner = e;
-        while let E::WithSnippet { error, .. } | E::AliasError { error, .. } = inner {
-            inner = error;
-        }
-        match inner {
-            E::MultipleDocuments { .. } => Syntax::ExtraDocument,
-            E::BinaryNotUtf8 { .. }
-            | E::InvalidBinaryBase64 { .. }
-            | E::TaggedScalarCannotDeserializeIntoString { .. }
-            | E::UnsupportedTag { .. }
-            | E::TaggedStructFieldName { .. }
-            | E::BytesNotSupportedMissingBinaryTag { .. } => Syntax::Tag,
-            E::MergeKeyNotAllowed { .. } | E::MergeValueNotMapOrSeqOfMaps { .. } => {
-                Syntax::MergeKey
-            }
-            // The scanner's errors have no variant of their own; its wording names the tab
-            // ("found a tab", "tabs disallowed within this context").
-            _ if crate::diag::parser_message(e).contains("tab") => Syntax::Tab,
-            _ => Syntax::Other,
-        }
-    }
-}
-
-/// The parser's limits: values in one file, and how deep they nest.
-pub const MAX_NODES: usize = 250_000;
-pub const MAX_DEPTH: usize = 64;
-
-/// The parser's message without its own location and source excerpt (printed by us), and
-/// a hint. Its first line reads `error: line L column C: message`. The limits that protect
-/// against alias bombs and runaway nesting get messages of their own.
-fn syntax_message(e: &serde_saphyr::Error) -> (String, String) {
-    // The parser's own wording of these names its API; they get plain ones.
-    match Syntax::of(e) {
-        Syntax::ExtraDocument => {
-            return (
-                t!("the file holds more than one YAML document").into_owned(),
-                t!("a data file is one document: remove the line `---` or `...` inside it, or put each document in a file of its own").into_owned(),
-            );
-        }
-        Syntax::Tag => {
-            return (
-                t!("YAML tags (`!!binary`, `!!str`, `!name`) are not used in data files")
-                    .into_owned(),
-                t!("remove the tag before the value; text that starts with `!` goes in quotes")
-                    .into_owned(),
-            );
-        }
-        Syntax::MergeKey => {
-            return (
-                t!("merge keys (`<<: *name`) are not used in data files").into_owned(),
-                t!("write the fields out").into_owned(),
-            );
-        }
-        Syntax::Tab | Syntax::Other => {}
-    }
-    let message = crate::diag::parser_message(e);
-    let message = message.as_str();
-    if message.contains("budget breached: Nodes") {
-        (
-            t!("the file holds more than %{limit} values", limit = MAX_NODES).into_owned(),
-            t!("aliases (*name) multiply what is written; split a very large document into several files").into_owned(),
-        )
-    } else if message.contains("budget breached: Depth") || message.contains("recursion limit") {
-        (
-            t!(
-                "values nest more than %{limit} levels deep",
-                limit = MAX_DEPTH
-            )
-            .into_owned(),
-            t!("a document needs a handful of levels; check the indentation and the brackets")
-                .into_owned(),
-        )
-    } else if message.contains("budget breached") {
-        (
-            t!(
-                "the file exceeds a safety limit (%{message})",
-                message = message
-            )
-            .into_owned(),
-            t!("anchors and aliases (&name, *name) are limited; write the values out instead")
-                .into_owned(),
-        )
-    } else if message.contains("Option")
-        || message.contains("deserializ")
-        || message.contains("policy")
-    {
-        // Any other message in the library's terms.
-        (
-            t!("this value cannot be read as YAML data").into_owned(),
-            t!("check the value: text with `: `, `#`, `!`, `&` or `*` at its start goes in quotes")
-                .into_owned(),
-        )
-    } else if Syntax::of(e) == Syntax::Tab {
-        (
-            t!("invalid YAML: %{message}", message = message).into_owned(),
-            t!("indent with spaces, not tabs: YAML does not allow tabs in indentation")
-                .into_owned(),
-        )
-    } else {
-        (
-            t!("invalid YAML: %{message}", message = message).into_owned(),
-            t!("check the indentation and the `:` after each field name; text with `: ` or `#` in it goes in quotes; indent with spaces, not tabs").into_owned(),
-        )
     }
 }
 

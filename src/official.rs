@@ -314,7 +314,7 @@ pub fn read_front_matter(markdown: &str) -> Result<(Official, &str), FrontMatter
         }),
         message: t!(
             "the front matter cannot be read: %{reason}",
-            reason = crate::diag::parser_message(&e)
+            reason = crate::diag::yaml::reason(&e)
         )
         .into_owned(),
     })?;

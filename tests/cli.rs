@@ -26,7 +26,7 @@ fn yaml_syntax_error_is_located() {
     assert_diagnostics(
         "syntax",
         1,
-        &["4:7: error: invalid YAML: mapping values are not allowed in this context"],
+        &["4:7: error: a `: ` where YAML expects text or the next field"],
     );
 }
 

@@ -198,3 +198,82 @@ fn the_command_line_help_has_both_languages() {
     let out = command().args(["--lang", "en", "--help"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("Check data files"));
 }
+
+/// Every class of YAML syntax error the parser can name, written as a user would: each
+/// gets a message and a hint of its own in Chinese, with no parser English in either, at
+/// the place to look.
+#[test]
+fn yaml_syntax_errors_are_chinese_and_name_the_mistake() {
+    let cases: &[(&str, &str, &str)] = &[
+        // (what the user wrote, the expected start of the line:column, a word of the message)
+        (
+            "title: 标题\nsections:\n  - heading: 一\n  body: 二\n",
+            ":4:3:",
+            "列表项",
+        ),
+        ("title: [标题, 二\n", ":1:8:", "没有闭合"),
+        ("title: {a: 1\n", ":1:8:", "没有闭合"),
+        ("x: [a}\n", ":1:4:", "却用"),
+        ("title: \"标题\n", ":1:8:", "结束引号"),
+        ("title: '标题\nyear: 1\n", ":1:8:", "结束引号"),
+        ("title: 标题: 副\n", ":1:10:", "`: `"),
+        ("kind: a\n  title: 标题\n", ":2:8:", "`: `"),
+        ("title: *a\n", ":1:8:", "别名"),
+        ("title: &\n", ":1:8:", "锚点"),
+        ("title: \"\\q\"\n", ":1:8:", "转义"),
+        ("title: \"\\xZZ\"\n", ":1:8:", "转义"),
+        ("title: \"a\"#c\n", ":1:11:", "注释"),
+        ("title: \"a\" b\n", ":1:12:", "引号之后"),
+        ("title: |0\n  a\n", ":1:8:", "文字块"),
+        ("title: |\n    a\n  b\nyear: 1\n", ":3:3:", "对齐"),
+        ("%YAML 2.0\n---\nkind: x\n", ":1:1:", "指令"),
+        ("kind: a\n- b\n", ":2:", "对齐"),
+        ("title:\n\t- a\n", ":2:1:", "制表符"),
+        ("kind: a\n\u{feff}title: b\n", ":2:1:", "U+FEFF"),
+        ("kind: @a\n", ":1:7:", "“@”"),
+        ("kind: `a\n", ":1:7:", "“`”"),
+        ("kind: [a: b: c]\n", ":1:", "方括号"),
+        ("kind: a\n---\nkind: b\n", ":2:1:", "不止一个"),
+    ];
+    let dir = temp_dir();
+    let mut failures = Vec::new();
+    let mut messages = std::collections::BTreeSet::new();
+    for (i, (yaml, at, word)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("case{i}.yaml"));
+        std::fs::write(&path, yaml).unwrap();
+        let out = gongwen(&["--lang", "zh", "validate", path_str(&path)]);
+        let err = stderr(&out);
+        let first = err.lines().next().unwrap_or("");
+        let hint = err
+            .lines()
+            .find(|l| l.trim_start().starts_with("= 提示"))
+            .unwrap_or("");
+        // Latin words outside the code in backticks: the parser's English would show here.
+        let english = |line: &str| {
+            let prose: String = line
+                .split('`')
+                .step_by(2)
+                .collect::<Vec<_>>()
+                .join(" ")
+                .replace("YAML", "")
+                .replace("U+FEFF", "")
+                .replace("title: ", "");
+            prose
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .any(|w| w.len() >= 4)
+        };
+        let message = first.split_once("错误：").map_or("", |(_, m)| m);
+        if out.status.code() != Some(1)
+            || !first.contains(at)
+            || !message.contains(word)
+            || english(message)
+            || hint.is_empty()
+            || english(hint)
+        {
+            failures.push(format!("{yaml:?}:\n{err}"));
+        }
+        messages.insert(message.to_owned());
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(messages.len() >= 18, "{messages:#?}");
+}

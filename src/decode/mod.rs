@@ -557,7 +557,14 @@ impl<'n> Fields<'n> {
     /// The node of a required field; reports its absence at the mapping.
     pub fn required(&mut self, d: &mut Decoder, name: &str) -> Option<&'n Node> {
         let node = self.optional(name);
-        if node.is_none() {
+        // A misspelling of this field is one error, at the misspelling (see `finish`).
+        let misspelt = || {
+            self.entries.iter().any(|(key, _, _)| {
+                !self.specs.iter().any(|s| s.name == *key)
+                    && nearest(key, self.specs.iter().map(|s| s.name)) == Some(name)
+            })
+        };
+        if node.is_none() && !misspelt() {
             let help = self
                 .specs
                 .iter()
