@@ -27,6 +27,20 @@ pub enum Format {
     Xlsx,
 }
 
+impl Format {
+    /// The format's name in messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Md => "Markdown",
+            Format::Csv => "CSV",
+            Format::Pdf => "PDF",
+            Format::Typ => "Typst",
+            Format::Docx => "DOCX",
+            Format::Xlsx => "XLSX",
+        }
+    }
+}
+
 /// How CSV files are encoded. Excel and WPS on Chinese Windows read UTF-8 only with a BOM.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum CsvEncoding {

@@ -563,6 +563,16 @@ fn every_xlsx_sheet_holds_its_csv_with_numbers_as_numbers() {
                     let percent = csv[0][c].ends_with("(%)");
                     match (&got, want.parse::<f64>()) {
                         (Data::Float(f), Ok(w)) if r > 0 => {
+                            // Stored as printed: a percentage's fraction has two digits
+                            // more than its text, not a binary tail (0.21710000000000002).
+                            let decimals = want.split_once('.').map_or(0, |(_, d)| d.len());
+                            let stored = f.to_string();
+                            let stored_decimals =
+                                stored.split_once('.').map_or(0, |(_, d)| d.len());
+                            assert!(
+                                stored_decimals <= decimals + usize::from(percent) * 2,
+                                "{name}/{sheet} {r},{c}: {stored} for {want}"
+                            );
                             let f = if percent { f * 100.0 } else { *f };
                             assert!(
                                 (f - w).abs() < 1e-9,

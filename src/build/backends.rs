@@ -190,12 +190,18 @@ impl Backend for Xlsx {
             return Ok(Vec::new());
         }
         let path = job.path(".xlsx");
-        let bytes =
+        let made =
             crate::render::xlsx::workbook(&rendered.parts, &rendered.tables).map_err(|e| {
                 Diagnostic::error(t!("the workbook cannot be written: %{reason}", reason = e))
                     .in_file(&path)
             })?;
-        Ok(vec![Output { path, bytes }])
+        for warning in made.warnings {
+            job.warn(Diagnostic::warning(warning).in_file(&path));
+        }
+        Ok(vec![Output {
+            path,
+            bytes: made.bytes,
+        }])
     }
 }
 

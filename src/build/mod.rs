@@ -33,6 +33,9 @@ enum Outcome {
     Built(Built),
     Unchanged,
     Failed(Status),
+    /// Some formats written, others failed (a format's limit, typst): reported, and the
+    /// document is built again next time.
+    Partial,
     /// Not built: the run was asked to stop.
     Interrupted,
 }
@@ -160,6 +163,7 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
 
     let mut manifest = run.manifest;
     let (mut built, mut unchanged, mut failed, mut stopped) = (0, 0, refused, 0);
+    let mut forgotten = 0;
     let mut status = if refused > 0 {
         Status::Invalid
     } else {
@@ -177,9 +181,15 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
                 failed += 1;
                 status = status.max(s);
             }
+            Outcome::Partial => {
+                failed += 1;
+                status = status.max(Status::Invalid);
+                manifest.remove(&library.entries[*index].file.path);
+                forgotten += 1;
+            }
         }
     }
-    if built > 0
+    if (built > 0 || forgotten > 0)
         && let Err(e) = manifest.save(&args.out_dir)
     {
         printer.print(&[e.report(&Place::NONE).with_hint(t!(
@@ -295,14 +305,19 @@ impl Run<'_> {
         else {
             return Outcome::Failed(Status::Invalid);
         };
-        let outputs = match self.outputs(document, Linked(&entry.linked), path, stem) {
-            Ok(outputs) => outputs,
-            Err(_) if crate::interrupt::requested() => return Outcome::Interrupted,
-            Err(d) => {
-                self.progress.suspend(|| self.printer.print(&[d]));
-                return Outcome::Failed(Status::Invalid);
-            }
-        };
+        let (outputs, format_failures) =
+            match self.outputs(document, Linked(&entry.linked), path, stem) {
+                Ok(made) => made,
+                Err(_) if crate::interrupt::requested() => return Outcome::Interrupted,
+                Err(d) => {
+                    self.progress.suspend(|| self.printer.print(&[d]));
+                    return Outcome::Failed(Status::Invalid);
+                }
+            };
+        if !format_failures.is_empty() {
+            self.progress
+                .suspend(|| self.printer.print(&format_failures));
+        }
         if let Err(e) = write::write_all(&outputs) {
             self.progress
                 .suspend(|| self.printer.print(&[e.report(&Place::NONE)]));
@@ -318,6 +333,9 @@ impl Run<'_> {
                 data = crate::diag::printable(&path.display().to_string()),
                 outputs = names.join(", ")
             ));
+        }
+        if !format_failures.is_empty() {
+            return Outcome::Partial;
         }
         let mut inputs = vec![path.clone()];
         inputs.extend(entry.linked_files.iter().cloned());
@@ -342,14 +360,15 @@ impl Run<'_> {
     }
 
     /// Everything one document writes, rendered and encoded in memory first, so that a
-    /// failure at any step writes none of its files.
+    /// failure before the formats writes none of its files. A format that fails (its
+    /// limit, typst) is an error of its own beside the formats made, which are written.
     fn outputs(
         &self,
         document: &dyn Document,
         linked: Linked,
         data_path: &Path,
         stem: &str,
-    ) -> Result<Vec<Output>, Diagnostic> {
+    ) -> Result<(Vec<Output>, Vec<Diagnostic>), Diagnostic> {
         let args = self.args;
         let mut rendered = self
             .renderer
@@ -378,13 +397,24 @@ impl Run<'_> {
             warnings: Default::default(),
         };
         let mut outputs = Vec::new();
+        let mut failures = Vec::new();
         for backend in &self.backends {
-            outputs.extend(backend.render(&job)?);
+            match backend.render(&job) {
+                Ok(files) => outputs.extend(files),
+                Err(_) if crate::interrupt::requested() => {
+                    return Err(Diagnostic::error(t!("stopped")));
+                }
+                Err(d) => failures.push(d.with_note(t!(
+                    "the %{format} of %{data} was not written; its other formats were",
+                    format = backend.format().label(),
+                    data = data_path.display()
+                ))),
+            }
         }
         let warnings = job.warnings.into_inner();
         if !warnings.is_empty() {
             self.progress.suspend(|| self.printer.print(&warnings));
         }
-        Ok(outputs)
+        Ok((outputs, failures))
     }
 }
