@@ -14,7 +14,7 @@ TYPST_CACHE   ?= $(HOME)/.cache/gongwen/typst-$(TYPST_VERSION)
 # gongwen and its tests use the project's own typst.
 export GONGWEN_TYPST := $(abspath $(TYPST))
 
-.PHONY: all build render test lint fmt bench fuzz deps deps-office typst clean
+.PHONY: all build render install uninstall test lint fmt bench fuzz deps deps-office typst clean
 
 all: render
 
@@ -23,6 +23,19 @@ build:
 
 render: build deps $(TYPST)
 	$(BIN) build $(DATA) -o $(OUT)
+
+# gongwen and its pinned typst (as gongwen-typst, where gongwen looks first) into
+# $(PREFIX)/bin, so that it works from any folder; the fonts are installed system-wide.
+PREFIX ?= $(HOME)/.local
+install: build deps $(TYPST)
+	install -d "$(PREFIX)/bin"
+	install -m 755 "$(BIN)" "$(PREFIX)/bin/gongwen"
+	install -m 755 "$(TYPST)" "$(PREFIX)/bin/gongwen-typst"
+	@case ":$$PATH:" in *":$(abspath $(PREFIX))/bin:"*) ;; \
+		*) echo "add $(abspath $(PREFIX))/bin to PATH, e.g. in ~/.profile: export PATH=\"$(abspath $(PREFIX))/bin:\$$PATH\"" ;; esac
+
+uninstall:
+	rm -f "$(PREFIX)/bin/gongwen" "$(PREFIX)/bin/gongwen-typst"
 
 # As root, the tests that need root (a tmpfs mounted to fill a disk) run too; elsewhere
 # the test harness lists them as ignored, with the reason.

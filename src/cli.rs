@@ -92,6 +92,9 @@ enum Command {
         /// The data file to write [default: standard output]
         #[arg(short = 'o', long = "out")]
         output: Option<PathBuf>,
+        /// Write gongwen.schema.json beside the file and point the file's schema comment at it
+        #[arg(long)]
+        schema_beside: bool,
     },
     /// Write the JSON Schema of the data files, for editors with the YAML language server
     Schema {
@@ -313,7 +316,11 @@ pub fn main() -> ExitCode {
         } => commands::docx(&input, output.as_deref(), print_on_letterhead, printer),
         Command::Fonts { document, link } => templates_dir(None)
             .and_then(|t| commands::fonts(document.as_deref(), link.as_deref(), &t, printer)),
-        Command::New { kind, output } => commands::new(&kind, output.as_deref(), printer),
+        Command::New {
+            kind,
+            output,
+            schema_beside,
+        } => commands::new(&kind, output.as_deref(), schema_beside, printer),
         Command::Schema { output } => commands::schema(output.as_deref(), printer),
         Command::Import {
             input,

@@ -277,10 +277,90 @@ fn unknown_kind(kind: &str) -> Diagnostic {
         .with_hint(t!("the kinds are: %{kinds}", kinds = crate::kinds::list()))
 }
 
-/// `gongwen new KIND`: a commented skeleton to fill in.
-pub fn new(kind: &str, output: Option<&Path>, printer: Printer) -> Result<Status, Diagnostic> {
+/// `gongwen new KIND`: a commented skeleton to fill in, whose schema comment names a
+/// schema file that exists.
+pub fn new(
+    kind: &str,
+    output: Option<&Path>,
+    schema_beside: bool,
+    printer: Printer,
+) -> Result<Status, Diagnostic> {
     let kind = crate::kinds::find(kind).ok_or_else(|| unknown_kind(kind))?;
-    emit(&kind.skeleton(), output, false, printer)
+    let skeleton = with_schema(&kind.skeleton(), output, schema_beside, printer)?;
+    emit(&skeleton, output, false, printer)
+}
+
+/// The schema file's name where gongwen writes it.
+const SCHEMA_FILE: &str = "gongwen.schema.json";
+
+/// The text with its `$schema=` comment pointing at a schema the editor will find: beside
+/// the file when asked (written there); else the nearest `schema/gongwen.schema.json` or
+/// `gongwen.schema.json` of its folder or a folder above (a checkout of gongwen, a
+/// bureau's shared folder); else the user's own copy under `~/.local/share/gongwen`,
+/// written or refreshed now.
+fn with_schema(
+    text: &str,
+    output: Option<&Path>,
+    beside: bool,
+    printer: Printer,
+) -> Result<String, Diagnostic> {
+    let folder = match output.and_then(Path::parent) {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let schema = crate::authoring::schema_text();
+    let write_schema = |path: &Path| -> Result<(), Diagnostic> {
+        if std::fs::read(path).ok().as_deref() != Some(schema.as_bytes()) {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    Diagnostic::error(t!("cannot write: %{reason}", reason = e)).in_file(parent)
+                })?;
+            }
+            write::write_atomic(path, schema.as_bytes()).map_err(|e| e.report(&Place::NONE))?;
+            printer.status(&t!("wrote %{path}", path = path.display()));
+        }
+        Ok(())
+    };
+    let reference = if beside {
+        write_schema(&folder.join(SCHEMA_FILE))?;
+        SCHEMA_FILE.to_owned()
+    } else if let Some(found) = nearest_schema(&folder) {
+        found
+    } else if let Some(data) = user_data_dir() {
+        let path = data.join(SCHEMA_FILE);
+        write_schema(&path)?;
+        path.display().to_string()
+    } else {
+        write_schema(&folder.join(SCHEMA_FILE))?;
+        SCHEMA_FILE.to_owned()
+    };
+    Ok(text.replacen(crate::kinds::DEFAULT_SCHEMA_REFERENCE, &reference, 1))
+}
+
+/// A schema in `folder` or above it, as a path relative to `folder`.
+fn nearest_schema(folder: &Path) -> Option<String> {
+    let absolute = std::fs::canonicalize(folder).ok()?;
+    for (up, dir) in absolute.ancestors().enumerate() {
+        for candidate in [format!("schema/{SCHEMA_FILE}"), SCHEMA_FILE.to_owned()] {
+            if dir.join(&candidate).is_file() {
+                return Some(format!("{}{candidate}", "../".repeat(up)));
+            }
+        }
+    }
+    None
+}
+
+/// `$XDG_DATA_HOME/gongwen`, else `~/.local/share/gongwen`.
+fn user_data_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| std::path::PathBuf::from(h).join(".local/share"))
+        })
+        .map(|base| base.join("gongwen"))
 }
 
 /// `gongwen schema`: the JSON Schema of every kind.
@@ -310,6 +390,7 @@ pub fn import(
         }
     };
     let target = output.map_or_else(|| input.with_extension("yaml"), Path::to_path_buf);
+    let yaml = with_schema(&yaml, Some(&target), false, printer)?;
     let status = emit(&yaml, Some(&target), false, printer)?;
     printer.status(&format!(
         "  {}",

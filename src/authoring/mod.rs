@@ -8,7 +8,7 @@ pub mod read;
 mod script;
 
 use crate::kinds::common::import::prepare;
-use crate::kinds::{KINDS, Kind};
+use crate::kinds::{DEFAULT_SCHEMA_REFERENCE, KINDS, Kind};
 
 /// The whole schema (draft-07), every kind chosen by its `kind`.
 pub fn schema() -> Value {
@@ -93,7 +93,7 @@ pub fn import(
         .replace('\n', "\\n")
         .replace('\r', "\\r");
     let mut out = format!(
-        "# yaml-language-server: $schema=../schema/gongwen.schema.json\n# 由 gongwen import 从 {source_name} 导入：请核对；〖…〗处为未能识别、需要填写的内容。\n"
+        "# yaml-language-server: $schema={DEFAULT_SCHEMA_REFERENCE}\n# 由 gongwen import 从 {source_name} 导入：请核对；〖…〗处为未能识别、需要填写的内容。\n"
     );
     if !notes.is_empty() {
         out.push_str(&format!("# 导入时：{}。\n", notes.join("；")));

@@ -281,6 +281,8 @@ pub struct Skeleton {
     indent: usize,
     /// The records being written, so that one that contains itself is written once.
     stack: Vec<&'static str>,
+    /// Inside an optional block written commented out: the column of its `#`.
+    comment_at: Option<usize>,
 }
 
 impl Skeleton {
@@ -300,8 +302,21 @@ impl Skeleton {
         self.out.push('\n');
     }
 
+    /// The start of a line at `indent`: spaces, and inside a commented-out block its `# `
+    /// at the block's column, so that removing that one mark restores the block.
+    fn prefix(&self, indent: usize) -> String {
+        match self.comment_at {
+            Some(at) => format!(
+                "{}# {}",
+                " ".repeat(at),
+                " ".repeat(indent.saturating_sub(at))
+            ),
+            None => " ".repeat(indent),
+        }
+    }
+
     fn line(&mut self, text: &str, help: &str) {
-        let line = format!("{}{text}", " ".repeat(self.indent));
+        let line = format!("{}{text}", self.prefix(self.indent));
         let width = line.width();
         self.out.push_str(&line);
         if !help.is_empty() {
@@ -320,6 +335,9 @@ impl Skeleton {
             None if field.required => {
                 self.line(&format!("{}: 〖{}〗", field.name, field.name), field.help)
             }
+            // Inside a commented-out block the field is written plainly: the block's mark
+            // comments it out already.
+            None if self.comment_at.is_some() => self.line(&format!("{}:", field.name), field.help),
             None => self.line(&format!("# {}:", field.name), field.help),
         }
     }
@@ -350,7 +368,8 @@ impl Skeleton {
 
     fn recursing<R: Record>(&mut self, field: &FieldDecl) -> bool {
         if self.stack.contains(&R::NAME) {
-            self.line(&format!("# {}:", field.name), field.help);
+            let mark = if self.comment_at.is_some() { "" } else { "# " };
+            self.line(&format!("{mark}{}:", field.name), field.help);
             return true;
         }
         false
@@ -364,10 +383,19 @@ impl Skeleton {
         if self.recursing::<R>(field) {
             return;
         }
+        // An optional block (版头, 印发) is left commented out: a document without it is
+        // complete, and removing the one `# ` of each line brings it in.
+        let outermost = !field.required && self.comment_at.is_none();
+        if outermost {
+            self.comment_at = Some(self.indent);
+        }
         self.line(&format!("{}:", field.name), field.help);
         self.indent += 2;
         self.fields::<R>();
         self.indent -= 2;
+        if outermost {
+            self.comment_at = None;
+        }
     }
 
     /// `key:` and one item, `- first: …` with the other fields below it.
@@ -383,14 +411,16 @@ impl Skeleton {
         let mut item = Skeleton {
             indent: self.indent + 4,
             stack: self.stack.clone(),
+            comment_at: self.comment_at,
             ..Skeleton::default()
         };
         item.fields::<R>();
-        let dash = format!("{}- ", " ".repeat(self.indent + 2));
+        let dash = format!("{}- ", self.prefix(self.indent + 2));
+        let item_prefix = item.prefix(item.indent).len();
         for (i, line) in item.out.lines().enumerate() {
             if i == 0 {
                 self.out.push_str(&dash);
-                self.out.push_str(&line[self.indent + 4..]);
+                self.out.push_str(&line[item_prefix..]);
             } else {
                 self.out.push_str(line);
             }

@@ -239,10 +239,17 @@ pub fn root_schema<R: Record>(name: &str, defs: &mut Definitions) -> Json {
     reference
 }
 
+/// The schema comment's path in a skeleton or an import as made; `new` and `import` point
+/// it at a schema file that exists before they write the file.
+pub const DEFAULT_SCHEMA_REFERENCE: &str = "../schema/gongwen.schema.json";
+
 /// A kind's `skeleton`: a header, then every field of its root record.
 pub fn root_skeleton<R: Record>(name: &str, label: &str) -> String {
     let mut out = Skeleton::new();
-    out.comment("yaml-language-server: $schema=../schema/gongwen.schema.json");
+    out.comment(&format!(
+        "yaml-language-server: $schema={}",
+        DEFAULT_SCHEMA_REFERENCE
+    ));
     out.comment(&format!("{label}（{name}）。"));
     out.comment(
         "把每个〖……〗连同括号换成实际内容；未填写的占位符会被 `gongwen validate` 逐一指出。",

@@ -39,7 +39,7 @@ impl Report for TypstError {
         let d = match self {
             TypstError::Missing => {
                 return Diagnostic::error(t!("the typst CLI was not found")).with_hint(t!(
-                "run `make` (it builds typst %{version} into %{path}), or install it with `cargo install typst-cli --version %{version} --locked`, or set GONGWEN_TYPST to its path",
+                "run `make install` in gongwen's folder (it puts typst %{version} beside gongwen as gongwen-typst), or `make` there (into %{path}), or install it with `cargo install typst-cli --version %{version} --locked`, or set GONGWEN_TYPST to its path",
                 version = PINNED_VERSION,
                 path = LOCAL_TYPST
             ));
@@ -78,6 +78,17 @@ fn cut(line: &str, max: usize) -> String {
     }
 }
 
+/// The name of the pinned typst that `make install` puts beside the gongwen binary: not
+/// `typst`, so that it never stands in for a typst of the user's own on the PATH.
+pub const INSTALLED_TYPST: &str = "gongwen-typst";
+
+/// `gongwen-typst` in the folder of the running gongwen, found whatever the current folder.
+fn beside_gongwen() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let candidate = exe.parent()?.join(INSTALLED_TYPST);
+    candidate.is_file().then_some(candidate)
+}
+
 /// A located typst executable and the time it may take per document.
 #[derive(Clone, Debug)]
 pub struct Typst {
@@ -86,7 +97,8 @@ pub struct Typst {
 }
 
 impl Typst {
-    /// `GONGWEN_TYPST`, else the project-local install, else `typst` on the PATH.
+    /// `GONGWEN_TYPST`, else the pinned typst `make install` puts beside gongwen
+    /// (`gongwen-typst`), else the project-local install, else `typst` on the PATH.
     pub fn locate() -> Result<Typst, TypstError> {
         let timeout = std::env::var("GONGWEN_TYPST_TIMEOUT")
             .ok()
@@ -95,8 +107,8 @@ impl Typst {
             .map_or(Duration::from_secs(60), Duration::from_secs_f64);
         let path = match std::env::var_os("GONGWEN_TYPST") {
             Some(path) => Some(PathBuf::from(path)).filter(|p| p.is_file()),
-            None => Some(PathBuf::from(LOCAL_TYPST))
-                .filter(|p| p.is_file())
+            None => beside_gongwen()
+                .or_else(|| Some(PathBuf::from(LOCAL_TYPST)).filter(|p| p.is_file()))
                 .or_else(|| search_path("typst")),
         };
         // Absolute, because typst runs inside its private root folder.
