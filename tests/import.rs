@@ -970,3 +970,121 @@ fn a_line_break_in_the_source_name_stays_inside_the_header_comment() {
     let first = yaml.lines().find(|l| !l.starts_with('#'));
     assert_eq!(first, Some("kind: \"work-report\""), "{yaml}");
 }
+
+/// A page as a government site shows it: furniture before and after the document.
+struct Layout {
+    before: &'static [&'static str],
+    after: &'static [&'static str],
+    /// What closes the last paragraph, in brackets.
+    byline: &'static str,
+}
+
+/// Layouts written for this test, unlike the fixtures above and the examples of the
+/// rules file: other separators, other toolbars, other promotions, furniture on both sides.
+const LAYOUTS: &[Layout] = &[
+    Layout {
+        before: &[
+            "网站首页 >> 新闻动态 >> 部门动态",
+            "【 大 中 小 】 【 打印本页 】 【 关闭窗口 】",
+        ],
+        after: &[
+            "分享至：QQ好友 朋友圈 新浪微博",
+            "网站首页 ｜ 网站声明 ｜ 联系我们",
+            "主办单位：某县人民政府办公室",
+        ],
+        byline: "（文/王某 图/李某）",
+    },
+    Layout {
+        before: &["位置：首页 / 政务公开 / 工作动态", "字号：默认 大 超大"],
+        after: &[
+            "关注“某县科技”官方微博，了解最新政策",
+            "下载“某县发布”APP",
+            "返回顶部",
+        ],
+        byline: "（本报记者 赵某 通讯员 钱某）",
+    },
+    Layout {
+        before: &[
+            "您现在的位置：首页 » 科技资讯 » 正文",
+            "繁体 | 无障碍 | 长者模式",
+        ],
+        after: &[
+            "长按识别二维码，关注我们的公众号",
+            "上一条：县科技局开展科技活动周",
+            "打印 | 关闭 | 我要纠错",
+            "公网安备 13000000000000号",
+        ],
+        byline: "【责编：孙某】",
+    },
+    Layout {
+        before: &["主页 - 新闻中心 - 科技要闻", "手机访问"],
+        after: &[
+            "【打印此页】【收藏本页】【返回首页】",
+            "Copyright © 某县政府网站群",
+        ],
+        byline: "（稿件来源：某县融媒体中心）",
+    },
+];
+
+const HEADLINE: &str = "某县科技局多措并举推动科技型企业梯次培育";
+const PARAGRAPHS: &[&str] = &[
+    "今年以来，某县科技局围绕企业创新主体地位，建立科技型企业梯次培育机制，全县创新活力持续增强。",
+    "加强统筹调度。县科技局把企业培育列入年度重点工作，一是建立入库企业台账，入库企业60家；二是强化政策支持，兑现奖补资金320万元。三是优化科技服务，组织专家走访企业45家次。",
+    "强化平台支撑。新建县级技术创新中心6家，推动4家企业与高校共建研发机构，帮助企业解决技术难题23项。",
+    "下一步，县科技局将继续完善培育机制，推动更多企业成长为高新技术企业。",
+];
+
+#[test]
+fn pasted_pages_in_other_layouts_keep_the_document_and_lose_the_page() {
+    for (n, layout) in LAYOUTS.iter().enumerate() {
+        let dir = temp_dir();
+        let mut page: Vec<String> = layout.before.iter().map(|l| (*l).to_owned()).collect();
+        page.push(HEADLINE.to_owned());
+        page.push("2024-06-14 09:30 来源：某县科学技术局".to_owned());
+        page.extend(PARAGRAPHS.iter().map(|p| (*p).to_owned()));
+        let last = page.pop().unwrap();
+        page.push(format!("{last}{}", layout.byline));
+        page.extend(layout.after.iter().map(|l| (*l).to_owned()));
+        fs::write(dir.path().join("page.txt"), page.join("\n")).unwrap();
+        let (yaml, markdown) = import_and_build(dir.path(), "page.txt");
+        let name = format!("layout {n}");
+
+        // The headline is the title, not a breadcrumb.
+        assert!(
+            yaml.contains(&format!("title: \"{HEADLINE}\"")),
+            "{name}:\n{yaml}"
+        );
+        // The data without its comments and the placeholders import leaves (〖正文〗).
+        let mut data: String = yaml.lines().filter(|l| !l.starts_with('#')).collect();
+        while let (Some(start), Some(end)) = (data.find('〖'), data.find('〗')) {
+            data.replace_range(start..end + '〗'.len_utf8(), "");
+        }
+        let bracket = layout.byline.trim_matches(['（', '）', '【', '】']);
+        for furniture in layout.before.iter().chain(layout.after).chain([&bracket]) {
+            let words: Vec<&str> = furniture
+                .split([' ', '｜', '|', '/', '：', '>', '»', '-', '【', '】'])
+                .filter(|w| w.chars().count() >= 2)
+                .collect();
+            for word in words {
+                assert!(
+                    !data.contains(word),
+                    "{name}: `{word}` of `{furniture}` kept:\n{yaml}"
+                );
+            }
+        }
+        let sentences = body_sentences(&PARAGRAPHS.join("\n"), &[]);
+        let (share, missing) = coverage(&sentences, &markdown);
+        assert!(share == 1.0, "{name}: missing {missing:?}\n{markdown}");
+        // The items keep their stops: 一是……；二是……。三是…… never run together.
+        for marker in ["二是", "三是"] {
+            let at = markdown
+                .find(marker)
+                .unwrap_or_else(|| panic!("{name}: {marker}\n{markdown}"));
+            let before = markdown[..at].chars().last().unwrap();
+            assert!(
+                "。；".contains(before),
+                "{name}: `{before}{marker}`\n{markdown}"
+            );
+        }
+    }
+}

@@ -178,6 +178,21 @@ pub fn sentence(text: &str) -> Value {
     Value::from_safe_string(out)
 }
 
+/// `{{ i.text | prose | closed }}`: an item's text ending in a stop, so that the next
+/// 一是/二是 does not run on from it (`……60家二是……`). A text that ends in a stop, also
+/// before closing quotes or brackets (`……。”`), stays as it is; `……公司）` becomes `……公司）。`.
+pub fn closed(text: Value) -> Value {
+    let text = text.as_str().unwrap_or_default().to_owned();
+    let body = text.trim_end();
+    let before_closers = body.trim_end_matches(['”', '’', '」', '』', '）', ')', '》', '】', '〕']);
+    if body.is_empty()
+        || before_closers.ends_with(['。', '！', '？', '；', '…', '.', '!', '?', ';'])
+    {
+        return Value::from_safe_string(text);
+    }
+    Value::from_safe_string(format!("{body}。"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

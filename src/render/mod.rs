@@ -102,6 +102,7 @@ impl Renderer {
         env.add_filter("cn_inline", filters::cn_inline);
         env.add_filter("cn_date", filters::cn_date);
         env.add_filter("sentence", filters::sentence);
+        env.add_filter("closed", filters::closed);
         env.add_filter("cn_number", filters::cn_number);
         Renderer {
             env,

@@ -83,63 +83,6 @@ impl Yaml {
     }
 }
 
-/// Lines that belong to the web page, not to the document.
-const FURNITURE: &[&str] = &[
-    "首页",
-    "当前位置",
-    "发布时间",
-    "来源",
-    "【字体",
-    "字体",
-    "打印",
-    "关闭",
-    "政策解读",
-    "社交媒体分享",
-    "分享到",
-    "搜索",
-    "相关",
-    "在线咨询",
-    "微信咨询",
-    "扫一扫",
-    "---此处隐藏",
-    "此处隐藏",
-    "下载后查看",
-    "免责声明",
-    "版权所有",
-    "上一篇",
-    "下一篇",
-    "责任编辑",
-    "浏览次数",
-    "附件下载",
-    "您的位置",
-    "您当前的位置",
-    "网站地图",
-    "联系我们",
-    "收藏本页",
-    "返回顶部",
-    "【我要纠错】",
-    "手机版",
-];
-
-/// Furniture that may come in a long line: always dropped.
-const LONG_FURNITURE: &[&str] = &[
-    "免责声明",
-    "版权所有",
-    "网站标识码",
-    "---此处隐藏",
-    "此处隐藏",
-];
-
-/// A line of the page, not of the document. Prefixes such as `相关` or `关闭` also open
-/// sentences of a document, so they mark furniture only in a short line.
-fn is_furniture(line: &str) -> bool {
-    let short = line.chars().count() <= 40;
-    LONG_FURNITURE.iter().any(|f| line.starts_with(f))
-        || (short && FURNITURE.iter().any(|f| line.starts_with(f)))
-        || (line.contains("隐藏") && line.contains("字") && line.contains("下载"))
-        || (short && line.contains("ICP备"))
-}
-
 /// Half-width punctuation next to Chinese text becomes full-width, as in official text;
 /// `1,000`, `0311-85057592` and English stay as they are.
 pub fn normalize_punctuation(line: &str) -> String {
@@ -229,9 +172,17 @@ pub fn prepare(text: &str) -> Text {
             page.source = page.source.or(source);
             continue;
         }
-        if !is_furniture(line) {
+        if !super::furniture::is_furniture(line) {
             in_body |= line.contains('。');
             lines.push(normalize_punctuation(line));
+        }
+    }
+    // A reporter's byline closes the last paragraph of a news page.
+    if let Some(last) = lines.last_mut() {
+        let kept = super::furniture::without_byline(last).len();
+        last.truncate(kept);
+        if last.is_empty() {
+            lines.pop();
         }
     }
     let lead_sections = number_lead_paragraphs(&mut lines);
@@ -557,7 +508,8 @@ pub fn split_items(text: &str) -> (Option<String>, Vec<Yaml>) {
         .into_iter()
         .map(|body| match split_run_in(body) {
             (title, Some(rest)) => Yaml::Map(vec![("title", s(title)), ("text", s(rest))]),
-            _ => s(body.trim_end_matches('。')),
+            // The item keeps its own stop (。 or ；): printed items must not run together.
+            _ => s(body),
         })
         .collect();
     (Some(before.to_owned()).filter(|t| !t.is_empty()), items)
@@ -871,11 +823,15 @@ mod tests {
             items,
             vec![
                 Yaml::Map(vec![("title", s("甲事")), ("text", s("做甲。"))]),
-                s("乙事"),
+                // The source's stop stays: printed, 乙事 does not run into 三是.
+                s("乙事。"),
                 Yaml::Map(vec![("title", s("丙事")), ("text", s("做丙。"))]),
             ]
         );
         assert!(split_items("只有一是一个。").1.is_empty());
+        // An item that ends in ；keeps it, and the next one its 。.
+        let (_, items) = split_items("一是入库企业60家；二是强化政策支持。三是优化服务。");
+        assert_eq!(items[0], s("入库企业60家；"));
     }
 
     #[test]

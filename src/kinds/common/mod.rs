@@ -2,6 +2,7 @@
 //! sections, and the rules and import helpers they share. Each is declared once here, so
 //! every kind reads, checks and describes them the same way.
 
+pub mod furniture;
 pub mod import;
 pub mod rules;
 pub mod seal;
