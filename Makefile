@@ -55,8 +55,9 @@ bench: build deps $(TYPST)
 # Property tests with many more cases, each run stopped after FUZZ_SECONDS at the most.
 FUZZ_CASES   ?= 100000
 FUZZ_SECONDS ?= 900
-fuzz:
+fuzz: deps $(TYPST)
 	PROPTEST_CASES=$(FUZZ_CASES) timeout $(FUZZ_SECONDS) $(CARGO) test --release --locked --test fuzz
+	PROPTEST_CASES=$(FUZZ_CASES) timeout $(FUZZ_SECONDS) $(CARGO) test --release --locked --test markdown_pdf
 
 deps:
 	@scripts/install-deps.sh

@@ -1000,3 +1000,37 @@ fn ctrl_c_stops_a_watch_with_status_130() {
     }
     assert_eq!(child.wait().unwrap().code(), Some(130));
 }
+
+/// A typst error in the source gongwen wrote is a gongwen bug, but it is reported at the
+/// line of the Markdown whose block it came from, not at the generated source. No real
+/// Markdown makes typst fail any more (tests/markdown_pdf.rs), so a typst stands in that
+/// refuses the line holding the block's text.
+#[test]
+fn a_typst_error_in_the_generated_source_points_at_the_markdown_line() {
+    let root = temp_dir();
+    let md = root.path().join("通知.md");
+    fs::write(
+        &md,
+        "---\nkind: notice\ntitle: 测试通知\n---\n\n第一段。\n\n第二段，\n跨两行。\n\n第三段 BLOCKMARK 在此。\n\n第四段。\n",
+    )
+    .unwrap();
+    let refusing = fake_typst(
+        root.path(),
+        "n=$(grep -n BLOCKMARK main.typ | cut -d: -f1)\necho \"main.typ:$n:7: error: unexpected argument\" >&2\nexit 1",
+    );
+    let out = run_bounded(
+        root.path(),
+        &["pdf", "通知.md"],
+        &[("GONGWEN_TYPST", path_str(&refusing))],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    let first = err.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("通知.md:11:1: error: typst failed"),
+        "{err}"
+    );
+    assert!(err.contains("11 | 第三段 BLOCKMARK 在此。"), "{err}");
+    assert!(err.contains("that is a gongwen bug"), "{err}");
+    assert!(!root.path().join("通知.pdf").exists());
+}

@@ -39,6 +39,12 @@ pub enum PdfError {
     },
     Fonts(FontError),
     Typst(TypstError),
+    /// typst refused the source gongwen wrote for the block at this line of the Markdown:
+    /// a gongwen bug, reported where the user wrote the block.
+    TypstAtLine {
+        line: u32,
+        error: TypstError,
+    },
     Io(String),
 }
 
@@ -66,6 +72,23 @@ impl Report for PdfError {
             }
             PdfError::Fonts(e) => e.report(place),
             PdfError::Typst(e) => e.report(place),
+            PdfError::TypstAtLine { line, error } => {
+                let d = error.report(place);
+                let markdown = place
+                    .file
+                    .is_some_and(|f| f.extension().is_some_and(|e| e == "md"));
+                let d = d.with_hint(t!(
+                    "typst cannot set what gongwen wrote for this block: that is a gongwen bug; change the block's wording to get the document now, and please report it"
+                ));
+                if markdown && !text.is_empty() {
+                    d.at(text, Pos::new(*line, 1))
+                } else {
+                    d.with_note(t!(
+                        "in the block at line %{line} of the document's Markdown",
+                        line = line
+                    ))
+                }
+            }
             PdfError::Io(message) => place.file_of(Diagnostic::error(message.clone())),
         }
     }
@@ -77,6 +100,20 @@ pub struct Source {
     pub timestamp: i64,
     /// Files the source reads beside it (the seal images), by name.
     pub assets: Vec<(String, std::sync::Arc<[u8]>)>,
+    /// The body's blocks: the line of `main` each starts on, and its Markdown line.
+    pub origins: Vec<(u32, u32)>,
+}
+
+impl Source {
+    /// The Markdown line of the block that line `typ_line` of the source belongs to.
+    pub fn markdown_line(&self, typ_line: u32) -> Option<u32> {
+        self.origins
+            .iter()
+            .take_while(|(start, _)| *start <= typ_line)
+            .last()
+            .map(|(_, line)| *line)
+            .filter(|&line| line > 0)
+    }
 }
 
 fn family_list(fonts: &Fonts, role: Role) -> String {
@@ -178,7 +215,17 @@ pub fn typst_source(plan: &Plan, fonts: &Fonts, letterhead: bool) -> Source {
             layout.rows_taken + 1
         ));
     }
+    let body_start = main.len();
     main.push_str(&converted.markup);
+    let first_line = 1 + main[..body_start].matches('\n').count() as u32;
+    let origins = converted
+        .origins
+        .iter()
+        .map(|&(at, line)| {
+            let typ_line = first_line + converted.markup[..at].matches('\n').count() as u32;
+            (typ_line, line)
+        })
+        .collect::<Vec<_>>();
     if !parts.attachments.is_empty() {
         main.push_str(&format!("#attachments(({}))\n\n", list(&parts.attachments)));
     }
@@ -253,6 +300,7 @@ pub fn typst_source(plan: &Plan, fonts: &Fonts, letterhead: bool) -> Source {
         main,
         timestamp,
         assets,
+        origins,
     }
 }
 
@@ -468,7 +516,17 @@ impl Engine {
                         })
                         .collect::<Vec<_>>()
                         .join("\n");
-                    PdfError::Typst(TypstError::Failed { status, stderr })
+                    // The first error in the generated source names the block it came from.
+                    let block_line = stderr
+                        .lines()
+                        .filter_map(|l| l.strip_prefix(&format!("<typst source of {origin}>:")))
+                        .find_map(|rest| rest.split(':').next()?.parse::<u32>().ok())
+                        .and_then(|typ_line| source.markdown_line(typ_line));
+                    let error = TypstError::Failed { status, stderr };
+                    match block_line {
+                        Some(line) => PdfError::TypstAtLine { line, error },
+                        None => PdfError::Typst(error),
+                    }
                 }
                 e => PdfError::Typst(e),
             })?;

@@ -32,6 +32,51 @@ pub fn escape_markup(text: &str, line_start: bool, after_code: bool) -> String {
     out
 }
 
+/// The longest run of Western characters typst sets without a break opportunity.
+const LONGEST_UNBROKEN: usize = 20;
+
+/// Text with a zero-width space every 16 characters of a long run of Western characters
+/// without a space (a serial number, a URL written as text): typst never breaks inside a
+/// word, so such a run would run off the page and out of sight. Chinese text breaks
+/// between any two characters and is left alone.
+fn breakable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unbroken = |c: char| !c.is_whitespace() && !crate::zh::is_cjk(c) && c != '\u{200b}';
+    let mut run = 0;
+    let mut longest = 0;
+    for c in text.chars() {
+        run = if unbroken(c) { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    if longest <= LONGEST_UNBROKEN {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().count() > LONGEST_UNBROKEN {
+            for (i, c) in run.chars().enumerate() {
+                if i > 0 && i % 16 == 0 {
+                    out.push('\u{200b}');
+                }
+                out.push(c);
+            }
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if unbroken(c) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    std::borrow::Cow::Owned(out)
+}
+
 /// A Typst string literal.
 pub fn string_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -57,6 +102,9 @@ pub struct Converted {
     pub markup: String,
     /// Each attachment's page(s), in order, after the signature.
     pub attachments: Vec<String>,
+    /// Where each block of the body starts in `markup` (a byte offset) and the line of
+    /// the Markdown it comes from: typst's errors are mapped back through it.
+    pub origins: Vec<(usize, u32)>,
 }
 
 /// The body and attachments of a plan in Typst markup. Headings `#` to `####` are the
@@ -64,15 +112,20 @@ pub struct Converted {
 pub fn convert(plan: &Plan) -> Converted {
     let mut writer = Writer::default();
     let main = &plan.body;
+    let mut origins = Vec::new();
+    let line = |i: usize| plan.body_lines.get(i).copied().unwrap_or(0);
     // A short last paragraph is kept with the signature (see the page style).
-    match plan.last_paragraph() {
-        Some(last) => {
-            writer.blocks(&main[..main.len() - 1]);
-            writer.out.push_str("#keep-with-next[");
-            writer.inlines(last);
-            writer.out.push_str("]\n\n");
-        }
-        None => writer.blocks(main),
+    let last = plan.last_paragraph();
+    let plain = main.len() - usize::from(last.is_some());
+    for (i, block) in main[..plain].iter().enumerate() {
+        origins.push((writer.out.len(), line(i)));
+        writer.block(block);
+    }
+    if let Some(last) = last {
+        origins.push((writer.out.len(), line(main.len() - 1)));
+        writer.out.push_str("#keep-with-next[");
+        writer.inlines(last);
+        writer.out.push_str("]\n\n");
     }
     let markup = std::mem::take(&mut writer.out);
     let mut attachments = Vec::new();
@@ -91,6 +144,7 @@ pub fn convert(plan: &Plan) -> Converted {
     Converted {
         markup,
         attachments,
+        origins,
     }
 }
 
@@ -104,7 +158,11 @@ struct Writer {
 
 impl Writer {
     fn push_text(&mut self, text: &str) {
-        let line_start = self.out.is_empty() || self.out.ends_with('\n');
+        let text = breakable(text);
+        let text: &str = &text;
+        // A content block (`#keep-with-next[`, a cell, a footnote) starts a line too: there
+        // `1234567890. text` would be a numbered list item, which typst drops.
+        let line_start = self.out.is_empty() || self.out.ends_with(['\n', '[']);
         let after_code = self.out.ends_with([']', ')']);
         self.out
             .push_str(&escape_markup(text, line_start, after_code));
@@ -276,6 +334,18 @@ impl Writer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_western_run_gets_break_opportunities_and_keeps_its_characters() {
+        let run = "A".repeat(40);
+        let text = format!("前{run} short words 后");
+        let out = breakable(&text);
+        assert_eq!(out.matches('\u{200b}').count(), 2, "{out}");
+        assert_eq!(out.replace('\u{200b}', ""), text);
+        // Runs of up to 20 characters, and Chinese text, are left as they are.
+        let short = "二〇二四年 ABCDEFGHIJKLMNOPQRST 科技";
+        assert_eq!(breakable(short), short);
+    }
     use crate::official::Official;
 
     fn body(markdown: &str) -> Converted {

@@ -29,11 +29,24 @@ fn has_class(event: &Event, class: &str) -> bool {
 
 /// Reads a Markdown body (without its front matter): the body proper and the attachments.
 pub fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let (blocks, _, attachments) = read_with_offsets(markdown);
+    (blocks, attachments)
+}
+
+/// [`read`], with the byte offset in `markdown` where each block of the body starts (an
+/// unreferenced footnote's text, set at the end, starts at its definition).
+pub fn read_with_offsets(markdown: &str) -> (Vec<Block>, Vec<usize>, Vec<Attachment>) {
+    let (events, offsets): (Vec<Event>, Vec<usize>) = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .map(|(event, range)| (event, range.start))
+        .unzip();
     let mut footnotes = HashMap::new();
     // The labels in the order they are defined, for the ones nothing refers to.
     let mut labels = Vec::new();
+    let mut defined_at = HashMap::new();
+    let mut repeated = Vec::new();
     let mut body = Vec::new();
+    let mut body_offsets = Vec::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::FootnoteDefinition(label)) = &events[i] {
@@ -49,11 +62,19 @@ pub fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
                 })
                 .cloned()
                 .collect();
-            labels.push(label.to_string());
-            footnotes.insert(label.to_string(), content);
+            // A label defined again: references get the first definition, as in
+            // CommonMark; the later one's text is not lost, it ends the body.
+            if footnotes.contains_key(label.as_ref()) {
+                repeated.push((content, offsets[i]));
+            } else {
+                labels.push(label.to_string());
+                defined_at.insert(label.to_string(), offsets[i]);
+                footnotes.insert(label.to_string(), content);
+            }
             i = end + 1;
         } else {
             body.push(events[i].clone());
+            body_offsets.push(offsets[i]);
             i += 1;
         }
     }
@@ -68,7 +89,11 @@ pub fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
         .filter(|&i| has_class(&body[i], ATTACHMENT))
         .collect();
     let main_end = starts.first().copied().unwrap_or(body.len());
-    let mut main = reader.blocks(&body[..main_end]);
+    let (mut main, mut main_offsets): (Vec<Block>, Vec<usize>) = reader
+        .blocks_at(&body[..main_end])
+        .into_iter()
+        .map(|(at, block)| (block, body_offsets[at]))
+        .unzip();
     let attachments = starts
         .iter()
         .enumerate()
@@ -97,9 +122,15 @@ pub fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
         if !reader.referenced.contains(&label) {
             let content = reader.inlines(&footnotes[&label]);
             main.push(Block::Paragraph(content));
+            main_offsets.push(defined_at[&label]);
         }
     }
-    (main, attachments)
+    for (content, at) in repeated {
+        let content = reader.inlines(&content);
+        main.push(Block::Paragraph(content));
+        main_offsets.push(at);
+    }
+    (main, main_offsets, attachments)
 }
 
 /// The index of the event that closes the one opened at `start`.
@@ -145,6 +176,11 @@ struct Reader<'f, 'a> {
 
 impl Reader<'_, '_> {
     fn blocks(&mut self, events: &[Event]) -> Vec<Block> {
+        self.blocks_at(events).into_iter().map(|(_, b)| b).collect()
+    }
+
+    /// The blocks of `events`, each with the index of the event it starts at.
+    fn blocks_at(&mut self, events: &[Event]) -> Vec<(usize, Block)> {
         let mut blocks = Vec::new();
         let mut i = 0;
         while i < events.len() {
@@ -158,14 +194,14 @@ impl Reader<'_, '_> {
                     };
                 }
                 let content = self.inlines(&events[i..end.min(events.len())]);
-                blocks.push(Block::Plain(content));
+                blocks.push((i, Block::Plain(content)));
                 self.soft_break = false;
                 i = end;
                 continue;
             }
             let Event::Start(tag) = &events[i] else {
                 if matches!(events[i], Event::Rule) {
-                    blocks.push(Block::Rule);
+                    blocks.push((i, Block::Rule));
                 }
                 i += 1;
                 continue;
@@ -173,7 +209,7 @@ impl Reader<'_, '_> {
             let end = matching_end(events, i);
             let inner = &events[i + 1..end.max(i + 1)];
             if let Some(block) = self.block(tag, inner, &events[i..=end]) {
-                blocks.push(block);
+                blocks.push((i, block));
             }
             self.soft_break = false;
             i = end + 1;

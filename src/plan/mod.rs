@@ -227,16 +227,29 @@ pub struct Plan {
     pub parts: Parts,
     /// The body proper, before the first attachment.
     pub body: Vec<Block>,
+    /// The line of the Markdown file each block of `body` starts at, so that a typesetting
+    /// error is reported where the user wrote the block.
+    pub body_lines: Vec<u32>,
     pub attachments: Vec<Attachment>,
 }
 
 impl Plan {
     /// The plan of a document's official parts and its Markdown body (without front matter).
     pub fn new(official: &Official, body: &str) -> Plan {
-        let (body, attachments) = markdown::read(body);
+        Plan::new_at(official, body, 1)
+    }
+
+    /// [`Plan::new`] for a body that starts at line `first_line` of its Markdown file.
+    pub fn new_at(official: &Official, body: &str, first_line: u32) -> Plan {
+        let (blocks, offsets, attachments) = markdown::read_with_offsets(body);
+        let body_lines = offsets
+            .iter()
+            .map(|&at| first_line + body[..at.min(body.len())].matches('\n').count() as u32)
+            .collect();
         Plan {
             parts: Parts::new(official),
-            body,
+            body: blocks,
+            body_lines,
             attachments,
         }
     }
@@ -244,7 +257,9 @@ impl Plan {
     /// The plan of a Markdown text with gongwen front matter (`gongwen pdf/docx FILE.md`).
     pub fn from_markdown(markdown: &str) -> Result<Plan, FrontMatterError> {
         let (official, body) = read_front_matter(markdown)?;
-        Ok(Plan::new(&official, body))
+        let before = markdown.len() - body.len();
+        let first_line = 1 + markdown[..before].matches('\n').count() as u32;
+        Ok(Plan::new_at(&official, body, first_line))
     }
 
     /// Reads the seal images the plan names, each path relative to `base` (the folder of the

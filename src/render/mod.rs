@@ -48,7 +48,8 @@ impl Rendered {
 
     /// The layout plan of the document, from the typed parts: no front matter read back.
     pub fn plan(&self) -> Plan {
-        Plan::new(&self.parts, &self.markdown[self.body_start..])
+        let first_line = 1 + self.markdown[..self.body_start].matches('\n').count() as u32;
+        Plan::new_at(&self.parts, &self.markdown[self.body_start..], first_line)
     }
 }
 
