@@ -382,6 +382,25 @@ mod regressions {
         }
     }
 
+    /// Found by `make fuzz`: an attachment heading inside a list inside a quote split the
+    /// body in the middle of the list (a slice that ended before it started).
+    #[test]
+    fn an_attachment_heading_inside_a_list_is_an_ordinary_heading() {
+        let plan = gongwen::plan::Plan::new(
+            &gongwen::official::Official::new("notice", "标题".into()),
+            "- > # 附件 {.attachment}\n\n正文。",
+        );
+        assert!(plan.attachments.is_empty());
+        assert!(plan.body_text().contains("附件"), "{:?}", plan.body);
+    }
+
+    /// Found by `make fuzz`: a U+FFFE in an imported text made YAML the parser refused.
+    #[test]
+    fn a_noncharacter_in_an_imported_text_gives_valid_yaml() {
+        let yaml = gongwen::authoring::import("\u{fffe}".as_bytes(), None, "x.txt").unwrap();
+        serde_saphyr::from_str::<serde_json::Value>(&yaml).unwrap();
+    }
+
     #[test]
     fn a_colon_at_line_start_is_no_definition() {
         let text = ": 定义";

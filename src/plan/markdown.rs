@@ -85,9 +85,20 @@ pub fn read_with_offsets(markdown: &str) -> (Vec<Block>, Vec<usize>, Vec<Attachm
         last_char: None,
         soft_break: false,
     };
-    let starts: Vec<usize> = (0..body.len())
-        .filter(|&i| has_class(&body[i], ATTACHMENT))
-        .collect();
+    // Attachments start at headings of the body's own level: one inside a list or a
+    // quote (`- > # 附件 {.attachment}`) is an ordinary heading there.
+    let mut depth = 0usize;
+    let mut starts: Vec<usize> = Vec::new();
+    for (i, event) in body.iter().enumerate() {
+        if depth == 0 && has_class(event, ATTACHMENT) {
+            starts.push(i);
+        }
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
     let main_end = starts.first().copied().unwrap_or(body.len());
     let (mut main, mut main_offsets): (Vec<Block>, Vec<usize>) = reader
         .blocks_at(&body[..main_end])
