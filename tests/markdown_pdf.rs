@@ -192,6 +192,11 @@ fn the_reported_markdown_keeps_its_text() {
         "[^d]: first definition\n\n[^d]: second definition",
         // A run of Latin letters longer than a line does not run off the page.
         "onKhKxyoWANj62735352046753QizXvgTlruyCKynBMyCqeEZCtej<mail@example.org>XWfTRend",
+        // The same in a code block and a code span (found by make fuzz).
+        "```\n#### 31298150127JCNZjUV078617332875wEaMRldwjgcgODFuUkWuyZtiGsHAfUrLsb82762[链接](http://example.org)\n```",
+        "`31298150127JCNZjUV078617332875wEaMRldwjgcgODFuUkWuyZtiGsHAfUrLsb82762[链接]`",
+        // A run made of text, an autolink and text, each short alone (found by make fuzz).
+        "070. 一UYXjzZo`code`<mail@example.org>。\"qKVOvEXEJSs<mail@example.org>gJQp603703WmMbyjVm JKPAjzncemQ",
     ] {
         let result = describe(lost(dir.path(), &[case.to_owned()]));
         assert!(result.is_empty(), "{case:?}: {result}");

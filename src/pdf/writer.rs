@@ -32,49 +32,36 @@ pub fn escape_markup(text: &str, line_start: bool, after_code: bool) -> String {
     out
 }
 
-/// The longest run of Western characters typst sets without a break opportunity.
-const LONGEST_UNBROKEN: usize = 20;
+/// How many Western characters typst may set without a break opportunity: a line holds
+/// about 44 capitals, so a break every 16 characters always leaves room.
+const UNBROKEN: usize = 16;
 
-/// Text with a zero-width space every 16 characters of a long run of Western characters
+/// Text with a zero-width space after every 16 characters of a run of Western characters
 /// without a space (a serial number, a URL written as text): typst never breaks inside a
-/// word, so such a run would run off the page and out of sight. Chinese text breaks
-/// between any two characters and is left alone.
-fn breakable(text: &str) -> std::borrow::Cow<'_, str> {
+/// word, so such a run would run off the page and out of sight. `run` is the length of the
+/// run the text continues (text before it in a link or a code span counts) and is left at
+/// the length of the run it ends with. Chinese text breaks between any two characters.
+fn breakable<'t>(text: &'t str, run: &mut usize) -> std::borrow::Cow<'t, str> {
     let unbroken = |c: char| !c.is_whitespace() && !crate::zh::is_cjk(c) && c != '\u{200b}';
-    let mut run = 0;
-    let mut longest = 0;
-    for c in text.chars() {
-        run = if unbroken(c) { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    if longest <= LONGEST_UNBROKEN {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() > LONGEST_UNBROKEN {
-            for (i, c) in run.chars().enumerate() {
-                if i > 0 && i % 16 == 0 {
-                    out.push('\u{200b}');
-                }
-                out.push(c);
-            }
+    let mut out: Option<String> = None;
+    for (i, c) in text.char_indices() {
+        if !unbroken(c) {
+            *run = 0;
+        } else if *run >= UNBROKEN {
+            out.get_or_insert_with(|| text[..i].to_owned())
+                .push('\u{200b}');
+            *run = 1;
         } else {
-            out.push_str(run);
+            *run += 1;
         }
-        run.clear();
-    };
-    for c in text.chars() {
-        if unbroken(c) {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
+        if let Some(out) = &mut out {
             out.push(c);
         }
     }
-    flush(&mut run, &mut out);
-    std::borrow::Cow::Owned(out)
+    match out {
+        Some(out) => std::borrow::Cow::Owned(out),
+        None => std::borrow::Cow::Borrowed(text),
+    }
 }
 
 /// A Typst string literal.
@@ -154,11 +141,13 @@ struct Writer {
     /// How many lists, tables or footnotes are open: inside one, blocks are not separated
     /// by paragraph breaks.
     nested: usize,
+    /// The Western characters set since the last break opportunity (see `breakable`).
+    run: usize,
 }
 
 impl Writer {
     fn push_text(&mut self, text: &str) {
-        let text = breakable(text);
+        let text = breakable(text, &mut self.run);
         let text: &str = &text;
         // A content block (`#keep-with-next[`, a cell, a footnote) starts a line too: there
         // `1234567890. text` would be a numbered list item, which typst drops.
@@ -218,8 +207,10 @@ impl Writer {
                 self.block_end();
             }
             Block::Code(code) => {
-                self.out
-                    .push_str(&format!("#raw(block: true, {})\n\n", string_literal(code)));
+                self.out.push_str(&format!(
+                    "#raw(block: true, {})\n\n",
+                    string_literal(&breakable(code, &mut 0))
+                ));
             }
             Block::List { start, items } => {
                 match start {
@@ -302,7 +293,10 @@ impl Writer {
         for inline in content {
             match inline {
                 Inline::Text(t) => self.push_text(t),
-                Inline::Code(t) => self.out.push_str(&format!("#raw({})", string_literal(t))),
+                Inline::Code(t) => self.out.push_str(&format!(
+                    "#raw({})",
+                    string_literal(&breakable(t, &mut self.run))
+                )),
                 Inline::Styled(style, inner) => {
                     self.out.push_str(match style {
                         Style::Emphasis => "#emph[",
@@ -339,12 +333,17 @@ mod tests {
     fn a_long_western_run_gets_break_opportunities_and_keeps_its_characters() {
         let run = "A".repeat(40);
         let text = format!("前{run} short words 后");
-        let out = breakable(&text);
+        let out = breakable(&text, &mut 0);
         assert_eq!(out.matches('\u{200b}').count(), 2, "{out}");
         assert_eq!(out.replace('\u{200b}', ""), text);
-        // Runs of up to 20 characters, and Chinese text, are left as they are.
-        let short = "二〇二四年 ABCDEFGHIJKLMNOPQRST 科技";
-        assert_eq!(breakable(short), short);
+        // Runs of up to 16 characters, and Chinese text, are left as they are.
+        let short = "二〇二四年 ABCDEFGHIJKLMNOP 科技";
+        assert_eq!(breakable(short, &mut 0), short);
+        // A run goes on across pieces (text, a link's text, text): it is counted whole.
+        let mut run = 0;
+        assert_eq!(breakable("abcdefghij", &mut run), "abcdefghij");
+        assert_eq!(breakable("klmnopqrst", &mut run), "klmnop\u{200b}qrst");
+        assert_eq!(run, 4);
     }
     use crate::official::Official;
 
