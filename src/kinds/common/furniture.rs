@@ -38,6 +38,8 @@ struct Promotion {
 #[derive(Debug, Deserialize)]
 struct Byline {
     words: Vec<String>,
+    /// Words of a source line, a byline only on a news page.
+    source_words: Vec<String>,
     brackets: Vec<String>,
     byline_chars: usize,
 }
@@ -130,9 +132,11 @@ fn is_promotion(r: &Rules, line: &str) -> bool {
         && p.channels.iter().any(|c| line.contains(c.as_str()))
 }
 
-/// The bracketed group a line ends with, when it is a byline: its byte offset.
-fn trailing_byline(r: &Rules, line: &str) -> Option<usize> {
+/// The bracketed group a line ends with, when it is a byline: its byte offset. A source
+/// (`（来源：……）`) counts only on a news page.
+fn trailing_byline(r: &Rules, line: &str, news_page: bool) -> Option<usize> {
     let b = &r.byline;
+    let sources = b.source_words.iter().filter(|_| news_page);
     b.brackets.iter().find_map(|pair| {
         let mut chars = pair.chars();
         let (open, close) = (chars.next()?, chars.next()?);
@@ -141,19 +145,23 @@ fn trailing_byline(r: &Rules, line: &str) -> Option<usize> {
         let inner = line[start + open.len_utf8()..inner_end].trim();
         (inner.chars().count() <= b.byline_chars
             && !inner.contains(open)
-            && b.words.iter().any(|w| inner.starts_with(w.as_str())))
+            && b.words
+                .iter()
+                .chain(sources.clone())
+                .any(|w| inner.starts_with(w.as_str())))
         .then_some(start)
     })
 }
 
 /// A line that is a byline and nothing else: `（记者 张明 通讯员 李华）`.
 fn is_byline_line(r: &Rules, line: &str) -> bool {
-    trailing_byline(r, line) == Some(0)
+    trailing_byline(r, line, true) == Some(0)
 }
 
 /// The last paragraph without the byline it ends with: `……集聚。（记者 张明）` → `……集聚。`.
-pub fn without_byline(line: &str) -> &str {
-    match trailing_byline(rules(), line) {
+/// `news_page`: the text came with a dateline, so a closing `（来源：……）` is the page's.
+pub fn without_byline(line: &str, news_page: bool) -> &str {
+    match trailing_byline(rules(), line, news_page) {
         Some(start) => line[..start].trim_end(),
         None => line,
     }
@@ -211,13 +219,20 @@ mod tests {
             assert!(is_furniture(line), "{line}");
         }
         assert_eq!(
-            without_byline("推动更多创新资源向企业集聚。（记者 张明 通讯员 李华）"),
+            without_byline(
+                "推动更多创新资源向企业集聚。（记者 张明 通讯员 李华）",
+                false
+            ),
             "推动更多创新资源向企业集聚。"
         );
         assert_eq!(
-            without_byline("技术合同成交额同比增长21.6%（不含技术转让）"),
+            without_byline("技术合同成交额同比增长21.6%（不含技术转让）", true),
             "技术合同成交额同比增长21.6%（不含技术转让）"
         );
+        // A report's own source note stays; on a news page the same bracket is the page's.
+        let sourced = "全市研发投入强度达到2.52%（来源：市统计局）";
+        assert_eq!(without_byline(sourced, false), sourced);
+        assert_eq!(without_byline(sourced, true), "全市研发投入强度达到2.52%");
     }
 
     #[test]

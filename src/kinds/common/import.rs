@@ -179,7 +179,8 @@ pub fn prepare(text: &str) -> Text {
     }
     // A reporter's byline closes the last paragraph of a news page.
     if let Some(last) = lines.last_mut() {
-        let kept = super::furniture::without_byline(last).len();
+        let news_page = page.date.is_some() || page.source.is_some();
+        let kept = super::furniture::without_byline(last, news_page).len();
         last.truncate(kept);
         if last.is_empty() {
             lines.pop();
