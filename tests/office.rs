@@ -497,18 +497,6 @@ fn a_document_with_errors_writes_no_docx_or_xlsx() {
     assert!(written.contains(&"other.xlsx".to_owned()), "{written:?}");
 }
 
-/// Reads a CSV written with a BOM.
-fn read_csv(path: &Path) -> Vec<Vec<String>> {
-    let text = fs::read_to_string(path).unwrap();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-    reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect()
-}
-
 #[test]
 fn every_xlsx_sheet_holds_its_csv_with_numbers_as_numbers() {
     use calamine::{Data, Reader, Xlsx, open_workbook};

@@ -32,16 +32,6 @@ fn large_plan(dir: &Path, groups: usize, per_group: usize) -> std::path::PathBuf
     path
 }
 
-fn read_csv(path: &Path) -> Vec<Vec<String>> {
-    let text = fs::read_to_string(path).unwrap();
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes())
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect()
-}
-
 /// A sheet's data rows with every carried-on cell joined to the cell it continues.
 fn joined_rows(rows: &[&[Data]]) -> Vec<Vec<String>> {
     const CONTINUED: &str = "（接上行）";

@@ -230,6 +230,17 @@ pub fn fill(skeleton: &str) -> String {
     out
 }
 
+/// The rows of a CSV gongwen wrote (its BOM, if any, left out), read by a CSV reader.
+pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    let text = fs::read_to_string(path).unwrap();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
 /// The text parts of a zip file (a DOCX, an XLSX) by name.
 pub fn unzip(path: &Path) -> std::collections::HashMap<String, String> {
     unzip_bytes(&fs::read(path).unwrap())
