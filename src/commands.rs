@@ -352,15 +352,7 @@ fn nearest_schema(folder: &Path) -> Option<String> {
 
 /// `$XDG_DATA_HOME/gongwen`, else `~/.local/share/gongwen`.
 fn user_data_dir() -> Option<std::path::PathBuf> {
-    std::env::var_os("XDG_DATA_HOME")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| std::path::PathBuf::from(h).join(".local/share"))
-        })
-        .map(|base| base.join("gongwen"))
+    crate::write::xdg_dir("XDG_DATA_HOME", ".local/share")
 }
 
 /// `gongwen schema`: the JSON Schema of every kind.

@@ -158,3 +158,17 @@ fn restore(path: &Path, old: Option<tempfile::TempPath>) {
         let _ = old.persist(path);
     }
 }
+
+/// A user folder of the XDG layout for gongwen: `$VARIABLE/gongwen`, else
+/// `~/FALLBACK/gongwen` (an empty variable counts as unset).
+pub fn xdg_dir(variable: &str, fallback: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os(variable)
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| std::path::PathBuf::from(h).join(fallback))
+        })
+        .map(|base| base.join("gongwen"))
+}

@@ -22,11 +22,7 @@ use writer::{escape_markup, string_literal};
 
 /// gongwen's cache folder: `$XDG_CACHE_HOME/gongwen`, else `~/.cache/gongwen`.
 pub fn cache_dir() -> Option<std::path::PathBuf> {
-    std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache")))
-        .map(|base| base.join("gongwen"))
+    crate::write::xdg_dir("XDG_CACHE_HOME", ".cache")
 }
 
 #[derive(Debug)]
