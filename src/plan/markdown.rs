@@ -27,8 +27,9 @@ fn has_class(event: &Event, class: &str) -> bool {
     matches!(event, Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| c.as_ref() == class))
 }
 
-/// Reads a Markdown body (without its front matter): the body proper and the attachments.
-pub fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
+/// [`read_with_offsets`] without the offsets: the unit tests' shorthand.
+#[cfg(test)]
+fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
     let (blocks, _, attachments) = read_with_offsets(markdown);
     (blocks, attachments)
 }
