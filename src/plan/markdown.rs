@@ -34,8 +34,9 @@ fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
     (blocks, attachments)
 }
 
-/// [`read`], with the byte offset in `markdown` where each block of the body starts (an
-/// unreferenced footnote's text, set at the end, starts at its definition).
+/// Reads a Markdown body (without its front matter): the body proper, the byte offset in
+/// `markdown` where each of its blocks starts (an unreferenced footnote's text, set at the
+/// end, starts at its definition), and the attachments.
 pub fn read_with_offsets(markdown: &str) -> (Vec<Block>, Vec<usize>, Vec<Attachment>) {
     let (events, offsets): (Vec<Event>, Vec<usize>) = Parser::new_ext(markdown, options())
         .into_offset_iter()
