@@ -1,7 +1,8 @@
 # gongwen: `make` renders every document in data/ into out/; `make test` runs the tests.
 # Both install what they need when it is missing: the pinned typst CLI (built with cargo,
 # cached outside the checkout so that a fresh clone reuses it) and the Debian packages
-# of the open CJK fonts and poppler-utils (and, for the tests, LibreOffice Writer and Calc).
+# of the open CJK fonts and poppler-utils (and, for the tests, LibreOffice Writer and Calc
+# and xmllint).
 
 CARGO         ?= cargo
 BIN           := $(or $(CARGO_TARGET_DIR),target)/release/gongwen

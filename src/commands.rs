@@ -108,23 +108,51 @@ pub fn pdf(
     page: Page,
     printer: Printer,
 ) -> Result<Status, Diagnostic> {
+    let target = output.map_or_else(|| input.with_extension("pdf"), Path::to_path_buf);
+    let result = typeset_markdown(input, templates, page, printer).map(|(typeset, _)| typeset.pdf);
+    write_single(input, &target, result, printer)
+}
+
+/// A Markdown file named on the command line typeset by typst, with its plan.
+fn typeset_markdown(
+    input: &Path,
+    templates: &Templates,
+    page: Page,
+    printer: Printer,
+) -> Result<(crate::pdf::Typeset, Plan), Diagnostic> {
     let markdown = read_markdown(input)?;
     let mut engine = build::pdf_engine(templates, true)?;
     engine.letterhead = page.letterhead;
     engine.standard = page.standard;
-    let target = output.map_or_else(|| input.with_extension("pdf"), Path::to_path_buf);
-    let result = markdown_plan(input, &markdown)
-        .and_then(|plan| {
-            engine
-                .pdf(&plan, &input.display().to_string())
-                .map_err(|e| e.report(&Place::new(input, &markdown)))
-        })
-        .map(|typeset| {
-            if let Some(e) = typeset.subset_error {
-                printer.print(&[e.report(&Place::new(input, ""))]);
-            }
-            typeset.pdf
-        });
+    let plan = markdown_plan(input, &markdown)?;
+    let typeset = engine
+        .pdf(&plan, &input.display().to_string())
+        .map_err(|e| e.report(&Place::new(input, &markdown)))?;
+    if let Some(e) = &typeset.subset_error {
+        printer.print(&[e.report(&Place::new(input, ""))]);
+    }
+    Ok((typeset, plan))
+}
+
+/// `gongwen ofd FILE.md`: the OFD of a Markdown file that carries gongwen front matter,
+/// drawn from the PDF typst sets it as.
+pub fn ofd(
+    input: &Path,
+    output: Option<&Path>,
+    templates: &Templates,
+    page: Page,
+    printer: Printer,
+) -> Result<Status, Diagnostic> {
+    let target = output.map_or_else(|| input.with_extension("ofd"), Path::to_path_buf);
+    let result = typeset_markdown(input, templates, page, printer).and_then(|(typeset, plan)| {
+        let info = crate::ofd::DocInfo::of(&plan.parts);
+        let made = crate::ofd::from_pdf(&typeset.pdf, &typeset.font_dir, &info)
+            .map_err(|e| e.report(&Place::new(input, "")))?;
+        for warning in made.warnings {
+            printer.print(&[Diagnostic::warning(warning).in_file(&target)]);
+        }
+        Ok(made.bytes)
+    });
     write_single(input, &target, result, printer)
 }
 

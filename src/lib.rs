@@ -24,6 +24,7 @@ pub mod docx;
 pub mod interrupt;
 pub mod kinds;
 pub mod load;
+pub mod ofd;
 pub mod official;
 pub mod parallel;
 pub mod pdf;

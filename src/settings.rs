@@ -25,6 +25,8 @@ pub enum Format {
     Docx,
     /// Excel workbook of the appendix tables.
     Xlsx,
+    /// OFD (GB/T 33190), the national fixed-layout format: the PDF's pages.
+    Ofd,
 }
 
 impl Format {
@@ -37,6 +39,7 @@ impl Format {
             Format::Typ => "Typst",
             Format::Docx => "DOCX",
             Format::Xlsx => "XLSX",
+            Format::Ofd => "OFD",
         }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rust_i18n::t;
 
 use crate::diag::{Diagnostic, Place, Report};
-use crate::pdf::Engine;
+use crate::pdf::{Engine, Typeset};
 use crate::plan::Plan;
 use crate::render::{Rendered, csv};
 use crate::settings::{BuildSettings, CsvEncoding, Format};
@@ -26,6 +26,8 @@ pub struct Job<'a> {
     pub stem: &'a str,
     /// What the back-ends warn of while they render (the document is still made).
     pub warnings: std::cell::RefCell<Vec<Diagnostic>>,
+    /// The document typeset once for the PDF and the OFD, which is drawn from it.
+    pub typeset: std::cell::OnceCell<Result<std::rc::Rc<Typeset>, Diagnostic>>,
 }
 
 impl Job<'_> {
@@ -40,6 +42,22 @@ impl Job<'_> {
     fn plan(&self) -> &Plan {
         self.plan
             .expect("the plan is made whenever a page back-end is enabled")
+    }
+
+    /// The document typeset by typst, once for all the formats drawn from it.
+    fn typeset(&self, engine: &Engine) -> Result<std::rc::Rc<Typeset>, Diagnostic> {
+        self.typeset
+            .get_or_init(|| {
+                let origin = self.data_path.display().to_string();
+                let typeset = engine
+                    .pdf(self.plan(), &origin)
+                    .map_err(|e| self.pdf_error(e))?;
+                if let Some(e) = &typeset.subset_error {
+                    self.warn(e.report(&Place::new(self.data_path, "")));
+                }
+                Ok(std::rc::Rc::new(typeset))
+            })
+            .clone()
     }
 
     /// A PDF-stage error, placed in the data file where it can be.
@@ -65,6 +83,7 @@ pub trait Backend: Sync {
 
 struct Typ(Arc<Engine>);
 struct Pdf(Arc<Engine>);
+struct Ofd(Arc<Engine>);
 struct Docx {
     letterhead: bool,
 }
@@ -81,7 +100,10 @@ pub fn enabled(args: &BuildSettings, engine: Option<Arc<Engine>>) -> Vec<Box<dyn
             backends.push(Box::new(Typ(engine.clone())));
         }
         if args.wants(Format::Pdf) {
-            backends.push(Box::new(Pdf(engine)));
+            backends.push(Box::new(Pdf(engine.clone())));
+        }
+        if args.wants(Format::Ofd) {
+            backends.push(Box::new(Ofd(engine)));
         }
     }
     if args.wants(Format::Docx) {
@@ -138,17 +160,36 @@ impl Backend for Pdf {
         format!("{}\n{}", self.0.style(), self.0.fingerprint())
     }
     fn render(&self, job: &Job) -> Result<Vec<Output>, Diagnostic> {
-        let origin = job.data_path.display().to_string();
-        let typeset = self
-            .0
-            .pdf(job.plan(), &origin)
-            .map_err(|e| job.pdf_error(e))?;
-        if let Some(e) = typeset.subset_error {
-            job.warn(e.report(&Place::new(job.data_path, "")));
-        }
+        let typeset = job.typeset(&self.0)?;
         Ok(vec![Output {
             path: job.path(".pdf"),
-            bytes: typeset.pdf,
+            bytes: typeset.pdf.clone(),
+        }])
+    }
+}
+
+impl Backend for Ofd {
+    fn format(&self) -> Format {
+        Format::Ofd
+    }
+    fn needs_plan(&self) -> bool {
+        true
+    }
+    fn fingerprint(&self) -> String {
+        format!("{}\n{}", self.0.style(), self.0.fingerprint())
+    }
+    fn render(&self, job: &Job) -> Result<Vec<Output>, Diagnostic> {
+        let typeset = job.typeset(&self.0)?;
+        let path = job.path(".ofd");
+        let info = crate::ofd::DocInfo::of(&job.plan().parts);
+        let made = crate::ofd::from_pdf(&typeset.pdf, &typeset.font_dir, &info)
+            .map_err(|e| e.report(&Place::new(job.data_path, "")))?;
+        for warning in made.warnings {
+            job.warn(Diagnostic::warning(warning).in_file(&path));
+        }
+        Ok(vec![Output {
+            path,
+            bytes: made.bytes,
         }])
     }
 }

@@ -74,8 +74,9 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
     let templates = Templates::new(args.templates.as_deref());
     let renderer = Renderer::new(&templates);
     // Fonts are resolved and typst located once for the whole run.
-    let engine = if args.wants(Format::Pdf) || args.wants(Format::Typ) {
-        let mut engine = pdf_engine(&templates, args.wants(Format::Pdf))?;
+    let typesets = args.wants(Format::Pdf) || args.wants(Format::Ofd);
+    let engine = if typesets || args.wants(Format::Typ) {
+        let mut engine = pdf_engine(&templates, typesets)?;
         engine.letterhead = args.letterhead;
         engine.standard = args.pdf_standard.clone();
         Some(Arc::new(engine))
@@ -395,6 +396,7 @@ impl Run<'_> {
             out_dir: &args.out_dir,
             stem,
             warnings: Default::default(),
+            typeset: Default::default(),
         };
         let mut outputs = Vec::new();
         let mut failures = Vec::new();

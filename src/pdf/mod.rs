@@ -526,7 +526,11 @@ impl Engine {
                 }
                 e => PdfError::Typst(e),
             })?;
-        Ok(Typeset { pdf, subset_error })
+        Ok(Typeset {
+            pdf,
+            subset_error,
+            font_dir: font_dir.to_path_buf(),
+        })
     }
 }
 
@@ -535,4 +539,6 @@ pub struct Typeset {
     pub pdf: Vec<u8>,
     /// Why its fonts were not cut, if they were not.
     pub subset_error: Option<subset::SubsetError>,
+    /// The folder of font files typst read (the cut faces, or links to the full files).
+    pub font_dir: std::path::PathBuf,
 }

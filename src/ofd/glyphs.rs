@@ -1,0 +1,449 @@
+//! The PDF's fonts matched to the document's own font files, glyph by glyph.
+//!
+//! typst embeds its own cut of each face, without a `cmap`, and draws glyphs by number. The
+//! OFD carries the faces gongwen cut before typst ran (they keep their `cmap`) and text as
+//! characters, so that readers show, search and copy it. Each glyph typst drew is found in
+//! that face by its outline: most are the face's glyph for the character (`cmap`); a few
+//! are other glyphs (the full-width dashes of `locl`, ligatures), which the OFD names by
+//! number in a `CGTransform`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use ttf_parser::{GlyphId, OutlineBuilder};
+
+use super::pdf_file::{Dict, Object, PdfFile, get};
+
+/// A face in the font folder typst read.
+#[derive(Clone, Debug)]
+pub struct FolderFace {
+    pub path: PathBuf,
+    pub index: u32,
+    pub postscript: String,
+    pub family: String,
+    /// The file holds more than one face (a `.ttc`): it cannot be embedded as it is.
+    pub collection: bool,
+}
+
+/// The faces of the folder typst was given (`--font-path`), by PostScript name.
+pub fn folder_faces(dir: &Path) -> Vec<FolderFace> {
+    let mut faces = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return faces;
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        // SAFETY: the font folder's files are not changed while a document is built; a
+        // changed file fails to parse, it does not break memory safety.
+        let Ok(data) = (unsafe { memmap2::Mmap::map(&file) }) else {
+            continue;
+        };
+        let count = ttf_parser::fonts_in_collection(&data);
+        for index in 0..count.unwrap_or(1) {
+            let Ok(face) = ttf_parser::Face::parse(&data, index) else {
+                continue;
+            };
+            let name = |id: u16| {
+                face.names()
+                    .into_iter()
+                    .filter(|n| n.name_id == id)
+                    .find_map(|n| n.to_string())
+            };
+            if let Some(postscript) = name(ttf_parser::name_id::POST_SCRIPT_NAME) {
+                faces.push(FolderFace {
+                    path: path.clone(),
+                    index,
+                    postscript,
+                    family: name(ttf_parser::name_id::FAMILY).unwrap_or_default(),
+                    collection: count.is_some(),
+                });
+            }
+        }
+    }
+    faces
+}
+
+/// One glyph as the OFD writes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Glyph {
+    /// The characters it stands for (empty for a glyph that carries none).
+    pub text: String,
+    /// Its number in the embedded face.
+    pub gid: u16,
+    /// Whether the face's `cmap` gives this glyph for the (single) character, so that
+    /// no `CGTransform` is needed.
+    pub by_character: bool,
+}
+
+/// A PDF font matched to a face of the folder.
+pub struct MatchedFont {
+    pub face: FolderFace,
+    pub glyphs: HashMap<u16, Glyph>,
+    /// Glyphs found by neither character nor outline: drawn by character.
+    pub unmatched: usize,
+}
+
+/// Why a PDF font cannot be carried into the OFD.
+#[derive(Debug)]
+pub enum FontProblem {
+    /// typst used a face that is not in the folder (one of its own).
+    NotInFolder(String),
+    /// The face is one of a collection, which an OFD cannot embed as it is.
+    Collection(FolderFace),
+    /// The font is of a kind the OFD writer does not read (Type 3, simple fonts).
+    Kind(String),
+    Unreadable(String),
+}
+
+/// `ABCDEF+FandolFang-Regular` → `FandolFang-Regular`.
+fn without_subset_tag(name: &str) -> &str {
+    match name.split_once('+') {
+        Some((tag, rest)) if tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_uppercase()) => rest,
+        _ => name,
+    }
+}
+
+/// Matches the Type 0 font `font` of the PDF to a face of `faces`.
+pub fn match_font(
+    file: &PdfFile,
+    font: &Dict,
+    cids: &[u16],
+    faces: &[FolderFace],
+) -> Result<MatchedFont, FontProblem> {
+    let subtype = file.get(font, "Subtype").and_then(Object::name);
+    if subtype != Some(b"Type0") {
+        return Err(FontProblem::Kind(
+            String::from_utf8_lossy(subtype.unwrap_or(b"?")).into_owned(),
+        ));
+    }
+    let descendant = file
+        .get(font, "DescendantFonts")
+        .and_then(Object::array)
+        .and_then(|a| a.first())
+        .map(|o| file.resolve(o))
+        .and_then(Object::dict)
+        .ok_or_else(|| FontProblem::Unreadable("no descendant font".into()))?;
+    let base = file
+        .get(descendant, "BaseFont")
+        .and_then(Object::name)
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .unwrap_or_default();
+    let postscript = without_subset_tag(&base);
+    let face = faces
+        .iter()
+        .find(|f| f.postscript == postscript)
+        .ok_or_else(|| FontProblem::NotInFolder(postscript.to_owned()))?;
+    if face.collection {
+        return Err(FontProblem::Collection(face.clone()));
+    }
+    let to_unicode = match file.get(font, "ToUnicode") {
+        Some(stream @ Object::Stream(..)) => parse_to_unicode(
+            &file
+                .decoded(stream)
+                .map_err(|e| FontProblem::Unreadable(e.0))?,
+        ),
+        _ => HashMap::new(),
+    };
+    let program = Program::of(file, descendant)?;
+    let data = std::fs::read(&face.path).map_err(|e| FontProblem::Unreadable(e.to_string()))?;
+    let ours = ttf_parser::Face::parse(&data, face.index)
+        .map_err(|e| FontProblem::Unreadable(e.to_string()))?;
+    let mut by_outline: Option<HashMap<Vec<i32>, u16>> = None;
+    let drawn_outlines = program.outlines(cids);
+    let mut glyphs = HashMap::new();
+    let mut unmatched = 0;
+    for &cid in cids {
+        if glyphs.contains_key(&cid) {
+            continue;
+        }
+        let text = to_unicode.get(&cid).cloned().unwrap_or_default();
+        let drawn = drawn_outlines.get(&cid);
+        let mut chars = text.chars();
+        let by_cmap = match (chars.next(), chars.next()) {
+            (Some(c), None) => ours.glyph_index(c).map(|g| g.0),
+            _ => None,
+        };
+        let glyph = match by_cmap {
+            Some(gid) if drawn.is_none_or(|d| *d == outline(&ours, gid)) => Glyph {
+                text,
+                gid,
+                by_character: true,
+            },
+            _ => {
+                let table = by_outline.get_or_insert_with(|| outlines_of(&ours));
+                match drawn.and_then(|d| table.get(d)) {
+                    Some(&gid) => Glyph {
+                        text,
+                        gid,
+                        by_character: false,
+                    },
+                    None => {
+                        unmatched += 1;
+                        Glyph {
+                            gid: by_cmap.unwrap_or(0),
+                            by_character: by_cmap.is_some(),
+                            text,
+                        }
+                    }
+                }
+            }
+        };
+        glyphs.insert(cid, glyph);
+    }
+    Ok(MatchedFont {
+        face: face.clone(),
+        glyphs,
+        unmatched,
+    })
+}
+
+/// A glyph outline as numbers: each command's tag and its points in font units.
+#[derive(Default)]
+struct Recorder(Vec<i32>);
+
+impl Recorder {
+    fn point(&mut self, x: f32, y: f32) {
+        self.0.push((x * 4.0).round() as i32);
+        self.0.push((y * 4.0).round() as i32);
+    }
+}
+
+impl OutlineBuilder for Recorder {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.0.push(-1);
+        self.point(x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.0.push(-2);
+        self.point(x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        self.0.push(-3);
+        self.point(x1, y1);
+        self.point(x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        self.0.push(-4);
+        self.point(x1, y1);
+        self.point(x2, y2);
+        self.point(x, y);
+    }
+    fn close(&mut self) {
+        self.0.push(-5);
+    }
+}
+
+fn outline(face: &ttf_parser::Face, gid: u16) -> Vec<i32> {
+    let mut recorder = Recorder::default();
+    face.outline_glyph(GlyphId(gid), &mut recorder);
+    recorder.0
+}
+
+/// Every glyph of the face by its outline (the first glyph of each outline).
+fn outlines_of(face: &ttf_parser::Face) -> HashMap<Vec<i32>, u16> {
+    let mut table = HashMap::new();
+    for gid in 0..face.number_of_glyphs() {
+        table.entry(outline(face, gid)).or_insert(gid);
+    }
+    table
+}
+
+/// The font program the PDF embeds, to read the outlines typst drew.
+enum Program {
+    /// Bare CFF (`FontFile3` of subtype `CIDFontType0C`/`Type1C`), with CID → glyph.
+    Cff(Vec<u8>, HashMap<u16, u16>),
+    /// An sfnt (TrueType or OpenType), with CID → glyph (`CIDToGIDMap`), none for identity.
+    Sfnt(Vec<u8>, Option<Vec<u16>>),
+    /// Not embedded: glyphs are taken by character.
+    None,
+}
+
+impl Program {
+    fn of(file: &PdfFile, descendant: &Dict) -> Result<Program, FontProblem> {
+        let Some(descriptor) = file
+            .get(descendant, "FontDescriptor")
+            .and_then(Object::dict)
+        else {
+            return Ok(Program::None);
+        };
+        let decode = |o: &Object| file.decoded(o).map_err(|e| FontProblem::Unreadable(e.0));
+        if let Some(stream) = get(descriptor, "FontFile3") {
+            let subtype = file
+                .resolve(stream)
+                .dict()
+                .and_then(|d| get(d, "Subtype"))
+                .and_then(Object::name)
+                .map(<[u8]>::to_vec);
+            let data = decode(stream)?;
+            if subtype.as_deref() == Some(b"OpenType") {
+                return Ok(Program::Sfnt(data, cid_to_gid(file, descendant)?));
+            }
+            let table = ttf_parser::cff::Table::parse(&data)
+                .ok_or_else(|| FontProblem::Unreadable("the embedded CFF".into()))?;
+            let mut map = HashMap::new();
+            for gid in 0..table.number_of_glyphs() {
+                let cid = table.glyph_cid(GlyphId(gid)).unwrap_or(gid);
+                map.insert(cid, gid);
+            }
+            return Ok(Program::Cff(data, map));
+        }
+        if let Some(stream) = get(descriptor, "FontFile2") {
+            return Ok(Program::Sfnt(
+                decode(stream)?,
+                cid_to_gid(file, descendant)?,
+            ));
+        }
+        Ok(Program::None)
+    }
+
+    /// The outline of each CID drawn, where the program has it.
+    fn outlines(&self, cids: &[u16]) -> HashMap<u16, Vec<i32>> {
+        let mut out = HashMap::new();
+        match self {
+            Program::Cff(data, map) => {
+                let Some(table) = ttf_parser::cff::Table::parse(data) else {
+                    return out;
+                };
+                for &cid in cids {
+                    if let Some(&gid) = map.get(&cid) {
+                        let mut recorder = Recorder::default();
+                        let _ = table.outline(GlyphId(gid), &mut recorder);
+                        out.insert(cid, recorder.0);
+                    }
+                }
+            }
+            Program::Sfnt(data, map) => {
+                let Ok(face) = ttf_parser::Face::parse(data, 0) else {
+                    return out;
+                };
+                for &cid in cids {
+                    let gid = match map {
+                        Some(map) => map.get(cid as usize).copied(),
+                        None => Some(cid),
+                    };
+                    if let Some(gid) = gid {
+                        out.insert(cid, outline(&face, gid));
+                    }
+                }
+            }
+            Program::None => {}
+        }
+        out
+    }
+}
+
+fn cid_to_gid(file: &PdfFile, descendant: &Dict) -> Result<Option<Vec<u16>>, FontProblem> {
+    match file.get(descendant, "CIDToGIDMap") {
+        Some(stream @ Object::Stream(..)) => {
+            let bytes = file
+                .decoded(stream)
+                .map_err(|e| FontProblem::Unreadable(e.0))?;
+            Ok(Some(
+                bytes
+                    .chunks(2)
+                    .map(|p| u16::from(p[0]) << 8 | u16::from(*p.get(1).unwrap_or(&0)))
+                    .collect(),
+            ))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// A `ToUnicode` CMap: code → text.
+pub fn parse_to_unicode(data: &[u8]) -> HashMap<u16, String> {
+    let mut map = HashMap::new();
+    let Ok(tokens) = super::pdf_file::content_tokens(data) else {
+        return map;
+    };
+    let code = |o: &Object| match o {
+        Object::String(b) if !b.is_empty() => Some(
+            b.iter()
+                .fold(0u32, |acc, &byte| acc << 8 | u32::from(byte))
+                .min(u32::from(u16::MAX)) as u16,
+        ),
+        _ => None,
+    };
+    let text = |o: &Object| match o {
+        Object::String(b) => Some(
+            char::decode_utf16(
+                b.chunks(2)
+                    .map(|p| u16::from(p[0]) << 8 | u16::from(*p.get(1).unwrap_or(&0))),
+            )
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>(),
+        ),
+        _ => None,
+    };
+    let mut i = 0;
+    while i < tokens.len() {
+        match &tokens[i] {
+            Object::Operator(op) if op == b"beginbfchar" => {
+                i += 1;
+                while i + 1 < tokens.len() && !matches!(&tokens[i], Object::Operator(_)) {
+                    if let (Some(c), Some(t)) = (code(&tokens[i]), text(&tokens[i + 1])) {
+                        map.insert(c, t);
+                    }
+                    i += 2;
+                }
+            }
+            Object::Operator(op) if op == b"beginbfrange" => {
+                i += 1;
+                while i + 2 < tokens.len() && !matches!(&tokens[i], Object::Operator(_)) {
+                    if let (Some(lo), Some(hi)) = (code(&tokens[i]), code(&tokens[i + 1])) {
+                        match &tokens[i + 2] {
+                            Object::Array(items) => {
+                                for (k, item) in items.iter().enumerate() {
+                                    if let Some(t) = text(item) {
+                                        map.insert(lo.saturating_add(k as u16), t);
+                                    }
+                                }
+                            }
+                            other => {
+                                if let Some(t) = text(other) {
+                                    let mut units: Vec<u16> = t.encode_utf16().collect();
+                                    for c in lo..=hi {
+                                        map.insert(c, String::from_utf16_lossy(&units));
+                                        if let Some(last) = units.last_mut() {
+                                            *last = last.wrapping_add(1);
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    i += 3;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn to_unicode_reads_chars_and_ranges() {
+        let cmap = b"/CIDInit /ProcSet findresource begin 2 beginbfchar <0001> <0032> <0002> <D83DDE00> endbfchar 1 beginbfrange <0010> <0012> <4E00> endbfrange 1 beginbfrange <0020> <0021> [<0041> <00660069>] endbfrange end";
+        let map = parse_to_unicode(cmap);
+        assert_eq!(map[&1], "2");
+        assert_eq!(map[&2], "😀");
+        assert_eq!(map[&0x12], "丂");
+        assert_eq!(map[&0x21], "fi");
+    }
+
+    #[test]
+    fn the_subset_tag_is_taken_off() {
+        assert_eq!(
+            without_subset_tag("WHNIGQ+FandolFang-Regular"),
+            "FandolFang-Regular"
+        );
+        assert_eq!(without_subset_tag("Plain+Name"), "Plain+Name");
+    }
+}
