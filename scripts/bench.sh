@@ -3,6 +3,7 @@
 #  1. per sample document: gongwen's end-to-end time per PDF, with its font subsets made
 #     anew (cold) and taken from the cache (warm), beside a bare `typst compile` of the same
 #     generated source with the full font files (median of RUNS runs);
+#     then sealed against unsealed, and the OFD on top of the PDF it is drawn from;
 #  2. batches of synthetic documents (N of each kind): Markdown+CSV documents per second,
 #     PDFs per second, the PDF batch against Σ bare typst ÷ jobs, peak memory, and the
 #     speed-up from 1 to 2 jobs.
@@ -71,6 +72,19 @@ for file in $(find "$data" -maxdepth 1 \( -name '*.yaml' -o -name '*.yml' \) | s
   image=$(median_ms "$bin" build "$work/seal-image/$stem.yaml" --format pdf -o "$work/pdf" -q --force)
   printf '%-34s %9s %9s %9s %7s %7s\n' "$stem" "$plain" "$hand" "$image" \
     "$(ratio "$hand" "$plain")" "$(ratio "$image" "$plain")"
+done
+
+# OFD per document: the OFD is drawn from the PDF of the same run, so its cost is what a
+# build of both takes beyond a build of the PDF alone.
+echo
+echo "== per document: OFD on top of its PDF (gongwen build, warm, $runs runs, median)"
+printf '%-34s %9s %9s %9s %7s\n' document "pdf ms" "pdf+ofd" "ofd ms" ofd/pdf
+for file in $(find "$data" -maxdepth 1 \( -name '*.yaml' -o -name '*.yml' \) | sort); do
+  stem=$(basename "${file%.*}")
+  pdf=$(median_ms "$bin" build "$file" --format pdf -o "$work/ofd" -q --force)
+  both=$(median_ms "$bin" build "$file" --format pdf,ofd -o "$work/ofd" -q --force)
+  ofd=$(awk -v a="$both" -v b="$pdf" 'BEGIN { printf "%.1f", a - b }')
+  printf '%-34s %9s %9s %9s %7s\n' "$stem" "$pdf" "$both" "$ofd" "$(ratio "$ofd" "$pdf")"
 done
 
 # DOCX and XLSX per document: a batch of all samples, each format alone, minus a batch that

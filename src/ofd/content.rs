@@ -190,6 +190,7 @@ pub fn pages(file: &PdfFile, unsupported: &mut Unsupported) -> Result<Vec<Page>,
             file,
             items: Vec::new(),
             unsupported,
+            widths: Default::default(),
         };
         machine.run(&content, resources, State::new(to_page), 0)?;
         out.push(Page {
@@ -205,6 +206,8 @@ struct Machine<'a, 'u> {
     file: &'a PdfFile,
     items: Vec<Item>,
     unsupported: &'u mut Unsupported,
+    /// Each font's widths, read once a page.
+    widths: std::collections::HashMap<u32, std::rc::Rc<Widths>>,
 }
 
 /// The colour of `components` numbers in a space of that many components.
@@ -601,7 +604,10 @@ impl<'a> Machine<'a, '_> {
         x
     }
 
-    fn widths(&self, font: u32) -> Widths {
+    fn widths(&mut self, font: u32) -> std::rc::Rc<Widths> {
+        if let Some(widths) = self.widths.get(&font) {
+            return widths.clone();
+        }
         let descendant = self
             .file
             .object(font)
@@ -611,7 +617,9 @@ impl<'a> Machine<'a, '_> {
             .and_then(|a| a.first())
             .map(|o| self.file.resolve(o))
             .and_then(Object::dict);
-        Widths::of(self.file, descendant)
+        let widths = std::rc::Rc::new(Widths::of(self.file, descendant));
+        self.widths.insert(font, widths.clone());
+        widths
     }
 
     fn draw_xobject(
@@ -704,13 +712,15 @@ impl Widths {
                 _ => break,
             }
         }
+        widths.ranges.sort_by_key(|r| r.0);
         widths
     }
 
     pub fn get(&self, cid: u16) -> f64 {
-        self.ranges
-            .iter()
-            .find(|(a, b, _)| (*a..=*b).contains(&cid))
-            .map_or(self.default, |r| r.2)
+        let after = self.ranges.partition_point(|r| r.0 <= cid);
+        match after.checked_sub(1).map(|i| self.ranges[i]) {
+            Some((_, last, width)) if cid <= last => width,
+            _ => self.default,
+        }
     }
 }

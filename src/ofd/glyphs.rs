@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use ttf_parser::{GlyphId, OutlineBuilder};
 
+use super::content::Widths;
 use super::pdf_file::{Dict, Object, PdfFile, get};
 
 /// A face in the font folder typst read.
@@ -85,6 +86,8 @@ pub struct MatchedFont {
     pub glyphs: HashMap<u16, Glyph>,
     /// Glyphs found by neither character nor outline: drawn by character.
     pub unmatched: usize,
+    /// The face's file, as it is embedded.
+    pub data: Vec<u8>,
 }
 
 /// Why a PDF font cannot be carried into the OFD.
@@ -148,25 +151,52 @@ pub fn match_font(
         ),
         _ => HashMap::new(),
     };
-    let program = Program::of(file, descendant)?;
     let data = std::fs::read(&face.path).map_err(|e| FontProblem::Unreadable(e.to_string()))?;
     let ours = ttf_parser::Face::parse(&data, face.index)
         .map_err(|e| FontProblem::Unreadable(e.to_string()))?;
-    let mut by_outline: Option<HashMap<Vec<i32>, u16>> = None;
-    let drawn_outlines = program.outlines(cids);
+    let widths = Widths::of(file, Some(descendant));
+    let units = f64::from(ours.units_per_em().max(1));
+    let substitutions = substituted_glyphs(&ours);
+    // A glyph the face's substitutions never take, with the advance the PDF gives the
+    // glyph typst drew, is the character's own glyph: only the others (about one in a
+    // hundred) are compared by outline, which costs the most.
+    let plainly_own = |cid: u16, gid: u16| {
+        let advance = f64::from(ours.glyph_hor_advance(GlyphId(gid)).unwrap_or(0)) * 1000.0 / units;
+        (advance - widths.get(cid)).abs() < 0.5
+            && !substitutions.iter().any(|c| c.contains(GlyphId(gid)))
+    };
+    let mut by_outline: Option<OutlineIndex> = None;
     let mut glyphs = HashMap::new();
     let mut unmatched = 0;
+    let mut doubtful = Vec::new();
     for &cid in cids {
-        if glyphs.contains_key(&cid) {
-            continue;
-        }
         let text = to_unicode.get(&cid).cloned().unwrap_or_default();
-        let drawn = drawn_outlines.get(&cid);
         let mut chars = text.chars();
         let by_cmap = match (chars.next(), chars.next()) {
             (Some(c), None) => ours.glyph_index(c).map(|g| g.0),
             _ => None,
         };
+        match by_cmap.filter(|&gid| plainly_own(cid, gid)) {
+            Some(gid) => {
+                glyphs.insert(
+                    cid,
+                    Glyph {
+                        text,
+                        gid,
+                        by_character: true,
+                    },
+                );
+            }
+            None => doubtful.push((cid, text, by_cmap)),
+        }
+    }
+    let drawn_outlines = match doubtful.is_empty() {
+        true => HashMap::new(),
+        false => Program::of(file, descendant)?
+            .outlines(&doubtful.iter().map(|d| d.0).collect::<Vec<_>>()),
+    };
+    for (cid, text, by_cmap) in doubtful {
+        let drawn = drawn_outlines.get(&cid);
         let glyph = match by_cmap {
             Some(gid) if drawn.is_none_or(|d| *d == outline(&ours, gid)) => Glyph {
                 text,
@@ -174,9 +204,9 @@ pub fn match_font(
                 by_character: true,
             },
             _ => {
-                let table = by_outline.get_or_insert_with(|| outlines_of(&ours));
-                match drawn.and_then(|d| table.get(d)) {
-                    Some(&gid) => Glyph {
+                let index = by_outline.get_or_insert_with(|| OutlineIndex::new(&ours));
+                match drawn.and_then(|d| index.find(&ours, d)) {
+                    Some(gid) => Glyph {
                         text,
                         gid,
                         by_character: false,
@@ -198,6 +228,7 @@ pub fn match_font(
         face: face.clone(),
         glyphs,
         unmatched,
+        data,
     })
 }
 
@@ -243,13 +274,51 @@ fn outline(face: &ttf_parser::Face, gid: u16) -> Vec<i32> {
     recorder.0
 }
 
-/// Every glyph of the face by its outline (the first glyph of each outline).
-fn outlines_of(face: &ttf_parser::Face) -> HashMap<Vec<i32>, u16> {
-    let mut table = HashMap::new();
-    for gid in 0..face.number_of_glyphs() {
-        table.entry(outline(face, gid)).or_insert(gid);
+/// The glyphs of a face found by outline: first among those no character maps to (the
+/// alternates that substitutions reach, few), then among all.
+struct OutlineIndex {
+    unmapped: HashMap<Vec<i32>, u16>,
+    all: Option<HashMap<Vec<i32>, u16>>,
+}
+
+impl OutlineIndex {
+    fn new(face: &ttf_parser::Face) -> OutlineIndex {
+        let mut mapped = vec![false; usize::from(face.number_of_glyphs())];
+        if let Some(cmap) = face.tables().cmap {
+            for subtable in cmap.subtables {
+                subtable.codepoints(|c| {
+                    if let Some(m) = subtable
+                        .glyph_index(c)
+                        .and_then(|g| mapped.get_mut(usize::from(g.0)))
+                    {
+                        *m = true;
+                    }
+                });
+            }
+        }
+        let mut unmapped = HashMap::new();
+        for gid in (0..face.number_of_glyphs()).filter(|&g| !mapped[usize::from(g)]) {
+            unmapped.entry(outline(face, gid)).or_insert(gid);
+        }
+        OutlineIndex {
+            unmapped,
+            all: None,
+        }
     }
-    table
+
+    fn find(&mut self, face: &ttf_parser::Face, drawn: &[i32]) -> Option<u16> {
+        if let Some(&gid) = self.unmapped.get(drawn) {
+            return Some(gid);
+        }
+        let all = self.all.get_or_insert_with(|| {
+            let mut all = HashMap::new();
+            for gid in 0..face.number_of_glyphs() {
+                all.entry(outline(face, gid)).or_insert(gid);
+            }
+            all
+        });
+        all.get(drawn).copied()
+    }
 }
 
 /// The font program the PDF embeds, to read the outlines typst drew.
@@ -300,7 +369,7 @@ impl Program {
         Ok(Program::None)
     }
 
-    /// The outline of each CID drawn, where the program has it.
+    /// The outline of the glyph drawn for each CID, where the program has it.
     fn outlines(&self, cids: &[u16]) -> HashMap<u16, Vec<i32>> {
         let mut out = HashMap::new();
         match self {
@@ -334,6 +403,64 @@ impl Program {
         }
         out
     }
+}
+
+/// The coverage of the substitutions typst's shaping of Chinese text can apply: the
+/// lookups of the features of each script's default language and of `ZHS` (the other
+/// languages' forms, Japanese or Korean, are never asked for), and the lookups no feature
+/// names (those contextual rules call).
+fn substituted_glyphs<'a>(
+    face: &ttf_parser::Face<'a>,
+) -> Vec<ttf_parser::opentype_layout::Coverage<'a>> {
+    use ttf_parser::Tag;
+    let mut out = Vec::new();
+    let Some(gsub) = face.tables().gsub else {
+        return out;
+    };
+    let count = usize::from(gsub.lookups.len());
+    let mut used = vec![false; count];
+    let mut named = vec![false; count];
+    for feature in gsub.features {
+        for index in feature.lookup_indices {
+            if let Some(n) = named.get_mut(usize::from(index)) {
+                *n = true;
+            }
+        }
+    }
+    let chinese = Tag::from_bytes(b"ZHS ");
+    for script in gsub.scripts {
+        let systems = script
+            .default_language
+            .into_iter()
+            .chain(script.languages.into_iter().filter(|l| l.tag == chinese));
+        for system in systems {
+            let features = system
+                .feature_indices
+                .into_iter()
+                .chain(system.required_feature);
+            for feature in features.filter_map(|i| gsub.features.get(i)) {
+                for index in feature.lookup_indices {
+                    if let Some(u) = used.get_mut(usize::from(index)) {
+                        *u = true;
+                    }
+                }
+            }
+        }
+    }
+    for (index, lookup) in gsub.lookups.into_iter().enumerate() {
+        if !used[index] && named[index] {
+            continue;
+        }
+        for i in 0..lookup.subtables.len() {
+            if let Some(subtable) = lookup
+                .subtables
+                .get::<ttf_parser::gsub::SubstitutionSubtable>(i)
+            {
+                out.push(subtable.coverage());
+            }
+        }
+    }
+    out
 }
 
 fn cid_to_gid(file: &PdfFile, descendant: &Dict) -> Result<Option<Vec<u16>>, FontProblem> {

@@ -84,15 +84,36 @@ pub fn from_pdf(pdf: &[u8], font_dir: &Path, info: &DocInfo) -> Result<Made, Ofd
     let mut by_face: HashMap<(PathBuf, u32), u32> = HashMap::new();
     let mut matched: HashMap<u32, (u32, MatchedFont)> = HashMap::new();
     let mut unmatched = 0;
-    for (object, mut list) in cids {
-        list.sort_unstable();
-        list.dedup();
-        let font = file
-            .object(object)
-            .and_then(Object::dict)
-            .ok_or_else(|| OfdError::Pdf(format!("font object {object} is missing")))?;
-        let found = glyphs::match_font(&file, font, &list, &faces)
-            .map_err(|p| font_error(&file, font, p))?;
+    // Each font is matched on its own thread: reading outlines is most of the OFD's cost.
+    let found: Vec<(u32, Result<MatchedFont, OfdError>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> =
+            cids.into_iter()
+                .map(|(object, mut list)| {
+                    let (file, faces) = (&file, &faces);
+                    let handle = scope.spawn(move || {
+                        list.sort_unstable();
+                        list.dedup();
+                        let font = file.object(object).and_then(Object::dict).ok_or_else(|| {
+                            OfdError::Pdf(format!("font object {object} is missing"))
+                        })?;
+                        glyphs::match_font(file, font, &list, faces)
+                            .map_err(|p| font_error(file, font, p))
+                    });
+                    (object, handle)
+                })
+                .collect();
+        handles
+            .into_iter()
+            .map(|(object, handle)| {
+                let result = handle
+                    .join()
+                    .unwrap_or_else(|_| Err(OfdError::Pdf("reading a font failed".into())));
+                (object, result)
+            })
+            .collect()
+    });
+    for (object, result) in found {
+        let mut found = result?;
         unmatched += found.unmatched;
         let key = (found.face.path.clone(), found.face.index);
         let id = match by_face.get(&key) {
@@ -100,14 +121,17 @@ pub fn from_pdf(pdf: &[u8], font_dir: &Path, info: &DocInfo) -> Result<Made, Ofd
             None => {
                 let id = next_id;
                 next_id += 1;
-                fonts.push(embedded_font(id, &found.face)?);
+                fonts.push(embedded_font(
+                    id,
+                    &found.face,
+                    std::mem::take(&mut found.data),
+                ));
                 by_face.insert(key, id);
                 id
             }
         };
         matched.insert(object, (id, found));
     }
-
     let mut images: Vec<ImageEntry> = Vec::new();
     let mut image_ids: HashMap<Vec<u8>, u32> = HashMap::new();
     let mut resolved_pages = Vec::new();
@@ -154,7 +178,7 @@ pub fn from_pdf(pdf: &[u8], font_dir: &Path, info: &DocInfo) -> Result<Made, Ofd
         }
         resolved_pages.push(ResolvedPage { page, items });
     }
-    let bytes = package::package(info, &resolved_pages, &fonts, &images, next_id);
+    let bytes = package::package(info, &resolved_pages, fonts, images, next_id);
     let mut warnings = Vec::new();
     if !unsupported.is_empty() {
         warnings.push(
@@ -198,19 +222,15 @@ fn font_error(file: &PdfFile, font: &pdf_file::Dict, problem: FontProblem) -> Of
     OfdError::Font { face, problem }
 }
 
-fn embedded_font(id: u32, face: &FolderFace) -> Result<FontEntry, OfdError> {
-    let bytes = std::fs::read(&face.path).map_err(|e| OfdError::Font {
-        face: face.postscript.clone(),
-        problem: e.to_string(),
-    })?;
+fn embedded_font(id: u32, face: &FolderFace, bytes: Vec<u8>) -> FontEntry {
     let cff = bytes.get(..4) == Some(b"OTTO");
-    Ok(FontEntry {
+    FontEntry {
         id,
         postscript: face.postscript.clone(),
         family: face.family.clone(),
         bytes,
         extension: if cff { "otf" } else { "ttf" },
-    })
+    }
 }
 
 /// An image XObject as a PNG (or its JPEG as it is), with its soft mask as alpha.

@@ -80,14 +80,21 @@ pub struct ResolvedPage<'a> {
 
 /// `1.5`, `-0.003`, `12`: millimetres to three decimals, trailing zeros dropped.
 fn num(value: f64) -> String {
-    let rounded = (value * 1000.0).round() / 1000.0;
-    let rounded = if rounded == 0.0 { 0.0 } else { rounded };
-    let mut text = format!("{rounded:.3}");
-    while text.ends_with('0') {
-        text.pop();
+    // Integer arithmetic: the pages have tens of thousands of numbers.
+    let thousandths = (value * 1000.0).round() as i64;
+    let (whole, mut fraction) = (thousandths.abs() / 1000, thousandths.abs() % 1000);
+    let mut text = String::with_capacity(12);
+    if thousandths < 0 {
+        text.push('-');
     }
-    if text.ends_with('.') {
-        text.pop();
+    let _ = write!(text, "{whole}");
+    if fraction > 0 {
+        let mut digits = 3;
+        while fraction % 10 == 0 {
+            fraction /= 10;
+            digits -= 1;
+        }
+        let _ = write!(text, ".{fraction:0digits$}");
     }
     text
 }
@@ -447,8 +454,8 @@ fn xml_head() -> String {
 pub fn package(
     info: &DocInfo,
     pages: &[ResolvedPage],
-    fonts: &[FontEntry],
-    images: &[ImageEntry],
+    fonts: Vec<FontEntry>,
+    images: Vec<ImageEntry>,
     first_free_id: u32,
 ) -> Vec<u8> {
     let mut ids = Ids(first_free_id - 1);
@@ -506,7 +513,7 @@ pub fn package(
     );
     if !fonts.is_empty() {
         public.push_str("<ofd:Fonts>");
-        for font in fonts {
+        for font in &fonts {
             let _ = write!(
                 public,
                 "<ofd:Font ID=\"{}\" FontName=\"{}\" FamilyName=\"{}\"><ofd:FontFile>font_{}.{}</ofd:FontFile></ofd:Font>",
@@ -527,7 +534,7 @@ pub fn package(
             res,
             "<ofd:Res xmlns:ofd=\"{NS}\" BaseLoc=\"Res\"><ofd:MultiMedias>"
         );
-        for image in images {
+        for image in &images {
             let _ = write!(
                 res,
                 "<ofd:MultiMedia ID=\"{}\" Type=\"Image\" Format=\"{}\"><ofd:MediaFile>image_{}.{}</ofd:MediaFile></ofd:MultiMedia>",
@@ -565,7 +572,7 @@ pub fn package(
     for font in fonts {
         parts.push((
             format!("Doc_0/Res/font_{}.{}", font.id, font.extension),
-            font.bytes.clone(),
+            font.bytes,
         ));
     }
     for image in images {
@@ -575,7 +582,7 @@ pub fn package(
                 image.id,
                 image.format.to_ascii_lowercase().replace("jpeg", "jpg")
             ),
-            image.bytes.clone(),
+            image.bytes,
         ));
     }
     // The document's identity is its content: the same pages give the same ID.
@@ -627,7 +634,8 @@ fn zip(parts: Vec<(String, Vec<u8>)>) -> Vec<u8> {
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
     // Fonts and images are compressed already or nearly: a light level is as small, faster.
-    let binary = text.compression_level(Some(1));
+    let binary = text.compression_method(zip::CompressionMethod::Stored);
+    let text = text.compression_level(Some(1));
     for (name, bytes) in parts {
         let options = if name.ends_with(".xml") { text } else { binary };
         zip.start_file(name, options)
@@ -649,6 +657,9 @@ mod tests {
         assert_eq!(num(1.5), "1.5");
         assert_eq!(num(-0.0001), "0");
         assert_eq!(num(12.0), "12");
+        assert_eq!(num(-3.05), "-3.05");
+        assert_eq!(num(0.007), "0.007");
+        assert_eq!(num(2.1004), "2.1");
         assert_eq!(deltas(&[5.644, 5.644, 5.644, 2.0]), "g 3 5.644 2");
         assert_eq!(deltas(&[1.0, 1.0]), "1 1");
     }

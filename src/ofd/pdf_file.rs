@@ -558,7 +558,7 @@ mod tests {
         assert_eq!(pages.len(), 1);
         let content = file.page_content(pages[0]).unwrap();
         assert_eq!(content[0], Object::Operator(b"q".to_vec()));
-        assert_eq!(content[3], Object::Number(-1.0));
+        assert_eq!(content[4], Object::Number(-1.0));
         assert_eq!(content[8], Object::String(b"a)b".to_vec()));
     }
 
