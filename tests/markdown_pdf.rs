@@ -176,6 +176,52 @@ fn every_visible_character_of_any_markdown_is_in_the_pdf() {
     }
 }
 
+/// The OFD drawn from generated Markdown carries the very characters of its PDF: the
+/// counted ones, each as often (500 cases in two documents, whatever `PROPTEST_CASES` says:
+/// the OFD costs a second typst run).
+#[test]
+fn the_ofd_of_any_markdown_carries_the_text_of_its_pdf() {
+    let dir = temp_dir();
+    let mut runner = TestRunner::default();
+    let strategy = case();
+    for _ in 0..2 {
+        let batch: Vec<String> = (0..250)
+            .map(|_| strategy.new_tree(&mut runner).unwrap().current())
+            .collect();
+        let md = dir.path().join("cases.md");
+        fs::write(&md, format!("{FRONT_MATTER}{}\n", batch.join("\n\n"))).unwrap();
+        let pdf = gongwen_in(dir.path(), &["pdf", "cases.md"]);
+        let ofd = gongwen_in(dir.path(), &["ofd", "cases.md"]);
+        if !pdf.status.success() {
+            // A refusal is the PDF test's to judge; the OFD is refused alike.
+            assert!(!ofd.status.success(), "{}", stderr(&ofd));
+            continue;
+        }
+        assert!(ofd.status.success(), "{}", stderr(&ofd));
+        let printed = counts(&poppler("pdftotext", &[], &dir.path().join("cases.pdf")));
+        let carried = counts(&ofd_text(&dir.path().join("cases.ofd")));
+        let mut differ: Vec<(char, usize, usize)> = printed
+            .keys()
+            .chain(carried.keys())
+            .map(|c| {
+                let (p, o) = (
+                    printed.get(c).copied().unwrap_or(0),
+                    carried.get(c).copied().unwrap_or(0),
+                );
+                (*c, p, o)
+            })
+            .filter(|(_, p, o)| p != o)
+            .collect();
+        differ.sort();
+        differ.dedup();
+        assert!(
+            differ.is_empty(),
+            "(char, in the PDF, in the OFD): {differ:?}\nin the Markdown:\n{}",
+            batch.join("\n\n----\n\n")
+        );
+    }
+}
+
 /// The cases the issue names, each on its own.
 #[test]
 fn the_reported_markdown_keeps_its_text() {

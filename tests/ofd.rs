@@ -793,3 +793,41 @@ fn gongwen_ofd_draws_a_markdown_file_with_front_matter() {
         .collect();
     assert!(pages.contains("手工改过"));
 }
+
+#[test]
+fn a_face_typst_brings_itself_is_embedded_from_the_pdf() {
+    // Code is set in typst's built-in monospace face, which is no installed file: the OFD
+    // embeds the PDF's cut of it and names its glyphs by number.
+    let root = temp_dir();
+    let data = data_folder(root.path(), "report.yaml");
+    let out = root.path().join("out");
+    build(&data, &out, "md");
+    let markdown = out.join("report.md");
+    edit(
+        &markdown,
+        &[(
+            "一企一档。",
+            "一企一档。\n\n```\nlet x = a < b && c; // #*$\n```\n",
+        )],
+    );
+    for command in ["pdf", "ofd"] {
+        let run = gongwen(&[command, path_str(&markdown)]);
+        assert!(run.status.success(), "{}", stderr(&run));
+    }
+    let ofd = out.join("report.ofd");
+    let parts = parts(&ofd);
+    check_schemas("report", &parts);
+    check_archival("report", &parts);
+    let public = String::from_utf8_lossy(&parts["Doc_0/PublicRes.xml"]).into_owned();
+    assert!(public.contains("DejaVuSansMono"), "{public}");
+    assert!(ofd_text(&ofd).contains("let x = a < b && c; // #*$"));
+    let (pages, problems) = ofd_pages(&ofd);
+    assert!(problems.is_empty(), "{problems:?}");
+    let pdf = out.join("report.pdf");
+    for (i, page) in pages.iter().enumerate() {
+        let score = page
+            .blurred(2)
+            .correlation(&pdf_page(&pdf, i + 1).blurred(2));
+        assert!(score >= 0.98, "page {}: {score:.3}", i + 1);
+    }
+}

@@ -136,13 +136,6 @@ pub fn match_font(
         .map(|n| String::from_utf8_lossy(n).into_owned())
         .unwrap_or_default();
     let postscript = without_subset_tag(&base);
-    let face = faces
-        .iter()
-        .find(|f| f.postscript == postscript)
-        .ok_or_else(|| FontProblem::NotInFolder(postscript.to_owned()))?;
-    if face.collection {
-        return Err(FontProblem::Collection(face.clone()));
-    }
     let to_unicode = match file.get(font, "ToUnicode") {
         Some(stream @ Object::Stream(..)) => parse_to_unicode(
             &file
@@ -151,6 +144,12 @@ pub fn match_font(
         ),
         _ => HashMap::new(),
     };
+    let Some(face) = faces.iter().find(|f| f.postscript == postscript) else {
+        return own_program(file, descendant, postscript, cids, &to_unicode);
+    };
+    if face.collection {
+        return Err(FontProblem::Collection(face.clone()));
+    }
     let data = std::fs::read(&face.path).map_err(|e| FontProblem::Unreadable(e.to_string()))?;
     let ours = ttf_parser::Face::parse(&data, face.index)
         .map_err(|e| FontProblem::Unreadable(e.to_string()))?;
@@ -228,6 +227,52 @@ pub fn match_font(
         face: face.clone(),
         glyphs,
         unmatched,
+        data,
+    })
+}
+
+/// A face typst brought itself (its built-in DejaVu Sans Mono for code): the PDF's own cut
+/// of it is embedded, when it is a TrueType or OpenType file, and every glyph is named by
+/// number, since that cut has no `cmap`.
+fn own_program(
+    file: &PdfFile,
+    descendant: &Dict,
+    postscript: &str,
+    cids: &[u16],
+    to_unicode: &HashMap<u16, String>,
+) -> Result<MatchedFont, FontProblem> {
+    let not_in_folder = || FontProblem::NotInFolder(postscript.to_owned());
+    let Program::Sfnt(data, map) = Program::of(file, descendant)? else {
+        return Err(not_in_folder());
+    };
+    if ttf_parser::Face::parse(&data, 0).is_err() {
+        return Err(not_in_folder());
+    }
+    let glyphs = cids
+        .iter()
+        .map(|&cid| {
+            let gid = match &map {
+                Some(map) => map.get(usize::from(cid)).copied().unwrap_or(0),
+                None => cid,
+            };
+            let glyph = Glyph {
+                text: to_unicode.get(&cid).cloned().unwrap_or_default(),
+                gid,
+                by_character: false,
+            };
+            (cid, glyph)
+        })
+        .collect();
+    Ok(MatchedFont {
+        face: FolderFace {
+            path: PathBuf::from(format!("<pdf>/{postscript}")),
+            index: 0,
+            postscript: postscript.to_owned(),
+            family: postscript.to_owned(),
+            collection: false,
+        },
+        glyphs,
+        unmatched: 0,
         data,
     })
 }

@@ -305,3 +305,27 @@ pub fn soffice_to_pdf(files: &[PathBuf], out: &Path) {
         String::from_utf8_lossy(&status.stderr)
     );
 }
+
+/// The text an OFD's pages carry: every `TextCode` of every page, in order.
+pub fn ofd_text(path: &Path) -> String {
+    let mut pages: Vec<(usize, String)> = unzip(path)
+        .into_iter()
+        .filter_map(|(name, xml)| {
+            let page = name
+                .strip_prefix("Doc_0/Pages/Page_")?
+                .strip_suffix("/Content.xml")?
+                .parse()
+                .ok()?;
+            Some((page, xml))
+        })
+        .collect();
+    pages.sort();
+    let mut text = String::new();
+    for (_, xml) in pages {
+        let doc = roxmltree::Document::parse(&xml).expect("a page is XML");
+        for code in doc.descendants().filter(|n| n.has_tag_name("TextCode")) {
+            text.push_str(code.text().unwrap_or(""));
+        }
+    }
+    text
+}
