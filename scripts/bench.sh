@@ -75,14 +75,27 @@ for file in $(find "$data" -maxdepth 1 \( -name '*.yaml' -o -name '*.yml' \) | s
 done
 
 # OFD per document: the OFD is drawn from the PDF of the same run, so its cost is what a
-# build of both takes beyond a build of the PDF alone.
+# build of both takes beyond a build of the PDF alone. The two builds alternate, run after
+# run (OFD_RUNS, default 3 × RUNS), so that a shared machine's changing load falls on both
+# alike; the medians are compared.
+ofd_runs=${OFD_RUNS:-$((runs * 3))}
 echo
-echo "== per document: OFD on top of its PDF (gongwen build, warm, $runs runs, median)"
+echo "== per document: OFD on top of its PDF (gongwen build, warm, $ofd_runs alternating runs, median)"
 printf '%-34s %9s %9s %9s %7s\n' document "pdf ms" "pdf+ofd" "ofd ms" ofd/pdf
 for file in $(find "$data" -maxdepth 1 \( -name '*.yaml' -o -name '*.yml' \) | sort); do
   stem=$(basename "${file%.*}")
-  pdf=$(median_ms "$bin" build "$file" --format pdf -o "$work/ofd" -q --force)
-  both=$(median_ms "$bin" build "$file" --format pdf,ofd -o "$work/ofd" -q --force)
+  pdf_times=() both_times=()
+  for _ in $(seq "$ofd_runs"); do
+    for format in pdf pdf,ofd; do
+      start=$(now_us)
+      "$bin" build "$file" --format "$format" -o "$work/ofd" -q --force >/dev/null 2>&1 || { echo "failed: $file $format" >&2; exit 1; }
+      end=$(now_us)
+      if [ "$format" = pdf ]; then pdf_times+=($(( end - start ))); else both_times+=($(( end - start ))); fi
+    done
+  done
+  middle() { printf '%s\n' "$@" | sort -n | awk -v n="$#" 'NR == int((n + 1) / 2) { printf "%.1f", $1 / 1000 }'; }
+  pdf=$(middle "${pdf_times[@]}")
+  both=$(middle "${both_times[@]}")
   ofd=$(awk -v a="$both" -v b="$pdf" 'BEGIN { printf "%.1f", a - b }')
   printf '%-34s %9s %9s %9s %7s\n' "$stem" "$pdf" "$both" "$ofd" "$(ratio "$ofd" "$pdf")"
 done

@@ -166,8 +166,28 @@ impl State {
 
 /// Reads every page of the file.
 pub fn pages(file: &PdfFile, unsupported: &mut Unsupported) -> Result<Vec<Page>, PdfReadError> {
-    let mut out = Vec::new();
-    for page in file.pages()? {
+    // Pages are read on the machine's cores: typst has finished, and the OFD is waited for.
+    let list = file.pages()?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let read = crate::parallel::map(&list, cores, |page| {
+        let mut own = Unsupported::new();
+        read_page(file, page, &mut own).map(|page| (page, own))
+    });
+    let mut out = Vec::with_capacity(read.len());
+    for result in read {
+        let (page, own) = result?;
+        unsupported.extend(own);
+        out.push(page);
+    }
+    Ok(out)
+}
+
+fn read_page(
+    file: &PdfFile,
+    page: &Dict,
+    unsupported: &mut Unsupported,
+) -> Result<Page, PdfReadError> {
+    {
         let media = file
             .get(page, "MediaBox")
             .and_then(Object::array)
@@ -193,13 +213,12 @@ pub fn pages(file: &PdfFile, unsupported: &mut Unsupported) -> Result<Vec<Page>,
             widths: Default::default(),
         };
         machine.run(&content, resources, State::new(to_page), 0)?;
-        out.push(Page {
+        Ok(Page {
             width: (x1 - x0) * MM_PER_PT,
             height: (y1 - y0) * MM_PER_PT,
             items: machine.items,
-        });
+        })
     }
-    Ok(out)
 }
 
 struct Machine<'a, 'u> {

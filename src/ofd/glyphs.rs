@@ -204,7 +204,7 @@ pub fn match_font(
             },
             _ => {
                 let index = by_outline.get_or_insert_with(|| OutlineIndex::new(&ours));
-                match drawn.and_then(|d| index.find(&ours, d)) {
+                match drawn.and_then(|d| index.find(&ours, d, widths.get(cid))) {
                     Some(gid) => Glyph {
                         text,
                         gid,
@@ -319,11 +319,12 @@ fn outline(face: &ttf_parser::Face, gid: u16) -> Vec<i32> {
     recorder.0
 }
 
-/// The glyphs of a face found by outline: first among those no character maps to (the
-/// alternates that substitutions reach, few), then among all.
+/// The glyphs of a face found by outline: only glyphs of the advance the PDF gives the
+/// drawn glyph are outlined, first those no character maps to (the alternates that
+/// substitutions reach), then the others.
 struct OutlineIndex {
-    unmapped: HashMap<Vec<i32>, u16>,
-    all: Option<HashMap<Vec<i32>, u16>>,
+    /// Glyph IDs, those no character maps to first.
+    order: Vec<u16>,
 }
 
 impl OutlineIndex {
@@ -341,28 +342,23 @@ impl OutlineIndex {
                 });
             }
         }
-        let mut unmapped = HashMap::new();
-        for gid in (0..face.number_of_glyphs()).filter(|&g| !mapped[usize::from(g)]) {
-            unmapped.entry(outline(face, gid)).or_insert(gid);
-        }
-        OutlineIndex {
-            unmapped,
-            all: None,
-        }
+        let all = 0..face.number_of_glyphs();
+        let order = all
+            .clone()
+            .filter(|&g| !mapped[usize::from(g)])
+            .chain(all.filter(|&g| mapped[usize::from(g)]))
+            .collect();
+        OutlineIndex { order }
     }
 
-    fn find(&mut self, face: &ttf_parser::Face, drawn: &[i32]) -> Option<u16> {
-        if let Some(&gid) = self.unmapped.get(drawn) {
-            return Some(gid);
-        }
-        let all = self.all.get_or_insert_with(|| {
-            let mut all = HashMap::new();
-            for gid in 0..face.number_of_glyphs() {
-                all.entry(outline(face, gid)).or_insert(gid);
-            }
-            all
-        });
-        all.get(drawn).copied()
+    /// The glyph whose outline is `drawn` and whose advance is `width` thousandths of an em.
+    fn find(&self, face: &ttf_parser::Face, drawn: &[i32], width: f64) -> Option<u16> {
+        let units = f64::from(face.units_per_em().max(1));
+        self.order.iter().copied().find(|&gid| {
+            let advance =
+                f64::from(face.glyph_hor_advance(GlyphId(gid)).unwrap_or(0)) * 1000.0 / units;
+            (advance - width).abs() < 0.5 && outline(face, gid) == drawn
+        })
     }
 }
 

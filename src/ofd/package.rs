@@ -446,6 +446,42 @@ fn image_object(out: &mut String, id: u32, resource: u32, matrix: &Matrix, alpha
     out.push_str("/>");
 }
 
+/// A page's `Content.xml`; its layer has ID `first`, its objects the IDs after it.
+fn page_xml(page: &ResolvedPage, first: u32, default_area: (f64, f64)) -> Vec<u8> {
+    let mut ids = Ids(first);
+    let layer_id = first;
+    let area = |(w, h): (f64, f64)| format!("0 0 {} {}", num(w), num(h));
+    let mut content = xml_head();
+    let _ = write!(content, "<ofd:Page xmlns:ofd=\"{NS}\">");
+    let size = (page.page.width, page.page.height);
+    if (size.0 - default_area.0).abs() > 0.01 || (size.1 - default_area.1).abs() > 0.01 {
+        let _ = write!(
+            content,
+            "<ofd:Area><ofd:PhysicalBox>{}</ofd:PhysicalBox></ofd:Area>",
+            area(size)
+        );
+    }
+    let _ = write!(
+        content,
+        "<ofd:Content><ofd:Layer ID=\"{layer_id}\" Type=\"Body\">"
+    );
+    for item in &page.items {
+        let id = ids.next();
+        content.push('\n');
+        match item {
+            Resolved::Text(text) => text_object(&mut content, id, text),
+            Resolved::Path(path) => path_object(&mut content, id, path),
+            Resolved::Image {
+                id: resource,
+                matrix,
+                alpha,
+            } => image_object(&mut content, id, *resource, matrix, *alpha),
+        }
+    }
+    content.push_str("\n</ofd:Layer></ofd:Content></ofd:Page>\n");
+    content.into_bytes()
+}
+
 fn xml_head() -> String {
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".to_owned()
 }
@@ -466,46 +502,26 @@ pub fn package(
         .unwrap_or((210.0, 297.0));
     let area = |(w, h): (f64, f64)| format!("0 0 {} {}", num(w), num(h));
     let mut page_entries = String::new();
+    // Each page's IDs are counted out first, so that the pages are written on all cores.
+    let mut numbered = Vec::with_capacity(pages.len());
     for (index, page) in pages.iter().enumerate() {
         let page_id = ids.next();
-        let layer_id = ids.next();
         let _ = write!(
             page_entries,
             "<ofd:Page ID=\"{page_id}\" BaseLoc=\"Pages/Page_{index}/Content.xml\"/>"
         );
-        let mut content = xml_head();
-        let _ = write!(content, "<ofd:Page xmlns:ofd=\"{NS}\">");
-        let size = (page.page.width, page.page.height);
-        if (size.0 - default_area.0).abs() > 0.01 || (size.1 - default_area.1).abs() > 0.01 {
-            let _ = write!(
-                content,
-                "<ofd:Area><ofd:PhysicalBox>{}</ofd:PhysicalBox></ofd:Area>",
-                area(size)
-            );
-        }
-        let _ = write!(
-            content,
-            "<ofd:Content><ofd:Layer ID=\"{layer_id}\" Type=\"Body\">"
-        );
-        for item in &page.items {
-            let id = ids.next();
-            content.push('\n');
-            match item {
-                Resolved::Text(text) => text_object(&mut content, id, text),
-                Resolved::Path(path) => path_object(&mut content, id, path),
-                Resolved::Image {
-                    id: resource,
-                    matrix,
-                    alpha,
-                } => image_object(&mut content, id, *resource, matrix, *alpha),
-            }
-        }
-        content.push_str("\n</ofd:Layer></ofd:Content></ofd:Page>\n");
-        files.push((
-            format!("Doc_0/Pages/Page_{index}/Content.xml"),
-            content.into_bytes(),
-        ));
+        let first = ids.0 + 1;
+        ids.0 += 1 + page.items.len() as u32;
+        numbered.push((index, page, first));
     }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let written = crate::parallel::map(&numbered, cores, |(index, page, first)| {
+        (
+            format!("Doc_0/Pages/Page_{index}/Content.xml"),
+            page_xml(page, *first, default_area),
+        )
+    });
+    files.extend(written);
     let mut public = xml_head();
     let _ = write!(
         public,
