@@ -12,7 +12,10 @@ use std::process::Command;
 
 use common::*;
 
-const SCHEMAS: &str = "../shared/ofd-schema";
+/// The standard's schemas, kept with the tests so that a checkout alone runs them.
+const SCHEMAS: &str = "tests/fixtures/ofd-schema";
+/// The project's shared copy, beside the checkout where there is one.
+const SHARED_SCHEMAS: &str = "../shared/ofd-schema";
 
 /// The parts of an OFD package by name.
 fn parts(ofd: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -37,6 +40,38 @@ fn schema_dir() -> PathBuf {
         dir.display()
     );
     dir
+}
+
+#[test]
+fn the_schemas_kept_with_the_tests_are_the_standards() {
+    let kept = schema_dir();
+    let names: Vec<String> = entries(&kept)
+        .into_iter()
+        .filter(|n| n.ends_with(".xsd"))
+        .collect();
+    for name in [
+        "OFD.xsd",
+        "Document.xsd",
+        "Page.xsd",
+        "Res.xsd",
+        "Definitions.xsd",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name} is missing");
+    }
+    let shared = manifest_dir().join(SHARED_SCHEMAS);
+    if shared.is_dir() {
+        let theirs: Vec<String> = entries(&shared)
+            .into_iter()
+            .filter(|n| n.ends_with(".xsd"))
+            .collect();
+        assert_eq!(names, theirs);
+        for name in &names {
+            assert!(
+                fs::read(kept.join(name)).unwrap() == fs::read(shared.join(name)).unwrap(),
+                "{name} differs from the shared copy"
+            );
+        }
+    }
 }
 
 /// Every XML part validated against the standard's schema for it.
