@@ -172,3 +172,39 @@ pub fn xdg_dir(variable: &str, fallback: &str) -> Option<std::path::PathBuf> {
         })
         .map(|base| base.join("gongwen"))
 }
+
+/// How a part of a zip package is compressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Packing {
+    /// Deflated at the default level.
+    Deflated,
+    /// Deflated at the fastest level (large text that is written often).
+    Fast,
+    /// Stored as it is (fonts and images, which deflate barely shrinks).
+    Stored,
+}
+
+/// A zip package (DOCX, OFD) of the parts in the order given, with fixed times and
+/// permissions, so that the same parts give the same bytes.
+pub fn zip_package(parts: impl IntoIterator<Item = (String, Vec<u8>, Packing)>) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    for (name, bytes, packing) in parts {
+        let options = match packing {
+            Packing::Deflated => deflated,
+            Packing::Fast => deflated.compression_level(Some(1)),
+            Packing::Stored => deflated.compression_method(zip::CompressionMethod::Stored),
+        };
+        // Writing into memory cannot fail.
+        zip.start_file(name, options)
+            .expect("a zip entry starts in memory");
+        zip.write_all(&bytes)
+            .expect("a zip entry is written in memory");
+    }
+    zip.finish()
+        .expect("a zip in memory is finished")
+        .into_inner()
+}

@@ -229,21 +229,8 @@ fn pdf_page(pdf: &Path, n: usize) -> Gray {
         String::from_utf8_lossy(&out.stderr)
     );
     let bytes = fs::read(dir.path().join("p.pgm")).unwrap();
-    // P5\nW H\n255\n
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
-    }
-    let (width, height): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    let pixels = bytes[at + 1..at + 1 + width * height]
+    let (width, height, samples) = netpbm(&bytes);
+    let pixels = samples[..width * height]
         .iter()
         .map(|&v| f64::from(v) / 255.0)
         .collect();

@@ -142,21 +142,8 @@ fn render(pdf: &Path, page: usize) -> (usize, usize, Vec<u8>) {
         String::from_utf8_lossy(&out.stderr)
     );
     let bytes = fs::read(dir.path().join("p.ppm")).unwrap();
-    // P6\nW H\n255\n
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
-    }
-    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    (w, h, bytes[at + 1..].to_vec())
+    let (w, h, samples) = netpbm(&bytes);
+    (w, h, samples.to_vec())
 }
 
 /// A seal's box on the page, in points.

@@ -2,9 +2,7 @@
 //! (odd and even page numbers), the letter form's first-page header, document properties,
 //! all zipped with fixed timestamps so that the same input gives the same bytes.
 
-use std::io::Write;
-
-use zip::write::SimpleFileOptions;
+use crate::write::{Packing, zip_package};
 
 use super::{TYPE_W, W_NS, styles, xml};
 use crate::plan::gbt9704;
@@ -306,26 +304,13 @@ pub fn zip(document: &str, parts: &Parts, letterhead: bool) -> Vec<u8> {
         files.push(("word/footer3.xml", letter_first_footer(letterhead)));
         files.push(("word/header1.xml", letter_header(parts, letterhead)));
     }
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644);
     let media_files = media
         .iter()
         .map(|(name, bytes)| (format!("word/media/{name}"), bytes.to_vec()));
     let files = files
         .into_iter()
         .map(|(name, text)| (name.to_owned(), text.into_bytes()))
-        .chain(media_files);
-    for (name, bytes) in files {
-        // Writing into memory cannot fail.
-        zip.start_file(name, options)
-            .expect("a zip entry starts in memory");
-        zip.write_all(&bytes)
-            .expect("a zip entry is written in memory");
-    }
-    zip.finish()
-        .expect("a zip in memory is finished")
-        .into_inner()
+        .chain(media_files)
+        .map(|(name, bytes)| (name, bytes, Packing::Deflated));
+    zip_package(files)
 }

@@ -329,3 +329,22 @@ pub fn ofd_text(path: &Path) -> String {
     }
     text
 }
+
+/// The width, height and samples of a binary netpbm image (pdftoppm's `.ppm`, `.pgm`).
+pub fn netpbm(bytes: &[u8]) -> (usize, usize, &[u8]) {
+    // P6\nW H\n255\n
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
+    }
+    let (w, h) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, &bytes[at + 1..])
+}
