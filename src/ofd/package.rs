@@ -99,7 +99,8 @@ fn num(value: f64) -> String {
 }
 
 /// Text for XML content or a double-quoted attribute; characters XML 1.0 cannot carry
-/// are written as U+FFFD.
+/// are written as U+FFFD, not left out as the DOCX writer does: a `TextCode` keeps one
+/// character for each of its `DeltaX` steps.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
