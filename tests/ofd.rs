@@ -463,15 +463,8 @@ fn samples(root: &Path) -> PathBuf {
         let path = entry.unwrap().path();
         fs::copy(&path, data.join(path.file_name().unwrap())).unwrap();
     }
-    fs::write(
-        data.join("seal.svg"),
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 420 420\">\
-         <circle cx=\"210\" cy=\"210\" r=\"196\" fill=\"none\" stroke=\"#e60012\" stroke-width=\"14\"/>\
-         <polygon fill=\"#e60012\" points=\"210,130 228,185 286,185 239,219 257,274 210,240 163,274 181,219 134,185 192,185\"/>\
-         <text x=\"210\" y=\"345\" text-anchor=\"middle\" font-size=\"44\" fill=\"#e60012\">测试专用章</text></svg>",
-    )
-    .unwrap();
-    fs::write(data.join("seal.png"), ring_png(160)).unwrap();
+    fs::write(data.join("seal.svg"), test_seal_svg()).unwrap();
+    fs::write(data.join("seal.png"), test_seal_png(160)).unwrap();
     let append = |file: &str, line: &str| {
         let path = data.join(file);
         let mut text = fs::read_to_string(&path).unwrap();
@@ -481,46 +474,6 @@ fn samples(root: &Path) -> PathBuf {
     append("work-report-2024.yaml", "\nseal: seal.svg\n");
     append("proposal-reply-0520.yaml", "\nseal: seal.png\n");
     data
-}
-
-/// A red ring on a transparent ground, as an RGBA PNG.
-fn ring_png(size: u32) -> Vec<u8> {
-    use std::io::Write;
-    let centre = (size as f64 - 1.0) / 2.0;
-    let mut raw = Vec::new();
-    for y in 0..size {
-        raw.push(0);
-        for x in 0..size {
-            let d = ((x as f64 - centre).powi(2) + (y as f64 - centre).powi(2)).sqrt();
-            let ring = d <= centre && d >= centre * 0.85;
-            raw.extend_from_slice(if ring {
-                &[230, 0, 18, 255]
-            } else {
-                &[0, 0, 0, 0]
-            });
-        }
-    }
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(&raw).unwrap();
-    let idat = encoder.finish().unwrap();
-    let chunk = |kind: &[u8], data: &[u8]| {
-        let mut out = (data.len() as u32).to_be_bytes().to_vec();
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(kind);
-        crc.update(data);
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        out.extend_from_slice(&crc.finalize().to_be_bytes());
-        out
-    };
-    let mut header = size.to_be_bytes().to_vec();
-    header.extend_from_slice(&size.to_be_bytes());
-    header.extend_from_slice(&[8, 6, 0, 0, 0]);
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend(chunk(b"IHDR", &header));
-    png.extend(chunk(b"IDAT", &idat));
-    png.extend(chunk(b"IEND", &[]));
-    png
 }
 
 fn build(data: &Path, out: &Path, format: &str) {

@@ -348,3 +348,76 @@ pub fn netpbm(bytes: &[u8]) -> (usize, usize, &[u8]) {
     let (w, h) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
     (w, h, &bytes[at + 1..])
 }
+
+/// A synthetic round seal as SVG: a red ring, a star and 测试专用章.
+pub fn test_seal_svg() -> String {
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 420 420\">\
+     <circle cx=\"210\" cy=\"210\" r=\"196\" fill=\"none\" stroke=\"#e60012\" stroke-width=\"14\"/>\
+     <polygon fill=\"#e60012\" points=\"210,130 228,185 286,185 239,219 257,274 210,240 163,274 181,219 134,185 192,185\"/>\
+     <text x=\"210\" y=\"345\" text-anchor=\"middle\" font-size=\"44\" fill=\"#e60012\">测试专用章</text></svg>"
+        .to_owned()
+}
+
+/// A synthetic round seal as an RGBA PNG (stored, uncompressed deflate blocks): a red ring
+/// on a transparent ground, `size` pixels square.
+pub fn test_seal_png(size: u32) -> Vec<u8> {
+    let centre = (size as f64 - 1.0) / 2.0;
+    let mut raw = Vec::new();
+    for y in 0..size {
+        raw.push(0);
+        for x in 0..size {
+            let d = ((x as f64 - centre).powi(2) + (y as f64 - centre).powi(2)).sqrt();
+            let ring = d <= centre && d >= centre * 0.88;
+            raw.extend_from_slice(if ring {
+                &[230, 0, 18, 255]
+            } else {
+                &[0, 0, 0, 0]
+            });
+        }
+    }
+    let mut zlib = vec![0x78, 0x01];
+    for (i, block) in raw.chunks(65535).enumerate() {
+        let last = (i + 1) * 65535 >= raw.len();
+        zlib.push(u8::from(last));
+        let len = block.len() as u16;
+        zlib.extend_from_slice(&len.to_le_bytes());
+        zlib.extend_from_slice(&(!len).to_le_bytes());
+        zlib.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in &raw {
+        a = (a + u32::from(*byte)) % 65521;
+        b = (b + a) % 65521;
+    }
+    zlib.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let crc = |bytes: &[u8]| {
+        let mut crc = 0xffff_ffffu32;
+        for byte in bytes {
+            crc ^= u32::from(*byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    };
+    let chunk = |kind: &[u8], data: &[u8]| {
+        let mut out = (data.len() as u32).to_be_bytes().to_vec();
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc(&body).to_be_bytes());
+        out
+    };
+    let mut header = size.to_be_bytes().to_vec();
+    header.extend_from_slice(&size.to_be_bytes());
+    header.extend_from_slice(&[8, 6, 0, 0, 0]);
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(chunk(b"IHDR", &header));
+    png.extend(chunk(b"IDAT", &zlib));
+    png.extend(chunk(b"IEND", &[]));
+    png
+}
