@@ -242,8 +242,24 @@ fn own_program(
     to_unicode: &HashMap<u16, String>,
 ) -> Result<MatchedFont, FontProblem> {
     let not_in_folder = || FontProblem::NotInFolder(postscript.to_owned());
-    let Program::Sfnt(data, map) = Program::of(file, descendant)? else {
-        return Err(not_in_folder());
+    // A bare CFF program (typst's own Libertinus, say) is wrapped as an OpenType file.
+    let (data, gid_of): (Vec<u8>, Box<dyn Fn(u16) -> u16>) = match Program::of(file, descendant)? {
+        Program::Sfnt(data, map) => (
+            data,
+            Box::new(move |cid| match &map {
+                Some(map) => map.get(usize::from(cid)).copied().unwrap_or(0),
+                None => cid,
+            }),
+        ),
+        Program::Cff(cff, map) => {
+            let widths = Widths::of(file, Some(descendant));
+            let data = opentype_of_cff(&cff, &map, &widths).ok_or_else(not_in_folder)?;
+            (
+                data,
+                Box::new(move |cid| map.get(&cid).copied().unwrap_or(0)),
+            )
+        }
+        Program::None => return Err(not_in_folder()),
     };
     if ttf_parser::Face::parse(&data, 0).is_err() {
         return Err(not_in_folder());
@@ -251,10 +267,7 @@ fn own_program(
     let glyphs = cids
         .iter()
         .map(|&cid| {
-            let gid = match &map {
-                Some(map) => map.get(usize::from(cid)).copied().unwrap_or(0),
-                None => cid,
-            };
+            let gid = gid_of(cid);
             let glyph = Glyph {
                 text: to_unicode.get(&cid).cloned().unwrap_or_default(),
                 gid,
@@ -275,6 +288,85 @@ fn own_program(
         unmatched: 0,
         data,
     })
+}
+
+/// A minimal OpenType file around a bare CFF font program: `head`, `hhea`, `maxp`, `hmtx`
+/// (the PDF's widths) and the `CFF ` table. It has no `cmap`: the OFD names its glyphs.
+fn opentype_of_cff(cff: &[u8], cid_to_gid: &HashMap<u16, u16>, widths: &Widths) -> Option<Vec<u8>> {
+    let table = ttf_parser::cff::Table::parse(cff)?;
+    let glyphs = table.number_of_glyphs();
+    let mut advances = vec![0u16; usize::from(glyphs)];
+    for (&cid, &gid) in cid_to_gid {
+        if let Some(a) = advances.get_mut(usize::from(gid)) {
+            *a = widths.get(cid).round().clamp(0.0, 65535.0) as u16;
+        }
+    }
+    let be16 = |v: u16| v.to_be_bytes();
+    let mut head = Vec::new();
+    head.extend_from_slice(&0x0001_0000u32.to_be_bytes()); // version
+    head.extend_from_slice(&0x0001_0000u32.to_be_bytes()); // fontRevision
+    head.extend_from_slice(&0u32.to_be_bytes()); // checkSumAdjustment
+    head.extend_from_slice(&0x5F0F_3CF5u32.to_be_bytes()); // magicNumber
+    head.extend_from_slice(&be16(0)); // flags
+    head.extend_from_slice(&be16(1000)); // unitsPerEm: CFF's 1/1000 em
+    head.extend_from_slice(&[0; 16]); // created, modified
+    for v in [-1000i16, -1000, 2000, 2000] {
+        head.extend_from_slice(&v.to_be_bytes()); // the box
+    }
+    head.extend_from_slice(&be16(0)); // macStyle
+    head.extend_from_slice(&be16(8)); // lowestRecPPEM
+    head.extend_from_slice(&2i16.to_be_bytes()); // fontDirectionHint
+    head.extend_from_slice(&be16(0)); // indexToLocFormat
+    head.extend_from_slice(&be16(0)); // glyphDataFormat
+    let mut hhea = Vec::new();
+    hhea.extend_from_slice(&0x0001_0000u32.to_be_bytes());
+    for v in [880i16, -120, 0] {
+        hhea.extend_from_slice(&v.to_be_bytes()); // ascender, descender, lineGap
+    }
+    hhea.extend_from_slice(&be16(advances.iter().copied().max().unwrap_or(0)));
+    hhea.extend_from_slice(&[0; 22]); // the minima, caret, reserved, metricDataFormat
+    hhea.extend_from_slice(&be16(glyphs)); // numberOfHMetrics
+    let mut maxp = 0x0000_5000u32.to_be_bytes().to_vec();
+    maxp.extend_from_slice(&be16(glyphs));
+    let mut hmtx = Vec::new();
+    for advance in advances {
+        hmtx.extend_from_slice(&be16(advance));
+        hmtx.extend_from_slice(&be16(0));
+    }
+    let tables: [(&[u8; 4], &[u8]); 5] = [
+        (b"CFF ", cff),
+        (b"head", &head),
+        (b"hhea", &hhea),
+        (b"hmtx", &hmtx),
+        (b"maxp", &maxp),
+    ];
+    let mut out = Vec::new();
+    out.extend_from_slice(b"OTTO");
+    out.extend_from_slice(&be16(tables.len() as u16));
+    out.extend_from_slice(&[0, 64, 0, 2, 0, 16]); // searchRange, entrySelector, rangeShift
+    let mut offset = 12 + 16 * tables.len();
+    let mut body = Vec::new();
+    for (tag, data) in tables {
+        let sum = data
+            .chunks(4)
+            .map(|c| {
+                let mut word = [0u8; 4];
+                word[..c.len()].copy_from_slice(c);
+                u32::from_be_bytes(word)
+            })
+            .fold(0u32, u32::wrapping_add);
+        out.extend_from_slice(tag);
+        out.extend_from_slice(&sum.to_be_bytes());
+        out.extend_from_slice(&(offset as u32).to_be_bytes());
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        body.extend_from_slice(data);
+        while body.len() % 4 != 0 {
+            body.push(0);
+        }
+        offset = 12 + 16 * tables.len() + body.len();
+    }
+    out.extend_from_slice(&body);
+    Some(out)
 }
 
 /// A glyph outline as numbers: each command's tag and its points in font units.
@@ -604,6 +696,36 @@ mod tests {
         assert_eq!(map[&2], "😀");
         assert_eq!(map[&0x12], "丂");
         assert_eq!(map[&0x21], "fi");
+    }
+
+    #[test]
+    fn a_bare_cff_program_is_wrapped_as_a_font_readers_draw() {
+        // The CFF table of an installed OpenType face stands in for the PDF's bare program.
+        let home = std::env::var("HOME").unwrap_or_default();
+        let Some(path) = [
+            "/usr/local/share/fonts/fandol/FandolFang-Regular.otf".to_owned(),
+            format!("{home}/.local/share/fonts/fandol/FandolFang-Regular.otf"),
+        ]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file()) else {
+            panic!("FandolFang is installed by `make test`");
+        };
+        let data = std::fs::read(path).unwrap();
+        let face = ttf_parser::Face::parse(&data, 0).unwrap();
+        let cff = face
+            .raw_face()
+            .table(ttf_parser::Tag::from_bytes(b"CFF "))
+            .unwrap();
+        let gid = face.glyph_index('中').unwrap().0;
+        let map = HashMap::from([(7u16, gid)]);
+        let widths = Widths::of(&PdfFile::parse(b"%PDF-1.7\n").unwrap(), None);
+        let wrapped = opentype_of_cff(cff, &map, &widths).unwrap();
+        let ours = ttf_parser::Face::parse(&wrapped, 0).unwrap();
+        assert_eq!(ours.units_per_em(), 1000);
+        assert_eq!(ours.glyph_hor_advance(GlyphId(gid)), Some(1000));
+        assert!(!outline(&ours, gid).is_empty());
+        assert_eq!(outline(&ours, gid), outline(&face, gid));
     }
 
     #[test]
