@@ -173,6 +173,16 @@ struct BuildArgs {
     /// PDF standards to conform to, comma-separated: a-2b (archival, PDF/A), a-2a,ua-1 …
     #[arg(long, value_name = "STANDARD")]
     pdf_standard: Option<String>,
+    /// Name of the replies' 办理情况汇总表 (written when the build holds two or more replies,
+    /// and with this option for one) [default: replies-summary]
+    #[arg(long, value_name = "NAME")]
+    summary: Option<String>,
+    /// Summarize only the replies to this session (its name, or a part of it naming one)
+    #[arg(long, value_name = "SESSION")]
+    session: Option<String>,
+    /// Also write, for each action plan, one document per responsible unit with its tasks
+    #[arg(long)]
+    by_unit: bool,
 }
 
 fn default_jobs() -> usize {
@@ -209,7 +219,29 @@ impl BuildArgs {
                 .as_deref()
                 .map(PdfStandard::parse)
                 .transpose()?,
+            summary: self.summary.map(summary_name).transpose()?,
+            session: self.session,
+            by_unit: self.by_unit,
         })
+    }
+}
+
+/// A summary's name becomes its files' names: one plain file name, nothing of a path.
+fn summary_name(name: String) -> Result<String, Diagnostic> {
+    let plain = !name.trim().is_empty()
+        && !name.contains(['/', '\\', '\0'])
+        && name != "."
+        && name != ".."
+        && !name.starts_with('.');
+    match plain {
+        true => Ok(name),
+        false => Err(Diagnostic::error(t!(
+            "`%{name}` cannot name the summary's files",
+            name = name
+        ))
+        .with_hint(t!(
+            "give a plain file name without folders, e.g. --summary 办理情况汇总表"
+        ))),
     }
 }
 

@@ -83,6 +83,9 @@ pub struct Official {
     pub seals: Vec<Seal>,
     /// The PDF standards typst is to enforce (`a-2b`, `a-2a,ua-1`); `--pdf-standard` wins.
     pub pdf_standard: Option<String>,
+    /// The document is itself an attachment (a 办理情况汇总表 sent with a cover letter): its
+    /// pages hold only its attachment, labelled 附件, with no 版头, title page or 落款.
+    pub as_attachment: bool,
 }
 
 impl Official {
@@ -187,6 +190,9 @@ impl Official {
         }
         if let Some(standard) = &self.pdf_standard {
             line("pdf_standard", yaml_quote(standard));
+        }
+        if self.as_attachment {
+            line("as_attachment", "true".into());
         }
         if !self.seals.is_empty() {
             let seals: Vec<String> = self

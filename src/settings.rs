@@ -76,6 +76,13 @@ pub struct BuildSettings {
     pub letterhead: bool,
     /// The PDF standards typst enforces (`--pdf-standard`), if any.
     pub pdf_standard: Option<crate::pdf::standard::PdfStandard>,
+    /// `--summary NAME`: the name of the replies' 办理情况汇总表, which is then written even
+    /// for a single reply.
+    pub summary: Option<String>,
+    /// `--session`: the session the summary is limited to.
+    pub session: Option<String>,
+    /// `--by-unit`: each plan's tasks also as one document per responsible unit.
+    pub by_unit: bool,
 }
 
 impl BuildSettings {

@@ -4,6 +4,7 @@
 
 pub mod backends;
 pub mod manifest;
+mod summary;
 mod watch;
 
 pub use watch::watch;
@@ -160,6 +161,7 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
     }
 
     let outcomes = run.parallel(&library, &jobs);
+    let summary = summary::summarize(&run, &templates, &library, &jobs, &stems);
     run.progress.finish_and_clear();
 
     let mut manifest = run.manifest;
@@ -170,11 +172,15 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
     } else {
         Status::Ok
     };
-    for ((index, _), outcome) in jobs.iter().zip(outcomes) {
+    let documents = jobs
+        .iter()
+        .zip(outcomes)
+        .map(|((index, _), outcome)| (library.entries[*index].file.path.clone(), outcome));
+    for (key, outcome) in documents.chain(summary) {
         match outcome {
             Outcome::Built(entry) => {
                 built += 1;
-                manifest.set(&library.entries[*index].file.path, entry);
+                manifest.set(&key, entry);
             }
             Outcome::Unchanged => unchanged += 1,
             Outcome::Interrupted => stopped += 1,
@@ -185,7 +191,7 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
             Outcome::Partial => {
                 failed += 1;
                 status = status.max(Status::Invalid);
-                manifest.remove(&library.entries[*index].file.path);
+                manifest.remove(&key);
                 forgotten += 1;
             }
         }
@@ -370,11 +376,21 @@ impl Run<'_> {
         data_path: &Path,
         stem: &str,
     ) -> Result<(Vec<Output>, Vec<Diagnostic>), Diagnostic> {
-        let args = self.args;
-        let mut rendered = self
+        let rendered = self
             .renderer
             .render(document, linked)
             .map_err(|d| d.with_note(t!("while building %{data}", data = data_path.display())))?;
+        self.outputs_of(rendered, data_path, stem)
+    }
+
+    /// The files of a rendered document in every enabled format; see [`Run::outputs`].
+    fn outputs_of(
+        &self,
+        mut rendered: crate::render::Rendered,
+        data_path: &Path,
+        stem: &str,
+    ) -> Result<(Vec<Output>, Vec<Diagnostic>), Diagnostic> {
+        let args = self.args;
         rendered.rebase_seals(data_path.parent().unwrap_or(Path::new(".")), &args.out_dir);
         let plan = match self.backends.iter().any(|b| b.needs_plan()) {
             true => {

@@ -69,8 +69,10 @@ pub fn docx(plan: &Plan, letterhead: bool) -> Vec<u8> {
         }
         Head::None => {}
     }
-    let title_runs = plain_runs(&parts.title_lines.join("\n"));
-    document.push(styles::paragraph(styles::TITLE), title_runs);
+    if !parts.as_attachment {
+        let title_runs = plain_runs(&parts.title_lines.join("\n"));
+        document.push(styles::paragraph(styles::TITLE), title_runs);
+    }
     if let Some(addressee) = &parts.addressee {
         document.push(
             styles::paragraph(styles::PLAIN),
@@ -112,16 +114,25 @@ pub fn docx(plan: &Plan, letterhead: bool) -> Vec<u8> {
         } else {
             PORTRAIT
         };
-        let section_break = next.landscape || geometry.landscape;
+        // A document that is itself an attachment starts on its attachment's first page.
+        let first_page = parts.as_attachment && document.blocks.is_empty();
+        if first_page {
+            geometry = next;
+        }
+        let section_break = !first_page && (next.landscape || geometry.landscape);
         if section_break {
             document.end_section(geometry, letter && document.sections == 0);
         }
         geometry = next;
         let mut label = styles::paragraph(styles::ATTACHMENT_LABEL);
-        if !section_break {
+        if !section_break && !first_page {
             label = label.set("pageBreakBefore", "<w:pageBreakBefore/>");
         }
-        document.push(label, plain_runs(&format!("附件{}", k + 1)));
+        let number = match parts.as_attachment {
+            true => String::new(),
+            false => (k + 1).to_string(),
+        };
+        document.push(label, plain_runs(&format!("附件{number}")));
         let title_runs = Converter::new(geometry).runs(&attachment.title);
         // The title on the third row, one row after it left blank.
         document.push(

@@ -115,6 +115,15 @@ impl Linked<'_> {
     pub fn get<T: 'static>(&self, i: usize) -> Option<&T> {
         self.0.get(i)?.as_deref()?.as_any().downcast_ref::<T>()
     }
+
+    /// The first linked document of the type `T`: a kind links to each kind at most once
+    /// (a report to its plan and to last year's report).
+    pub fn first<T: 'static>(&self) -> Option<&T> {
+        self.0
+            .iter()
+            .flatten()
+            .find_map(|d| d.as_ref().as_any().downcast_ref::<T>())
+    }
 }
 
 /// A document as `Any`, so that a linked one can be taken as the type it must be.

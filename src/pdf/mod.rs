@@ -196,7 +196,9 @@ pub fn typst_source(plan: &Plan, fonts: &Fonts, letterhead: bool) -> Source {
         }
         Head::None => {}
     }
-    main.push_str(&format!("#doc-title(({}))\n\n", list(&parts.title_lines)));
+    if !parts.as_attachment {
+        main.push_str(&format!("#doc-title(({}))\n\n", list(&parts.title_lines)));
+    }
     if let Some(addressee) = &parts.addressee {
         main.push_str(&format!("#addressee({})\n\n", content(addressee)));
     }

@@ -121,9 +121,14 @@ pub fn convert(plan: &Plan) -> Converted {
         let title = std::mem::take(&mut writer.out);
         writer.blocks(&attachment.content);
         let content = std::mem::take(&mut writer.out);
+        // A document that is itself an attachment is labelled 附件 alone: its number is the
+        // cover document's to give.
+        let number = match plan.parts.as_attachment {
+            true => "\"\"".to_owned(),
+            false => (k + 1).to_string(),
+        };
         attachments.push(format!(
-            "#attachment({}, [{}], landscape: {})[\n{content}]\n",
-            k + 1,
+            "#attachment({number}, [{}], landscape: {})[\n{content}]\n",
             title.trim(),
             attachment.landscape
         ));

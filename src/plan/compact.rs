@@ -49,6 +49,37 @@ fn width(cell: &Inlines) -> f64 {
     set_width(&text)
 }
 
+/// The width in characters of a cell's longest run of Western letters, digits and signs
+/// without a space, which a line does not break inside, with the closing punctuation that
+/// may not start a line after it and the opening one that may not end a line before it.
+fn longest_unbreakable(cell: &Inlines) -> f64 {
+    let mut text = String::new();
+    inline_text(cell, &mut text);
+    let mut longest: f64 = 0.0;
+    let mut run = String::new();
+    let mut opening = 0.0;
+    let mut before = None;
+    for c in text.chars() {
+        if c.is_ascii_graphic() {
+            if run.is_empty() {
+                opening = f64::from(u8::from(
+                    before.is_some_and(|b| "（「『【《〈“".contains(b)),
+                ));
+            }
+            run.push(c);
+        } else if !run.is_empty() {
+            let closing = f64::from(u8::from("）」』】》〉”，。；、：！？".contains(c)));
+            longest = longest.max(opening + set_width(&run) + closing);
+            run.clear();
+        }
+        before = Some(c);
+    }
+    if !run.is_empty() {
+        longest = longest.max(opening + set_width(&run));
+    }
+    longest
+}
+
 /// The rows a table takes with `chars` characters in each column's line, and then the
 /// lines of all its cells (which breaks the ties: a wider column that shortens no row yet
 /// brings one closer to shortening).
@@ -88,10 +119,26 @@ pub fn balance(table: &Table, width_pt: f64) -> Vec<u32> {
                 .collect()
         })
         .collect();
+    // Every column at least as wide as its heading and as its longest run that cannot break
+    // (a telephone number, a date written 2024-06-06).
     let mut chars: Vec<u32> = (0..columns)
         .map(|j| {
             let head = table.head.get(j).map_or(0.0, width);
-            (head.ceil() as u32).max(2)
+            let unbreakable = table
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !table.full_width.contains(i))
+                .filter_map(|(_, row)| row.get(j))
+                .map(longest_unbreakable)
+                .fold(0.0, f64::max);
+            // Half a character to spare: a word processor sets the Western run in a face
+            // of its own, whose digits may be wider than half a character.
+            let unbreakable = match unbreakable > 0.0 {
+                true => unbreakable + 0.5,
+                false => 0.0,
+            };
+            (head.max(unbreakable).ceil() as u32).max(2)
         })
         .collect();
     let char_pt = compact_char_pt();

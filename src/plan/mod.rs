@@ -219,6 +219,9 @@ pub struct Parts {
     pub colophon: Option<Colophon>,
     /// 成文日期.
     pub date: Option<Date>,
+    /// The document is itself an attachment: no 版头, title, 落款 or notes are printed,
+    /// only its attachments, labelled 附件 without a number.
+    pub as_attachment: bool,
 }
 
 /// A document laid out for the page back-ends.
@@ -465,7 +468,7 @@ impl Parts {
                 .and_then(Date::parse)
                 .map(|d| d.chinese()),
         });
-        Parts {
+        let parts = Parts {
             kind: parts.kind.clone(),
             title: parts.title.clone(),
             title_lines,
@@ -479,7 +482,22 @@ impl Parts {
             notes,
             colophon,
             date,
+            as_attachment: parts.as_attachment,
+        };
+        if parts.as_attachment {
+            // The cover document carries these; the attachment keeps its organ and date as
+            // the file's properties only.
+            return Parts {
+                head: Head::None,
+                addressee: None,
+                attachments: Vec::new(),
+                signature: None,
+                notes: Vec::new(),
+                colophon: None,
+                ..parts
+            };
         }
+        parts
     }
 
     fn text(&self, out: &mut String) {

@@ -128,6 +128,24 @@ impl Renderer {
         })
     }
 
+    /// A document made from several (the 办理情况汇总表): its template `<kind>.md` rendered
+    /// from `context`, under the front matter of `parts`.
+    pub fn render_collection(
+        &self,
+        parts: Official,
+        context: minijinja::Value,
+        tables: Vec<Table>,
+    ) -> Result<Rendered, Diagnostic> {
+        let body = self.render_template(&kind_template(&parts.kind), context)?;
+        let front_matter = parts.to_front_matter();
+        Ok(Rendered {
+            body_start: front_matter.len(),
+            markdown: front_matter + &tidy(&body),
+            parts,
+            tables: tables.into_iter().filter(|t| !t.rows.is_empty()).collect(),
+        })
+    }
+
     fn render_template(&self, name: &str, context: minijinja::Value) -> Result<String, Diagnostic> {
         let error = |e: minijinja::Error| {
             let template = e.name().unwrap_or(name).to_owned();

@@ -4,6 +4,7 @@
 mod import;
 mod model;
 mod rules;
+pub mod summary;
 mod view;
 
 use crate::diag::Diagnostics;

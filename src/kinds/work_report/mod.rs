@@ -31,24 +31,26 @@ impl Document for WorkReport {
         self.seal.as_ref()
     }
     fn links(&self) -> Vec<Link> {
-        self.action_plan
-            .iter()
-            .map(|path| Link {
-                path: path.clone(),
-                kind: crate::kinds::action_plan::KIND,
-            })
-            .collect()
+        let plan = self.action_plan.iter().map(|path| Link {
+            path: path.clone(),
+            kind: crate::kinds::action_plan::KIND,
+        });
+        let last_year = self.previous_report.iter().map(|path| Link {
+            path: path.clone(),
+            kind: KIND,
+        });
+        plan.chain(last_year).collect()
     }
     fn validate(&self, linked: Linked, diags: &mut Diagnostics) {
-        rules::validate(self, linked.get(0), diags);
+        rules::validate(self, linked.first(), linked.first(), diags);
     }
     fn official(&self) -> Official {
         view::official(self)
     }
     fn view(&self, linked: Linked) -> minijinja::Value {
-        view::context(self, linked.get(0))
+        view::context(self, linked.first(), linked.first())
     }
     fn tables(&self, linked: Linked) -> Vec<Table> {
-        tables::tables(self, linked.get(0))
+        tables::tables(self, linked.first(), linked.first())
     }
 }

@@ -17,6 +17,7 @@ record! {
         addressee: opt Located<String> = "主送机关（可选），上报时写，如“县人民政府”，排在标题下，后加冒号";
         header: opt Header = "版头（可选）：issuers 发文机关、form 格式、copy_number 份号、secrecy 密级、urgency 紧急程度、signers 签发人";
         action_plan: opt Located<String> = "对照的行动计划数据文件（相对本文件的路径），指标可用 target 对照其目标";
+        previous_report: opt Located<String> = "上一年度工作总结的数据文件（相对本文件的路径，须在数据文件夹内）：未写 previous 的指标取其中同代号指标的数值";
         figures: many Figure = "主要指标，正文中以 {代号} 引用";
         printing: opt Printing = "印发机关和印发日期（可选），排在版记最后一行：organ、date";
         seal: opt crate::kinds::common::seal::Seals = "印章（可选）：写“手工盖章”则按盖章版式留出印章位置；写电子印章图片路径（PNG 透明底或 SVG，相对于本文件）则盖上该图片；联合行文时按发文机关顺序列出各机关的印章";
@@ -38,6 +39,38 @@ record! {
 }
 
 impl WorkReport {
+    /// The figures as the outputs show them: a figure that gives no `previous` takes the
+    /// value of the figure with its id and unit in last year's report, where that is not 0
+    /// (a change from nothing is not a percentage).
+    pub fn figures_with(&self, last: Option<&WorkReport>) -> std::borrow::Cow<'_, [Figure]> {
+        let Some(last) = last else {
+            return std::borrow::Cow::Borrowed(&self.figures);
+        };
+        let figures = self
+            .figures
+            .iter()
+            .map(|figure| {
+                let mut figure = figure.clone();
+                if figure.previous.is_none()
+                    && let Some(before) = last.figure(&figure.id.value)
+                    && before.unit() == figure.unit()
+                    && before.value.value != 0.0
+                {
+                    figure.previous = Some(crate::decode::Number {
+                        pos: figure.id.pos,
+                        ..before.value.clone()
+                    });
+                }
+                figure
+            })
+            .collect();
+        std::borrow::Cow::Owned(figures)
+    }
+
+    pub fn figure(&self, id: &str) -> Option<&Figure> {
+        self.figures.iter().find(|f| f.id.value == id)
+    }
+
     pub fn title(&self) -> String {
         match &self.title {
             Some(title) => title.value.clone(),

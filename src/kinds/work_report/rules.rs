@@ -8,7 +8,12 @@ use crate::diag::Diagnostics;
 use crate::kinds::action_plan::ActionPlan;
 use crate::kinds::common::{Prose, rules};
 
-pub fn validate(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diagnostics) {
+pub fn validate(
+    report: &WorkReport,
+    plan: Option<&ActionPlan>,
+    last_year: Option<&WorkReport>,
+    diags: &mut Diagnostics,
+) {
     rules::shared_parts(
         &report.title(),
         &report.title_lines,
@@ -32,8 +37,11 @@ pub fn validate(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diag
             section.collect_prose(&mut prose);
         }
     }
-    rules::references(&prose, &report.figures, diags);
+    rules::references(&prose, &report.figures_with(last_year), diags);
     targets(report, plan, diags);
+    if let Some(last_year) = last_year {
+        previous_year(report, last_year, diags);
+    }
     let year = report.year.value;
     let date = &report.date.value;
     // A report on a year is signed in that year, or in the first quarter of the next.
@@ -127,6 +135,72 @@ fn targets(report: &WorkReport, plan: Option<&ActionPlan>, diags: &mut Diagnosti
                 )
                 .hint(t!(
                     "a figure and its target must use the same unit (e.g. both 亿元)"
+                ));
+        }
+    }
+}
+
+/// The report against last year's: its year the one before, each figure's unit as last
+/// year's, a `previous` given by hand equal to last year's value.
+fn previous_year(report: &WorkReport, last_year: &WorkReport, diags: &mut Diagnostics) {
+    let link = report
+        .previous_report
+        .as_ref()
+        .expect("a report has last year's only through `previous_report`");
+    let year = report.year.value;
+    if last_year.year.value != year - 1 {
+        diags
+            .error(
+                link.pos,
+                t!(
+                    "`%{path}` is the report on %{found}, not on %{expected}",
+                    path = link.value,
+                    found = last_year.year.value,
+                    expected = year - 1
+                ),
+            )
+            .hint(t!(
+                "`previous_report` names the report on the year before this one"
+            ));
+        return;
+    }
+    for figure in &report.figures {
+        let Some(before) = last_year.figure(&figure.id.value) else {
+            continue;
+        };
+        if before.unit() != figure.unit() {
+            diags
+                .error(
+                    figure.unit_pos(),
+                    t!(
+                        "unit `%{unit}` of `%{id}` differs from last year's unit `%{last_unit}` in `%{path}`",
+                        unit = figure.unit(),
+                        id = figure.id.value,
+                        last_unit = before.unit(),
+                        path = link.value
+                    ),
+                )
+                .hint(t!(
+                    "use last year's unit, or give the figure a new id if it measures something else"
+                ));
+            continue;
+        }
+        if let Some(previous) = &figure.previous
+            && previous.value != before.value.value
+        {
+            diags
+                .warning(
+                    previous.pos,
+                    t!(
+                        "`previous` of `%{id}` is %{given}, but last year's report `%{path}` gives %{last}",
+                        id = figure.id.value,
+                        given = previous.text,
+                        path = link.value,
+                        last = before.value.text
+                    ),
+                )
+                .hint(t!(
+                    "remove `previous` to take last year's value, or correct the one that is wrong (a revised figure may keep its own)"
                 ));
         }
     }

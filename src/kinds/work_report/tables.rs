@@ -6,7 +6,11 @@ use crate::kinds::action_plan::ActionPlan;
 use crate::kinds::common::metrics_table;
 use crate::table::Table;
 
-pub fn tables(report: &WorkReport, plan: Option<&ActionPlan>) -> Vec<Table> {
+pub fn tables(
+    report: &WorkReport,
+    plan: Option<&ActionPlan>,
+    last_year: Option<&WorkReport>,
+) -> Vec<Table> {
     let targets = Table {
         name: "targets",
         title: "目标完成情况",
@@ -34,5 +38,5 @@ pub fn tables(report: &WorkReport, plan: Option<&ActionPlan>) -> Vec<Table> {
             })
             .collect(),
     };
-    vec![metrics_table(&report.figures), targets]
+    vec![metrics_table(&report.figures_with(last_year)), targets]
 }

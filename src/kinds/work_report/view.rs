@@ -69,7 +69,11 @@ pub fn official(report: &WorkReport) -> Official {
     parts
 }
 
-pub fn context(report: &WorkReport, plan: Option<&ActionPlan>) -> minijinja::Value {
+pub fn context(
+    report: &WorkReport,
+    plan: Option<&ActionPlan>,
+    last_year: Option<&WorkReport>,
+) -> minijinja::Value {
     #[derive(Serialize)]
     struct Context<'a> {
         kind: &'static str,
@@ -79,6 +83,8 @@ pub fn context(report: &WorkReport, plan: Option<&ActionPlan>) -> minijinja::Val
         next_year: i64,
         date: Date,
         figures: &'a [Figure],
+        /// The title of last year's report the previous values come from.
+        previous_report: Option<String>,
         lead: &'a Option<Prose>,
         review: &'a Part,
         review_heading: String,
@@ -88,6 +94,7 @@ pub fn context(report: &WorkReport, plan: Option<&ActionPlan>) -> minijinja::Val
         action_plan: Option<&'a str>,
         completion: Vec<Completion>,
     }
+    let figures = report.figures_with(last_year);
     let year = report.year.value;
     let heading =
         |part: &Part, default: String| part.heading.as_ref().map_or(default, |h| h.value.clone());
@@ -98,7 +105,8 @@ pub fn context(report: &WorkReport, plan: Option<&ActionPlan>) -> minijinja::Val
         year,
         next_year: year.saturating_add(1),
         date: report.date.value,
-        figures: &report.figures,
+        figures: &figures,
+        previous_report: last_year.map(WorkReport::title),
         lead: &report.lead,
         review: &report.review,
         review_heading: heading(&report.review, format!("{year}年工作总结")),
