@@ -6,9 +6,23 @@ pub struct Table {
     /// Its file-name suffix: `<stem>-<name>.csv`.
     pub name: &'static str,
     /// Its Chinese title: the XLSX sheet's name and title row.
-    pub title: &'static str,
+    pub title: String,
+    /// A sheet of the workbook only, with no CSV of its own (a unit's task list, whose rows
+    /// the units CSV already holds).
+    pub sheet_only: bool,
+    /// A native chart of some of its columns, drawn beside it in the workbook.
+    pub chart: Option<Chart>,
     pub header: Vec<&'static str>,
     pub rows: Vec<Vec<String>>,
+}
+
+/// A bar chart of a table: one bar a row, named by the `categories` column, a series for
+/// each of the `values` columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub title: String,
+    pub categories: usize,
+    pub values: Vec<usize>,
 }
 
 /// A column whose header ends in `(%)` holds percentages (`24.97` for 24.97 %).

@@ -913,3 +913,161 @@ fn one_reply_gets_a_summary_only_when_asked() {
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(out.join("汇总.md").exists());
 }
+
+// ---------------------------------------------------------------------------------------
+// Each unit's task list, and the workbooks' charts
+
+#[test]
+fn the_plan_s_workbook_has_a_sheet_a_unit_whose_rows_are_the_units_csv() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    let run = gongwen(&[
+        "build",
+        "data/zhangjiakou-plan-2018-2020.yaml",
+        "-o",
+        path_str(&out),
+        "--format",
+        "csv,xlsx",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let units = read_csv(&out.join("zhangjiakou-plan-2018-2020-units.csv"));
+    let tasks = read_csv(&out.join("zhangjiakou-plan-2018-2020-tasks.csv"));
+    // No CSV of a unit's own: the units CSV holds them all.
+    let csvs: Vec<String> = entries(&out)
+        .into_iter()
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    assert_eq!(csvs.len(), 3, "{csvs:?}");
+    let book = xlsx_sheets(&out.join("zhangjiakou-plan-2018-2020.xlsx"));
+    assert!(units.len() > 10, "{units:?}");
+    for unit in &units[1..] {
+        let (_, rows) = book
+            .iter()
+            .find(|(name, _)| *name == unit[0])
+            .unwrap_or_else(|| panic!("no sheet for {}", unit[0]));
+        assert_eq!(
+            rows[1],
+            ["序号", "任务", "分工", "其他单位", "目标", "完成时限"]
+        );
+        let label = |r: &Vec<String>| match r[0].starts_with("保障措施") {
+            true => format!("{}{}", r[0], r[1]),
+            false => format!("{}.{}", r[0], r[1]),
+        };
+        let of = |role: &str| -> Vec<String> {
+            rows[2..]
+                .iter()
+                .filter(|r| r[2] == role)
+                .map(label)
+                .collect()
+        };
+        assert_eq!(of("牵头").len().to_string(), unit[1], "{}", unit[0]);
+        assert_eq!(of("牵头").join("；"), unit[2], "{}", unit[0]);
+        assert_eq!(of("参与").len().to_string(), unit[3], "{}", unit[0]);
+        assert_eq!(of("参与").join("；"), unit[4], "{}", unit[0]);
+        // A task's other units, targets and deadline are the 任务分解表's.
+        for row in rows[2..].iter().filter(|r| !r[0].starts_with("保障措施")) {
+            let task = tasks.iter().find(|t| t[0] == row[0]).unwrap();
+            let all: Vec<&str> = task[2].split('、').chain(task[3].split('、')).collect();
+            let mut others: Vec<&str> = Vec::new();
+            for u in all {
+                if !u.is_empty() && u != unit[0] && !others.contains(&u) {
+                    others.push(u);
+                }
+            }
+            assert_eq!(row[3], others.join("、"), "{} {}", unit[0], row[0]);
+            assert_eq!(row[4], task[4]);
+            assert_eq!(row[5], task[5]);
+        }
+    }
+}
+
+/// The `<c:f>` ranges of every chart in a workbook, each chart's in order.
+fn chart_ranges(xlsx: &Path) -> Vec<(String, Vec<String>)> {
+    let parts = unzip(xlsx);
+    let mut names: Vec<&String> = parts
+        .keys()
+        .filter(|k| k.starts_with("xl/charts/chart"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let xml = &parts[name];
+            let ranges = xml
+                .split("<c:f>")
+                .skip(1)
+                .map(|s| s.split("</c:f>").next().unwrap().to_owned())
+                .collect();
+            (xml.clone(), ranges)
+        })
+        .collect()
+}
+
+#[test]
+fn the_workbooks_chart_last_years_changes_and_the_targets_completion() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    let run = gongwen(&[
+        "build",
+        "data/zhangjiakou-work-report-2020.yaml",
+        "-o",
+        path_str(&out),
+        "--format",
+        "csv,xlsx",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let stem = "zhangjiakou-work-report-2020";
+    let metrics = read_csv(&out.join(format!("{stem}-metrics.csv")));
+    let changed: Vec<&Vec<String>> = metrics[1..].iter().filter(|r| !r[4].is_empty()).collect();
+    let targets = read_csv(&out.join(format!("{stem}-targets.csv")));
+    assert!(changed.len() >= 2 && targets.len() >= 3);
+    let xlsx = out.join(format!("{stem}.xlsx"));
+    let charts = chart_ranges(&xlsx);
+    assert_eq!(charts.len(), 2, "{charts:?}");
+    let completion = charts
+        .iter()
+        .find(|(xml, _)| xml.contains("目标完成率"))
+        .unwrap();
+    let last = 2 + targets.len() - 1;
+    assert_eq!(
+        completion.1,
+        [
+            "目标完成情况!$F$2".to_owned(),
+            format!("目标完成情况!$A$3:$A${last}"),
+            format!("目标完成情况!$F$3:$F${last}"),
+        ]
+    );
+    let change = charts
+        .iter()
+        .find(|(xml, _)| xml.contains("主要指标同比增减"))
+        .unwrap();
+    let last = 2 + changed.len();
+    assert_eq!(
+        change.1,
+        [
+            "同比增减!$E$2".to_owned(),
+            format!("同比增减!$A$3:$A${last}"),
+            format!("同比增减!$E$3:$E${last}"),
+        ]
+    );
+    // The charted cells are the CSVs' figures.
+    let book = xlsx_sheets(&xlsx);
+    let sheet = |name: &str| &book.iter().find(|(n, _)| n == name).unwrap().1;
+    for (row, want) in sheet("同比增减")[2..].iter().zip(&changed) {
+        assert_eq!(row[0], want[0]);
+        let stored: f64 = row[4].parse().unwrap();
+        let printed: f64 = want[4].parse().unwrap();
+        assert!((stored * 100.0 - printed).abs() < 1e-9, "{row:?} {want:?}");
+    }
+    for (row, want) in sheet("目标完成情况")[2..].iter().zip(&targets[1..]) {
+        assert_eq!(row[0], want[0]);
+    }
+    // LibreOffice Calc opens them: the charts' titles are on its pages.
+    let lo = dir.path().join("lo");
+    fs::create_dir(&lo).unwrap();
+    soffice_to_pdf(&[xlsx], &lo);
+    let text = squeezed_pdf_text(&lo.join(format!("{stem}.pdf")));
+    for title in ["主要指标同比增减(%)", "目标完成率(%)"] {
+        assert!(text.contains(title), "{title} in {text}");
+    }
+}

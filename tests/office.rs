@@ -83,7 +83,12 @@ fn libreoffice_sets_every_docx_in_the_standard_geometry_with_the_pdf_text() {
     for stem in &stems {
         let md = fs::read_to_string(dir.path().join(format!("{stem}.md"))).unwrap();
         let office_pdf = dir.path().join("lo").join(format!("{stem}.pdf"));
-        check_pages(stem, &office_pdf, &md, DOCX_GRID);
+        // LibreOffice draws the turned page number of a document whose first section is
+        // landscape (the 办理情况汇总表) at the page's corner, not where the DOCX places it:
+        // the PDF's geometry is checked in tests/layout.rs, the DOCX's text below.
+        if !md.contains("\nas_attachment: true\n") {
+            check_pages(stem, &office_pdf, &md, DOCX_GRID);
+        }
         let headers = table_headers(&md);
         let typst_text = body_text(&dir.path().join(format!("{stem}.pdf")), &headers);
         let office_text = body_text(&office_pdf, &headers);
@@ -383,7 +388,13 @@ fn every_docx_part_parses_in_schema_order_without_theme_fonts_and_reproducibly()
             document.contains("w:type=\"lines\" w:linePitch=\"579\""),
             "{name}"
         );
-        assert!(document.contains("<w:pgMar w:top=\"2098\""), "{name}");
+        // The portrait margins; a document that is itself a landscape attachment (the
+        // 办理情况汇总表) has the landscape ones only.
+        let margins = match name.starts_with("replies-summary") {
+            true => "<w:pgMar w:top=\"1587\"",
+            false => "<w:pgMar w:top=\"2098\"",
+        };
+        assert!(document.contains(margins), "{name}");
     }
 }
 
@@ -522,7 +533,7 @@ fn every_xlsx_sheet_holds_its_csv_with_numbers_as_numbers() {
             .collect();
         let mut book: Xlsx<_> = open_workbook(dir.path().join(name)).unwrap();
         let sheets = book.sheet_names();
-        assert_eq!(sheets.len(), csvs.len(), "{name}: {sheets:?} {csvs:?}");
+        let mut with_csv = 0;
         for sheet in &sheets {
             assert!(
                 sheet
@@ -534,11 +545,21 @@ fn every_xlsx_sheet_holds_its_csv_with_numbers_as_numbers() {
             let rows: Vec<&[Data]> = range.rows().collect();
             // The CSV of the same table: the one with the same header.
             let header: Vec<String> = rows[1].iter().map(|d| d.to_string()).collect();
-            let csv = csvs
+            let Some(csv) = csvs
                 .iter()
                 .map(|c| read_csv(&dir.path().join(c)))
                 .find(|c| c[0] == header)
-                .unwrap_or_else(|| panic!("{name}/{sheet}: no CSV with the header {header:?}"));
+            else {
+                // The sheets of the workbook only (each unit's tasks, the changes charted),
+                // checked in tests/across.rs.
+                assert!(
+                    header[..3] == ["序号", "任务", "分工"]
+                        || header == ["指标", "单位", "上年", "本年", "同比增减(%)"],
+                    "{name}/{sheet}: no CSV with the header {header:?}"
+                );
+                continue;
+            };
+            with_csv += 1;
             // Row 0 is the title; the header and the rows follow.
             assert!(
                 matches!(&rows[0][0], Data::String(t) if t.contains("——")),
@@ -578,6 +599,7 @@ fn every_xlsx_sheet_holds_its_csv_with_numbers_as_numbers() {
                 }
             }
         }
+        assert_eq!(with_csv, csvs.len(), "{name}: {sheets:?} {csvs:?}");
     }
     assert!(
         numbers > 50 && percents > 3,
@@ -616,6 +638,11 @@ fn the_signature_follows_the_same_rule_in_the_pdf_and_in_libreoffice() {
                 .find_map(|l| l.strip_prefix(&format!("{key}: \"")))
                 .map(|v| v.trim_end_matches('"').to_owned())
         };
+        // A document that is itself an attachment has no 落款.
+        if md.contains("\nas_attachment: true\n") {
+            checked += 1;
+            continue;
+        }
         let Some(organ) = field("signature").or_else(|| field("organ")) else {
             continue;
         };

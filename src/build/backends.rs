@@ -255,7 +255,7 @@ impl Backend for Csv {
     }
     fn render(&self, job: &Job) -> Result<Vec<Output>, Diagnostic> {
         let mut outputs = Vec::new();
-        for table in &job.rendered.tables {
+        for table in job.rendered.tables.iter().filter(|t| !t.sheet_only) {
             let path = job.path(&format!("-{}.csv", table.name));
             let bytes = csv::encode(table, self.0).map_err(|u| {
                 Diagnostic::error(t!(

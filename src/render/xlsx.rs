@@ -287,6 +287,14 @@ pub fn workbook_within(
             for (c, w) in widths.iter().enumerate() {
                 sheet.set_column_width(c as u16, *w)?;
             }
+            if part == 0
+                && let Some(chart) = &table.chart
+                && !chunk.is_empty()
+            {
+                let drawn = bar_chart(&name, chart, chunk.len());
+                // Beside the table, one column after its last.
+                sheet.insert_chart(1, table.header.len() as u16 + 1, &drawn)?;
+            }
             sheet.set_freeze_panes(HEADING_ROWS as u32, 0)?;
             sheet.set_paper_size(A4);
             sheet.set_landscape();
@@ -298,6 +306,44 @@ pub fn workbook_within(
         bytes: book.save_to_buffer()?,
         warnings,
     })
+}
+
+/// A native bar chart of `rows` data rows of the sheet `sheet`: a bar a row, named by the
+/// chart's category column, a series a value column (a percentage column) named by its
+/// header cell. Bars, not columns:
+/// the names are Chinese and long.
+fn bar_chart(sheet: &str, chart: &crate::table::Chart, rows: usize) -> rust_xlsxwriter::Chart {
+    use rust_xlsxwriter::{Chart, ChartFont, ChartType};
+    let first = HEADING_ROWS as u32;
+    let last = first + rows as u32 - 1;
+    let mut font = ChartFont::new();
+    font.set_name("宋体");
+    let mut drawn = Chart::new(ChartType::Bar);
+    drawn.title().set_name(&chart.title).set_font(&font);
+    for &column in &chart.values {
+        let series = drawn.add_series();
+        series
+            .set_categories((
+                sheet,
+                first,
+                chart.categories as u16,
+                last,
+                chart.categories as u16,
+            ))
+            .set_values((sheet, first, column as u16, last, column as u16))
+            .set_name((sheet, 1, column as u16));
+    }
+    if chart.values.len() < 2 {
+        drawn.legend().set_hidden();
+    }
+    // The values are per cent, stored as fractions (see `stored_number`).
+    drawn.x_axis().set_font(&font).set_num_format("0%");
+    drawn.y_axis().set_font(&font).set_reverse();
+    // A bar's room grows with the rows, within what a screen shows.
+    drawn
+        .set_width(560)
+        .set_height((120 + 24 * rows as u32).min(900));
+    drawn
 }
 
 #[cfg(test)]
@@ -320,7 +366,9 @@ mod tests {
     fn table(rows: Vec<Vec<String>>) -> Table {
         Table {
             name: "tasks",
-            title: "任务分解表",
+            title: "任务分解表".into(),
+            sheet_only: false,
+            chart: None,
             header: vec!["序号", "任务", "比重(%)"],
             rows,
         }

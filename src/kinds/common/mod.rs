@@ -141,7 +141,9 @@ pub fn shared_parts(
 pub fn metrics_table(figures: &[Figure]) -> Table {
     Table {
         name: "metrics",
-        title: "主要指标",
+        title: "主要指标".into(),
+        sheet_only: false,
+        chart: None,
         header: vec!["指标", "数值", "单位", "上年", "同比增减(%)"],
         rows: figures
             .iter()
@@ -158,6 +160,35 @@ pub fn metrics_table(figures: &[Figure]) -> Table {
                         .map(|c| format_number((c * 100.0).round() / 100.0))
                         .unwrap_or_default(),
                 ]
+            })
+            .collect(),
+    }
+}
+
+/// The figures with a previous-year value, and a chart of their change (workbook only):
+/// the headline figures against last year, in the one unit they share, per cent.
+pub fn change_table(figures: &[Figure]) -> Table {
+    Table {
+        name: "change",
+        title: "同比增减".into(),
+        sheet_only: true,
+        chart: Some(crate::table::Chart {
+            title: "主要指标同比增减(%)".into(),
+            categories: 0,
+            values: vec![4],
+        }),
+        header: vec!["指标", "单位", "上年", "本年", "同比增减(%)"],
+        rows: figures
+            .iter()
+            .filter_map(|f| {
+                let change = f.change_percent()?;
+                Some(vec![
+                    f.name.value.clone(),
+                    f.unit().to_owned(),
+                    f.previous.as_ref()?.text.clone(),
+                    f.value.text.clone(),
+                    format_number((change * 100.0).round() / 100.0),
+                ])
             })
             .collect(),
     }

@@ -8,7 +8,7 @@ pub mod summary;
 mod view;
 
 use crate::diag::Diagnostics;
-use crate::kinds::common::metrics_table;
+use crate::kinds::common::{change_table, metrics_table};
 use crate::kinds::{Document, Kind, Link, Linked};
 use crate::official::Official;
 use crate::table::Table;
@@ -44,6 +44,6 @@ impl Document for ProposalReply {
         view::context(self)
     }
     fn tables(&self, _: Linked) -> Vec<Table> {
-        vec![metrics_table(&self.figures)]
+        vec![metrics_table(&self.figures), change_table(&self.figures)]
     }
 }

@@ -258,7 +258,9 @@ fn counts(replies: &[&ProposalReply]) -> Vec<Count> {
 fn rows_table(groups: &[Group]) -> Table {
     Table {
         name: "replies",
-        title: "办理情况汇总表",
+        title: "办理情况汇总表".into(),
+        sheet_only: false,
+        chart: None,
         header: vec![
             "序号",
             "类别",
@@ -294,7 +296,9 @@ fn rows_table(groups: &[Group]) -> Table {
 fn counts_table(counts: &[Count]) -> Table {
     Table {
         name: "counts",
-        title: "办理结果统计",
+        title: "办理结果统计".into(),
+        sheet_only: false,
+        chart: None,
         header: vec!["类别", "件数", "A类", "B类", "C类"],
         rows: counts
             .iter()

@@ -3,8 +3,8 @@
 use super::WorkReport;
 use super::view::completion;
 use crate::kinds::action_plan::ActionPlan;
-use crate::kinds::common::metrics_table;
-use crate::table::Table;
+use crate::kinds::common::{change_table, metrics_table};
+use crate::table::{Chart, Table};
 
 pub fn tables(
     report: &WorkReport,
@@ -13,7 +13,13 @@ pub fn tables(
 ) -> Vec<Table> {
     let targets = Table {
         name: "targets",
-        title: "目标完成情况",
+        title: "目标完成情况".into(),
+        sheet_only: false,
+        chart: Some(Chart {
+            title: "目标完成率(%)".into(),
+            categories: 0,
+            values: vec![5],
+        }),
         header: vec![
             "指标",
             "目标代号",
@@ -38,5 +44,6 @@ pub fn tables(
             })
             .collect(),
     };
-    vec![metrics_table(&report.figures_with(last_year)), targets]
+    let figures = report.figures_with(last_year);
+    vec![metrics_table(&figures), targets, change_table(&figures)]
 }
