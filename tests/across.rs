@@ -1071,3 +1071,80 @@ fn the_workbooks_chart_last_years_changes_and_the_targets_completion() {
         assert!(text.contains(title), "{title} in {text}");
     }
 }
+
+#[test]
+fn by_unit_writes_each_unit_its_task_list_in_the_standard_layout() {
+    let dir = temp_dir();
+    let out = dir.path().join("out");
+    let stem = "zhangjiakou-plan-2018-2020";
+    let build = |extra: &[&str]| {
+        let mut args = vec![
+            "build",
+            "data/zhangjiakou-plan-2018-2020.yaml",
+            "-o",
+            path_str(&out),
+            "--format",
+            "md,csv,xlsx,pdf,docx",
+        ];
+        args.extend(extra);
+        gongwen(&args)
+    };
+    let run = build(&["--by-unit"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let units = read_csv(&out.join(format!("{stem}-units.csv")));
+    let book = xlsx_sheets(&out.join(format!("{stem}.xlsx")));
+    for unit in &units[1..] {
+        let name = format!("{stem}-{}", unit[0]);
+        let md = fs::read_to_string(out.join(format!("{name}.md"))).unwrap();
+        assert!(
+            md.contains(&format!("# {}任务清单 {{.attachment .landscape}}", unit[0])),
+            "{md}"
+        );
+        assert!(
+            md.contains(&format!("牵头{}项、参与{}项", unit[1], unit[3])),
+            "{md}"
+        );
+        // Its rows are the unit's sheet: the tasks numbered as in the plan.
+        let rows: Vec<Vec<String>> = md
+            .lines()
+            .filter(|l| l.starts_with("| ") && !l.starts_with("| 序号"))
+            .map(|l| {
+                l.trim_matches('|')
+                    .split(" | ")
+                    .map(|c| c.trim().to_owned())
+                    .collect()
+            })
+            .collect();
+        let (_, sheet) = book.iter().find(|(n, _)| *n == unit[0]).unwrap();
+        assert_eq!(rows.len(), sheet.len() - 2, "{name}");
+        for (row, cells) in rows.iter().zip(&sheet[2..]) {
+            assert_eq!(row[..4], cells[..4], "{name}");
+        }
+        // The layout of every sample: A4 landscape pages, page numbers, the grid.
+        let pdf = out.join(format!("{name}.pdf"));
+        common::geometry::check_pages(&name, &pdf, &md, common::geometry::TYPST_GRID);
+        let text = squeezed_pdf_text(&pdf);
+        assert!(
+            text.starts_with(&format!("附件{}任务清单", unit[0])),
+            "{text}"
+        );
+        assert!(out.join(format!("{name}.docx")).exists());
+        // A unit's list has no CSV or workbook of its own.
+        assert!(!out.join(format!("{name}.xlsx")).exists());
+    }
+    // Built again only with the plan: unchanged now; without --by-unit the plan is built
+    // again (its outputs differ), and the lists stay as they were.
+    let run = build(&["--by-unit"]);
+    assert!(
+        stderr(&run).contains("0 built, 1 unchanged"),
+        "{}",
+        stderr(&run)
+    );
+    let run = build(&[]);
+    assert!(
+        stderr(&run).contains("1 built, 0 unchanged"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(out.join(format!("{stem}-{}.pdf", units[1][0])).exists());
+}

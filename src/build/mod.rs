@@ -259,6 +259,13 @@ fn environment(
     names.sort();
     names.dedup();
     names.push(crate::templates::kind_template(kind));
+    // A plan's task list for each unit, when asked for, is among its outputs.
+    if args.by_unit && kind == crate::kinds::action_plan::KIND {
+        parts.push(("by-unit".into(), vec![1]));
+        names.push(crate::templates::kind_template(
+            crate::kinds::action_plan::units::KIND,
+        ));
+    }
     for name in names {
         let source = templates.load(&name).ok().flatten().unwrap_or_default();
         parts.push((name, source.into_bytes()));
@@ -312,7 +319,7 @@ impl Run<'_> {
         else {
             return Outcome::Failed(Status::Invalid);
         };
-        let (outputs, format_failures) =
+        let (mut outputs, mut format_failures) =
             match self.outputs(document, Linked(&entry.linked), path, stem) {
                 Ok(made) => made,
                 Err(_) if crate::interrupt::requested() => return Outcome::Interrupted,
@@ -321,6 +328,30 @@ impl Run<'_> {
                     return Outcome::Failed(Status::Invalid);
                 }
             };
+        // The documents made from it (`--by-unit`) are its files too: written with them,
+        // built again with them.
+        let derived = match self.args.by_unit {
+            true => document.by_unit(),
+            false => Vec::new(),
+        };
+        for made in derived {
+            let name = format!("{stem}-{}", made.suffix);
+            let made = self
+                .renderer
+                .render_collection(made.parts, made.context, Vec::new())
+                .and_then(|rendered| self.outputs_of(rendered, path, &name));
+            match made {
+                Ok((files, failures)) => {
+                    outputs.extend(files);
+                    format_failures.extend(failures);
+                }
+                Err(_) if crate::interrupt::requested() => return Outcome::Interrupted,
+                Err(d) => {
+                    self.progress.suspend(|| self.printer.print(&[d]));
+                    return Outcome::Failed(Status::Invalid);
+                }
+            }
+        }
         if !format_failures.is_empty() {
             self.progress
                 .suspend(|| self.printer.print(&format_failures));

@@ -152,6 +152,19 @@ pub trait Document: Send + Sync + std::fmt::Debug + AsAny {
     fn view(&self, linked: Linked) -> minijinja::Value;
     /// Its appendix tables (CSV).
     fn tables(&self, linked: Linked) -> Vec<Table>;
+    /// The documents made from it on request (`build --by-unit`: a plan's task list for each
+    /// unit); none for most kinds.
+    fn by_unit(&self) -> Vec<Derived> {
+        Vec::new()
+    }
+}
+
+/// A document made from another: its files' name after the other's (`<stem>-<suffix>`), its
+/// official parts (whose `kind` names its template) and its template's context.
+pub struct Derived {
+    pub suffix: String,
+    pub parts: Official,
+    pub context: minijinja::Value,
 }
 
 pub fn names() -> Vec<&'static str> {

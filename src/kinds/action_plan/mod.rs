@@ -5,6 +5,7 @@ mod import;
 mod model;
 mod rules;
 pub(crate) mod tables;
+pub mod units;
 mod view;
 
 use crate::diag::Diagnostics;
@@ -44,5 +45,8 @@ impl Document for ActionPlan {
     }
     fn tables(&self, _: Linked) -> Vec<Table> {
         tables::tables(self)
+    }
+    fn by_unit(&self) -> Vec<crate::kinds::Derived> {
+        units::documents(self)
     }
 }
