@@ -67,7 +67,8 @@ fn parallel_and_serial_builds_are_byte_identical() {
     let names = entries(&root.path().join("serial"));
     assert_eq!(names, entries(&root.path().join("parallel")));
     assert!(
-        names.iter().filter(|n| n.ends_with(".pdf")).count() == 5,
+        // Five documents and the replies' summary.
+        names.iter().filter(|n| n.ends_with(".pdf")).count() == 6,
         "{names:?}"
     );
     for name in names.iter().filter(|n| !n.starts_with('.')) {
@@ -82,11 +83,12 @@ fn parallel_and_serial_builds_are_byte_identical() {
 #[test]
 fn a_second_run_rebuilds_nothing_and_says_so() {
     let root = project();
-    assert_eq!(summary(&build(root.path(), &[])), (5, 0, 0));
+    // Five documents and the summary of their two replies.
+    assert_eq!(summary(&build(root.path(), &[])), (6, 0, 0));
     let again = build(root.path(), &[]);
-    assert_eq!(summary(&again), (0, 5, 0));
+    assert_eq!(summary(&again), (0, 6, 0));
     assert!(built_files(&again).is_empty());
-    assert_eq!(summary(&build(root.path(), &["--force"])), (5, 0, 0));
+    assert_eq!(summary(&build(root.path(), &["--force"])), (6, 0, 0));
 }
 
 #[test]
@@ -99,8 +101,12 @@ fn changing_one_data_file_rebuilds_exactly_that_document() {
         &[("感谢您对科技工作的关心和支持", "感谢您的关心和支持")],
     );
     let out = build(root.path(), &[]);
-    assert_eq!(built_files(&out), ["data/suggestion-reply-b.yaml"]);
-    assert_eq!(summary(&out), (1, 4, 0));
+    // The reply, and the summary of the replies it is one of.
+    assert_eq!(
+        built_files(&out),
+        ["data/suggestion-reply-b.yaml", "the summary of 2 replies"]
+    );
+    assert_eq!(summary(&out), (2, 4, 0));
     let md = fs::read_to_string(root.path().join("out/suggestion-reply-b.md")).unwrap();
     assert!(md.contains("感谢您的关心和支持"));
 }
@@ -151,7 +157,7 @@ fn editing_a_template_rebuilds_the_documents_that_use_it() {
     // A shared partial is used by every kind.
     let macros = fs::read_to_string(manifest_dir().join("templates/_macros.md")).unwrap();
     fs::write(root.path().join("templates/_macros.md"), macros + "\n").unwrap();
-    assert_eq!(summary(&build(root.path(), &[])).0, 5);
+    assert_eq!(summary(&build(root.path(), &[])).0, 6);
 }
 
 #[test]
@@ -189,7 +195,7 @@ fn a_failure_among_many_leaves_the_others_built() {
     .unwrap();
     let out = build(root.path(), &["-j", "2"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(summary(&out), (5, 0, 1));
+    assert_eq!(summary(&out), (6, 0, 1));
     assert!(stderr(&out).contains("data/broken.yaml:9:14: error: empty section"));
     assert!(
         root.path()
@@ -281,6 +287,19 @@ fn watch_rebuilds_a_changed_document_and_survives_errors() {
         fs::read_to_string(&md)
             .unwrap_or_default()
             .contains("谢谢您的支持")
+    });
+    // The replies' summary is watched too: a changed result is in it at the next round.
+    let summary = root.path().join("out/replies-summary.md");
+    assert!(
+        fs::read_to_string(&summary)
+            .unwrap()
+            .contains("B类（正在解决或列入计划）1件")
+    );
+    fs::write(&data, original.replace("result: B", "result: A")).unwrap();
+    wait_for("the summary's rebuild", || {
+        fs::read_to_string(&summary)
+            .unwrap_or_default()
+            .contains("B类（正在解决或列入计划）0件")
     });
     child.kill().unwrap();
     child.wait().unwrap();

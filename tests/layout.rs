@@ -60,12 +60,14 @@ fn titles_break_at_words_in_a_balanced_shape() {
                 line.text.replace(' ', "").chars().count() > 1,
                 "{stem}: {title:?}"
             );
-            // Centred.
+            // Centred in the type area, a landscape one on a document that is itself a
+            // landscape attachment (the 办理情况汇总表).
             let middle = (line.left + line.right) / 2.0;
-            assert!(
-                (middle - (LEFT + WIDTH / 2.0)).abs() < 1.5,
-                "{stem}: {line:?}"
-            );
+            let centre = match landscape(&dir.path().join(format!("{stem}.pdf")))[0] {
+                true => LANDSCAPE_LEFT + HEIGHT / 2.0,
+                false => LEFT + WIDTH / 2.0,
+            };
+            assert!((middle - centre).abs() < 1.5, "{stem}: {line:?}");
         }
         for pair in title.windows(2) {
             let (end, start) = (pair[0].text.replace(' ', ""), pair[1].text.replace(' ', ""));
@@ -266,6 +268,10 @@ fn the_signature_never_opens_a_page_without_body_text() {
     let (dir, stems) = samples();
     for stem in &stems {
         let md = fs::read_to_string(dir.path().join(format!("{stem}.md"))).unwrap();
+        // A document that is itself an attachment has no 落款.
+        if md.contains("\nas_attachment: true\n") {
+            continue;
+        }
         let organ = md
             .lines()
             .find_map(|l| {

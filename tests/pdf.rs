@@ -407,7 +407,8 @@ fn every_sample_builds_as_archival_and_accessible_pdf_with_its_parts_in_the_meta
                 .iter()
                 .filter(|n| n.ends_with(".pdf"))
                 .count(),
-            7,
+            // The seven samples and the summary of their three replies.
+            8,
             "every sample"
         );
     }
