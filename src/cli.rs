@@ -183,6 +183,10 @@ struct BuildArgs {
     /// Also write, for each action plan, one document per responsible unit with its tasks
     #[arg(long)]
     by_unit: bool,
+    /// Draw the work reports' charts (change on last year, targets' completion) in an
+    /// attachment of the PDF
+    #[arg(long)]
+    charts: bool,
 }
 
 fn default_jobs() -> usize {
@@ -222,6 +226,7 @@ impl BuildArgs {
             summary: self.summary.map(summary_name).transpose()?,
             session: self.session,
             by_unit: self.by_unit,
+            charts: self.charts,
         })
     }
 }

@@ -227,8 +227,21 @@ pub fn normalize_line_ends(text: String) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
+/// The SHA-256 of some bytes in hex: how the build manifest knows a file, read or written.
+pub fn hash_bytes(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Reads a data file; problems with the file as a whole go to `diags`.
 pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<Arc<str>> {
+    read_hashed(path, diags).map(|(text, _)| text)
+}
+
+/// [`read`], with the hash of the bytes read: what a build records as the file it was made
+/// from, even should the file change while the build runs.
+fn read_hashed(path: &Path, diags: &mut Diagnostics) -> Option<(Arc<str>, String)> {
     let bytes = match read_regular(path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -237,12 +250,13 @@ pub fn read(path: &Path, diags: &mut Diagnostics) -> Option<Arc<str>> {
             return None;
         }
     };
+    let hash = hash_bytes(&bytes);
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match String::from_utf8(bytes.to_vec()) {
         Ok(text) => {
             let text: Arc<str> = Arc::from(normalize_line_ends(text));
             diags.set_source(text.clone());
-            Some(text)
+            Some((text, hash))
         }
         Err(e) => {
             let valid = &bytes[..e.utf8_error().valid_up_to()];
@@ -278,15 +292,19 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Node> {
     }
 }
 
-/// Reads, parses and decodes one data file.
-fn load_file(path: &Path) -> (Option<Box<dyn Document>>, Diagnostics) {
+/// Reads, parses and decodes one data file; the hash of the bytes read.
+fn load_file(path: &Path) -> Loaded {
     let mut diags = Diagnostics::new(path);
-    let document = read(path, &mut diags).and_then(|text| {
+    let mut hash = None;
+    let document = read_hashed(path, &mut diags).and_then(|(text, read)| {
+        hash = Some(read);
         let root = parse(&text, &mut diags)?;
         kinds::decode(&text, &root, &mut diags)
     });
-    (document, diags)
+    (document, diags, hash)
 }
+
+type Loaded = (Option<Box<dyn Document>>, Diagnostics, Option<String>);
 
 /// Parses and decodes a data file's text, without reading anything else (for tests).
 pub fn load_text(path: &Path, text: &str) -> (Option<Box<dyn Document>>, Diagnostics) {
@@ -311,6 +329,8 @@ pub struct Entry {
     /// The linked documents that passed their own checks, in link order (set by validate).
     pub linked: Vec<Option<Arc<dyn Document>>>,
     pub diagnostics: Diagnostics,
+    /// The hash of the bytes it was loaded from.
+    pub hash: Option<String>,
 }
 
 /// Every data file of a run, each loaded once, with the links between them resolved.
@@ -353,11 +373,7 @@ impl Library {
 }
 
 impl Entry {
-    fn new(
-        file: DataFile,
-        linked_only: bool,
-        (document, diagnostics): (Option<Box<dyn Document>>, Diagnostics),
-    ) -> Entry {
+    fn new(file: DataFile, linked_only: bool, (document, diagnostics, hash): Loaded) -> Entry {
         Entry {
             file,
             linked_only,
@@ -366,6 +382,7 @@ impl Entry {
             linked_files: Vec::new(),
             linked: Vec::new(),
             diagnostics,
+            hash,
         }
     }
 }

@@ -83,6 +83,8 @@ pub struct BuildSettings {
     pub session: Option<String>,
     /// `--by-unit`: each plan's tasks also as one document per responsible unit.
     pub by_unit: bool,
+    /// `--charts`: the work reports' charts as an attachment of the PDF (a table in the DOCX).
+    pub charts: bool,
 }
 
 impl BuildSettings {

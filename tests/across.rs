@@ -1148,3 +1148,140 @@ fn by_unit_writes_each_unit_its_task_list_in_the_standard_layout() {
     );
     assert!(out.join(format!("{stem}-{}.pdf", units[1][0])).exists());
 }
+
+#[test]
+fn charts_are_an_attachment_of_the_pdf_only_when_asked() {
+    let dir = temp_dir();
+    let data = dir.path().join("data");
+    fs::create_dir_all(&data).unwrap();
+    for name in [
+        "zhangjiakou-work-report-2020.yaml",
+        "zhangjiakou-plan-2018-2020.yaml",
+    ] {
+        fs::copy(manifest_dir().join("data").join(name), data.join(name)).unwrap();
+    }
+    // Data is text in a chart too.
+    edit(
+        &data.join("zhangjiakou-work-report-2020.yaml"),
+        &[(
+            "name: 全市高新技术企业\n",
+            "name: \"#*$<全市高新技术企业\"\n",
+        )],
+    );
+    let stem = "zhangjiakou-work-report-2020";
+    let out = dir.path().join("out");
+    let build = |extra: &[&str]| {
+        let mut args = vec![
+            "build",
+            path_str(&data),
+            "-o",
+            path_str(&out),
+            "--format",
+            "md,csv,pdf,docx",
+        ];
+        args.extend(extra);
+        let run = gongwen(&args);
+        assert!(run.status.success(), "{}", stderr(&run));
+        fs::read_to_string(out.join(format!("{stem}.md"))).unwrap()
+    };
+    // Off by default: no chart, no attachment.
+    let plain = build(&[]);
+    assert!(
+        !plain.contains("gongwen-chart") && !plain.contains("attachments:"),
+        "{plain}"
+    );
+
+    let markdown = build(&["--charts"]);
+    assert!(
+        markdown.contains("attachments: [\"主要指标图表\"]"),
+        "{markdown}"
+    );
+    let metrics = read_csv(&out.join(format!("{stem}-metrics.csv")));
+    let targets = read_csv(&out.join(format!("{stem}-targets.csv")));
+    let pdf = out.join(format!("{stem}.pdf"));
+    let pages: usize = poppler("pdfinfo", &[], &pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let last = poppler(
+        "pdftotext",
+        &["-f", &pages.to_string(), "-l", &pages.to_string()],
+        &pdf,
+    );
+    let last: String = last.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(
+        last.starts_with("附件1主要指标图表主要指标同比增减（%）"),
+        "{last}"
+    );
+    // Every figure with a change, and every target, with its number as the CSVs print it.
+    for row in metrics[1..].iter().filter(|r| !r[4].is_empty()) {
+        assert!(
+            last.contains(&row[0]) && last.contains(&row[4]),
+            "{row:?} in {last}"
+        );
+    }
+    assert!(last.contains("#*$<全市高新技术企业"), "{last}");
+    assert!(last.contains("目标完成率（%）"));
+    for row in &targets[1..] {
+        assert!(last.contains(&row[5]), "{row:?} in {last}");
+    }
+    // The bars stay inside the type area (156 mm from 28 mm): at 72 dpi, no dark pixel of
+    // the page outside it, the page number aside.
+    let ppm = dir.path().join("page");
+    let status = std::process::Command::new("pdftoppm")
+        .args([
+            "-r",
+            "72",
+            "-gray",
+            "-f",
+            &pages.to_string(),
+            "-l",
+            &pages.to_string(),
+        ])
+        .arg(&pdf)
+        .arg(&ppm)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let image = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("page") && p.extension().is_some_and(|e| e == "pgm"))
+        .unwrap();
+    let bytes = fs::read(&image).unwrap();
+    let (w, h, pixels) = netpbm(&bytes);
+    let mm: f64 = 72.0 / 25.4;
+    let (left, right) = ((28.0 * mm) as usize, ((28.0 + 156.0) * mm).ceil() as usize);
+    let foot = ((37.0 + 225.0) * mm) as usize;
+    let mut dark_rows = 0;
+    for y in 0..foot.min(h) {
+        let row = &pixels[y * w..(y + 1) * w];
+        for (x, &v) in row.iter().enumerate() {
+            if v < 100 {
+                assert!(x + 1 >= left && x <= right + 1, "a dark pixel at {x},{y}");
+            }
+        }
+        // A bar is a run of dark pixels wider than any character.
+        let run = row.windows(40).any(|win| win.iter().all(|&v| v < 100));
+        dark_rows += usize::from(run);
+    }
+    assert!(dark_rows > 20, "{dark_rows} rows with bars");
+    // The DOCX has the charts' figures as tables, under their titles.
+    let docx = unzip(&out.join(format!("{stem}.docx")));
+    let document = &docx["word/document.xml"];
+    assert!(document.contains(">主要指标同比增减（%）<"), "{document}");
+    assert!(document.contains(">#*$&lt;全市高新技术企业<"));
+    // The Markdown is drawn again by `gongwen pdf` as it was.
+    let again = dir.path().join("again.pdf");
+    let run = gongwen(&[
+        "pdf",
+        path_str(&out.join(format!("{stem}.md"))),
+        "-o",
+        path_str(&again),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_eq!(squeezed_pdf_text(&again), squeezed_pdf_text(&pdf));
+}

@@ -31,10 +31,7 @@ pub struct Entry {
     pub outputs: BTreeMap<String, String>,
 }
 
-pub fn hash_bytes(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::load::hash_bytes;
 
 /// The hash of a file's content, or `None` when it cannot be read.
 pub fn hash_file(path: &Path) -> Option<String> {
@@ -106,12 +103,18 @@ impl Entry {
     }
 }
 
-/// The input files of a built document, hashed now.
-pub fn hash_inputs(files: &[PathBuf]) -> BTreeMap<String, String> {
-    files
+/// The input files of a built document: those `loaded` with the hash of the bytes the build
+/// read (a file changed while the build ran is then built again next time), the others hashed
+/// now.
+pub fn hash_inputs(loaded: &[(&Path, &str)], files: &[PathBuf]) -> BTreeMap<String, String> {
+    let mut inputs: BTreeMap<String, String> = files
         .iter()
         .filter_map(|f| Some((f.to_string_lossy().into_owned(), hash_file(f)?)))
-        .collect()
+        .collect();
+    for (path, hash) in loaded {
+        inputs.insert(path.to_string_lossy().into_owned(), (*hash).to_owned());
+    }
+    inputs
 }
 
 #[cfg(test)]

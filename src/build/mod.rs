@@ -73,7 +73,7 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
         .in_file(&args.out_dir)
     })?;
     let templates = Templates::new(args.templates.as_deref());
-    let renderer = Renderer::new(&templates);
+    let renderer = Renderer::new(&templates).with_charts(args.charts);
     // Fonts are resolved and typst located once for the whole run.
     let typesets = args.wants(Format::Pdf) || args.wants(Format::Ofd);
     let engine = if typesets || args.wants(Format::Typ) {
@@ -234,6 +234,7 @@ fn environment(
     let mut parts: Vec<(String, Vec<u8>)> = vec![
         ("gongwen".into(), env!("CARGO_PKG_VERSION").into()),
         ("letterhead".into(), vec![u8::from(args.letterhead)]),
+        ("charts".into(), vec![u8::from(args.charts)]),
         // Messages are not in the outputs; the language of the run does not matter.
     ];
     for backend in backends {
@@ -375,13 +376,17 @@ impl Run<'_> {
         if !format_failures.is_empty() {
             return Outcome::Partial;
         }
-        let mut inputs = vec![path.clone()];
-        inputs.extend(entry.linked_files.iter().cloned());
+        let loaded: Vec<(&Path, &str)> = entry
+            .hash
+            .as_deref()
+            .map(|hash| (path.as_path(), hash))
+            .into_iter()
+            .collect();
         let kind = document.kind().name();
         Outcome::Built(Built {
             kind: kind.to_owned(),
             environment: self.environments[kind].clone(),
-            inputs: hash_inputs(&inputs),
+            inputs: hash_inputs(&loaded, &entry.linked_files),
             outputs: outputs
                 .iter()
                 .map(|o| {

@@ -183,13 +183,20 @@ pub fn summarize(
     if !format_failures.is_empty() {
         return Some((key, Outcome::Partial));
     }
-    let inputs: Vec<PathBuf> = files.iter().map(|f| f.to_path_buf()).collect();
+    // The replies as they were read for this summary, should one change meanwhile.
+    let loaded: Vec<(&Path, &str)> = chosen
+        .iter()
+        .filter_map(|&i| {
+            let entry = &library.entries[i];
+            Some((entry.file.path.as_path(), entry.hash.as_deref()?))
+        })
+        .collect();
     Some((
         key,
         Outcome::Built(Built {
             kind: summary::KIND.to_owned(),
             environment,
-            inputs: hash_inputs(&inputs),
+            inputs: hash_inputs(&loaded, &[]),
             outputs: outputs
                 .iter()
                 .map(|o| {

@@ -221,6 +221,26 @@ impl Converter {
                 self.list_stack.pop();
             }
             plan::Block::Table(table) => self.table(table),
+            // A word processor gets the chart's figures as a table under its title.
+            plan::Block::Chart(chart) => {
+                let text = |t: &str| vec![plan::Inline::Text(t.to_owned())];
+                self.block(&plan::Block::TableTitle(text(&chart.title)));
+                let column = |align| plan::Column {
+                    align,
+                    share: plan::Share::Fraction(1.0),
+                };
+                self.table(&plan::Table {
+                    columns: vec![column(plan::Align::Left), column(plan::Align::Right)],
+                    head: vec![text("指标"), text("数值")],
+                    rows: chart
+                        .bars
+                        .iter()
+                        .map(|b| vec![text(&b.label), text(&b.text)])
+                        .collect(),
+                    full_width: Vec::new(),
+                    compact: false,
+                });
+            }
             plan::Block::Rule => {
                 let props = styles::paragraph(styles::PLAIN).set(
                     "pBdr",

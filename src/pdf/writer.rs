@@ -233,6 +233,25 @@ impl Writer {
                 self.block_end();
             }
             Block::Table(table) => self.table(table),
+            Block::Chart(chart) => {
+                let bars: Vec<String> = chart
+                    .bars
+                    .iter()
+                    .map(|b| {
+                        format!(
+                            "({}, {}, {}),",
+                            string_literal(&b.label),
+                            b.value,
+                            string_literal(&b.text)
+                        )
+                    })
+                    .collect();
+                self.out.push_str(&format!(
+                    "#bar-chart({}, ({}))\n\n",
+                    string_literal(&chart.title),
+                    bars.join(" ")
+                ));
+            }
             Block::Rule => self.out.push_str("#line(length: 100%)\n\n"),
         }
     }

@@ -27,9 +27,8 @@ fn has_class(event: &Event, class: &str) -> bool {
     matches!(event, Event::Start(Tag::Heading { classes, .. }) if classes.iter().any(|c| c.as_ref() == class))
 }
 
-/// [`read_with_offsets`] without the offsets: the unit tests' shorthand.
-#[cfg(test)]
-fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
+/// [`read_with_offsets`] without the offsets.
+pub fn read(markdown: &str) -> (Vec<Block>, Vec<Attachment>) {
     let (blocks, _, attachments) = read_with_offsets(markdown);
     (blocks, attachments)
 }
@@ -241,7 +240,7 @@ impl Reader<'_, '_> {
                 content: self.inlines(inner),
             },
             Tag::BlockQuote(_) => Block::Quote(self.blocks(inner)),
-            Tag::CodeBlock(_) => {
+            Tag::CodeBlock(kind) => {
                 let mut code = String::new();
                 for event in inner {
                     if let Event::Text(t) = event {
@@ -249,7 +248,12 @@ impl Reader<'_, '_> {
                     }
                 }
                 self.note(&code);
-                Block::Code(code)
+                let chart = matches!(kind, pulldown_cmark::CodeBlockKind::Fenced(info) if info.trim() == super::CHART_FENCE);
+                // A chart block that does not read as one is shown as the code it is.
+                match chart.then(|| super::Chart::parse(&code)).flatten() {
+                    Some(chart) => Block::Chart(chart),
+                    None => Block::Code(code),
+                }
             }
             Tag::List(start) => {
                 let mut items = Vec::new();

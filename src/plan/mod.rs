@@ -94,7 +94,47 @@ pub enum Block {
         items: Vec<Vec<Block>>,
     },
     Table(Table),
+    /// A bar chart (`build --charts`): drawn in the PDF, a table of its figures in the DOCX.
+    Chart(Chart),
     Rule,
+}
+
+/// A bar chart of figures: its title, then a bar a figure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Chart {
+    pub title: String,
+    pub bars: Vec<Bar>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    /// The value as printed beside the bar (`25.53`).
+    pub text: String,
+}
+
+/// The fenced block that holds a chart: ` ```gongwen-chart `, its title on the first line,
+/// then `value<TAB>label` a line (the value first, so that no label can close the fence).
+pub const CHART_FENCE: &str = "gongwen-chart";
+
+impl Chart {
+    /// The chart of a fenced block's text, or `None` when a line is not `value<TAB>label`.
+    pub fn parse(code: &str) -> Option<Chart> {
+        let mut lines = code.lines();
+        let title = lines.next()?.trim().to_owned();
+        let mut bars = Vec::new();
+        for line in lines.filter(|l| !l.trim().is_empty()) {
+            let (text, label) = line.split_once('\t')?;
+            let value: f64 = text.trim().parse().ok().filter(|v: &f64| v.is_finite())?;
+            bars.push(Bar {
+                label: label.trim().to_owned(),
+                value,
+                text: text.trim().to_owned(),
+            });
+        }
+        (!bars.is_empty()).then_some(Chart { title, bars })
+    }
 }
 
 /// An attachment, on pages of its own after the signature.
@@ -374,6 +414,13 @@ fn blocks_text(blocks: &[Block], out: &mut String) {
             | Block::Plain(content) => inline_text(content, out),
             Block::Quote(inner) => blocks_text(inner, out),
             Block::Code(code) => out.push_str(code),
+            Block::Chart(chart) => {
+                out.push_str(&chart.title);
+                for bar in &chart.bars {
+                    out.push_str(&bar.label);
+                    out.push_str(&bar.text);
+                }
+            }
             Block::List { items, .. } => items.iter().for_each(|item| blocks_text(item, out)),
             Block::Table(table) => {
                 for cell in table.head.iter().chain(table.rows.iter().flatten()) {

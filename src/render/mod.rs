@@ -56,6 +56,8 @@ impl Rendered {
 pub struct Renderer {
     env: Environment<'static>,
     templates: Templates,
+    /// `build --charts`: the templates draw their charts as attachments.
+    charts: bool,
 }
 
 const MARKDOWN: &str = "markdown";
@@ -105,16 +107,37 @@ impl Renderer {
         env.add_filter("sentence", filters::sentence);
         env.add_filter("closed", filters::closed);
         env.add_filter("cn_number", filters::cn_number);
+        env.add_global("charts", false);
         Renderer {
             env,
             templates: templates.clone(),
+            charts: false,
         }
+    }
+
+    /// With `charts`, the templates that have charts (the work report's) add them as an
+    /// attachment, which the 附件说明 then lists.
+    pub fn with_charts(mut self, charts: bool) -> Renderer {
+        self.env.add_global("charts", charts);
+        self.charts = charts;
+        self
     }
 
     pub fn render(&self, doc: &dyn Document, linked: Linked) -> Result<Rendered, Diagnostic> {
         let name = kind_template(doc.kind().name());
         let body = self.render_template(&name, doc.view(linked))?;
-        let parts = doc.official();
+        let mut parts = doc.official();
+        if self.charts {
+            // An attachment the template added for the charts is listed with the others.
+            let (_, attachments) = crate::plan::markdown::read(&body);
+            for attachment in attachments {
+                let mut title = String::new();
+                crate::plan::inline_text(&attachment.title, &mut title);
+                if !parts.attachments.contains(&title) {
+                    parts.attachments.push(title);
+                }
+            }
+        }
         let front_matter = parts.to_front_matter();
         Ok(Rendered {
             body_start: front_matter.len(),

@@ -93,6 +93,13 @@ pub fn context(
         /// The title of the linked action plan, and each linked figure against its target.
         action_plan: Option<&'a str>,
         completion: Vec<Completion>,
+        /// The figures with a change on last year, for the charts (`build --charts`).
+        changes: Vec<Change>,
+    }
+    #[derive(Serialize)]
+    struct Change {
+        name: String,
+        change: String,
     }
     let figures = report.figures_with(last_year);
     let year = report.year.value;
@@ -117,5 +124,14 @@ pub fn context(
         ),
         action_plan: plan.map(|p| p.title.value.as_str()),
         completion: completion(report, plan),
+        changes: figures
+            .iter()
+            .filter_map(|f| {
+                Some(Change {
+                    name: f.name.value.clone(),
+                    change: format_number((f.change_percent()? * 100.0).round() / 100.0),
+                })
+            })
+            .collect(),
     }))
 }
