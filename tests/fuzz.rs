@@ -253,6 +253,52 @@ proptest! {
     }
 
     #[test]
+    fn the_summary_and_the_charts_print_any_name_as_itself(name in tricky_text(), title in tricky_text()) {
+        use gongwen::kinds::proposal_reply::{ProposalReply, summary};
+        let quoted = |t: &str| serde_json::to_string(t).unwrap();
+        let reply = sample("proposal-reply-0520.yaml")
+            .replace("proposer: 范林", &format!("proposer: {}", quoted(&name)))
+            .replace("title: 加快形成新质生产力 助力石家庄高质量发展的建议", &format!("title: {}", quoted(&title)));
+        let (document, diags) = load_text(Path::new("reply.yaml"), &reply);
+        prop_assert!(!diags.has_errors(), "{:?}", diags.sorted());
+        let document = document.unwrap();
+        let reply = document.as_any().downcast_ref::<ProposalReply>().unwrap();
+        let made = summary::summary(&[reply]);
+        let renderer = Renderer::new(&Templates::new(None));
+        let rendered = renderer.render_collection(made.parts, made.context, made.tables).unwrap();
+        let plan = rendered.plan();
+        let gongwen::plan::Block::Table(table) = &plan.attachments[0].content[0] else {
+            panic!("{:?}", plan.attachments);
+        };
+        let cell = |k: usize| {
+            let mut text = String::new();
+            gongwen::plan::inline_text(&table.rows[0][k], &mut text);
+            text
+        };
+        prop_assert_eq!(cell(3), name.clone(), "{}", rendered.markdown);
+        prop_assert_eq!(cell(4), title, "{}", rendered.markdown);
+        convert(&plan);
+        gongwen::docx::docx(&plan, false);
+
+        // A figure's name in a chart of the work report.
+        let report = sample("zhangjiakou-work-report-2020.yaml")
+            .replace("name: 全市高新技术企业\n", &format!("name: {}\n", quoted(&name)));
+        let (document, diags) = load_text(Path::new("report.yaml"), &report);
+        prop_assert!(!diags.has_errors(), "{:?}", diags.sorted());
+        let renderer = Renderer::new(&Templates::new(None)).with_charts(true);
+        let rendered = renderer.render(document.unwrap().as_ref(), Linked::NONE).unwrap();
+        let plan = rendered.plan();
+        let charts: Vec<&gongwen::plan::Chart> = plan.attachments.iter()
+            .flat_map(|a| &a.content)
+            .filter_map(|b| match b { gongwen::plan::Block::Chart(c) => Some(c), _ => None })
+            .collect();
+        prop_assert!(!charts.is_empty(), "{}", rendered.markdown);
+        prop_assert_eq!(&charts[0].bars[0].label, &name.replace('\t', " "), "{}", rendered.markdown);
+        convert(&plan);
+        gongwen::docx::docx(&plan, false);
+    }
+
+    #[test]
     fn escaped_markdown_reads_back_as_the_data(text in tricky_text()) {
         let escaped = escape_markdown(&text);
         prop_assert_eq!(markdown_text(&escaped), text.clone(), "escaped as {}", escaped);
