@@ -912,6 +912,23 @@ fn one_reply_gets_a_summary_only_when_asked() {
     ]);
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(out.join("汇总.md").exists());
+    // Asked for where there is no reply: said, and nothing fails.
+    let run = gongwen(&[
+        "build",
+        "data/work-report-2024.yaml",
+        "-o",
+        path_str(&out),
+        "--format",
+        "md",
+        "--summary",
+        "汇总",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("warning: no replies in this build: no summary is written"),
+        "{}",
+        stderr(&run)
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -55,6 +55,16 @@ pub fn summarize(
         })
         .collect();
     let asked = args.summary.is_some() || args.session.is_some();
+    if replies.is_empty() && asked {
+        run.progress.suspend(|| {
+            run.printer.print(&[Diagnostic::warning(t!(
+                "no replies in this build: no summary is written"
+            ))
+            .with_hint(t!(
+                "--summary and --session summarize the proposal-reply files being built"
+            ))])
+        });
+    }
     if replies.is_empty() || (replies.len() < 2 && !asked) {
         return None;
     }
