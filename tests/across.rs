@@ -8,6 +8,26 @@ use std::path::Path;
 
 use common::*;
 
+/// `gongwen build DATA -o OUT --format FORMATS EXTRA…`.
+fn build_in(data: &Path, out: &Path, formats: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "build",
+        path_str(data),
+        "-o",
+        path_str(out),
+        "--format",
+        formats,
+    ];
+    args.extend(extra);
+    gongwen(&args)
+}
+
+/// A sample of `data/` copied into the folder `data`.
+fn copy_sample(name: &str, data: &Path) {
+    fs::create_dir_all(data).unwrap();
+    fs::copy(manifest_dir().join("data").join(name), data.join(name)).unwrap();
+}
+
 // ---------------------------------------------------------------------------------------
 // previous_report
 
@@ -70,25 +90,14 @@ fn a_report_takes_previous_values_from_last_years_report() {
     let dir = temp_dir();
     let data = dir.path().join("data");
     fs::create_dir_all(&data).unwrap();
-    fs::copy(
-        manifest_dir().join("data/work-report-2024.yaml"),
-        data.join("work-report-2024.yaml"),
-    )
-    .unwrap();
+    copy_sample("work-report-2024.yaml", &data);
     fs::write(
         data.join("work-report-2025.yaml"),
         report_text(2025, 1.13, Some("work-report-2024.yaml")),
     )
     .unwrap();
     let out = dir.path().join("out");
-    let run = gongwen(&[
-        "build",
-        path_str(&data),
-        "-o",
-        path_str(&out),
-        "--format",
-        "md,csv",
-    ]);
+    let run = build_in(&data, &out, "md,csv", &[]);
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(diagnostics(&run).is_empty(), "{}", stderr(&run));
 
@@ -125,22 +134,11 @@ fn build_with_2025(
     let dir = temp_dir();
     let data = dir.path().join("data");
     fs::create_dir_all(&data).unwrap();
-    fs::copy(
-        manifest_dir().join("data/work-report-2024.yaml"),
-        data.join("work-report-2024.yaml"),
-    )
-    .unwrap();
+    copy_sample("work-report-2024.yaml", &data);
     let text = edit(report_text(2025, 1.1, Some("work-report-2024.yaml")));
     fs::write(data.join("work-report-2025.yaml"), text).unwrap();
     let out = dir.path().join("out");
-    let run = gongwen(&[
-        "build",
-        path_str(&data),
-        "-o",
-        path_str(&out),
-        "--format",
-        "md,csv",
-    ]);
+    let run = build_in(&data, &out, "md,csv", &[]);
     (dir, run)
 }
 
@@ -246,14 +244,7 @@ fn the_link_names_last_years_report_or_is_an_error_at_the_link() {
         } else {
             let data = dir.path().join("data");
             let out = dir.path().join("out");
-            gongwen(&[
-                "build",
-                path_str(&data),
-                "-o",
-                path_str(&out),
-                "--format",
-                "md",
-            ])
+            build_in(&data, &out, "md", &[])
         };
         assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
         let at = format!(
@@ -304,14 +295,7 @@ fn reports_chain_across_years_and_a_circle_is_an_error() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let run = gongwen(&[
-        "build",
-        path_str(&data),
-        "-o",
-        path_str(&out),
-        "--format",
-        "csv",
-    ]);
+    let run = build_in(&data, &out, "csv", &[]);
     assert!(run.status.success(), "{}", stderr(&run));
     for (year, last) in [("r2024", "r2023"), ("r2025", "r2024")] {
         let this = metrics(&out, year);
@@ -331,14 +315,7 @@ fn reports_chain_across_years_and_a_circle_is_an_error() {
     // 2023 naming 2025 closes a circle: an error at the link that closes it.
     let text = report_text(2023, 0.8, Some("r2025.yaml"));
     fs::write(data.join("r2023.yaml"), &text).unwrap();
-    let run = gongwen(&[
-        "build",
-        path_str(&data),
-        "-o",
-        path_str(&out),
-        "--format",
-        "csv",
-    ]);
+    let run = build_in(&data, &out, "csv", &[]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     let lines = diagnostics(&run);
     let circle: Vec<&String> = lines
@@ -523,14 +500,7 @@ fn thirty_replies_give_a_summary_whose_every_cell_is_the_datas() {
     let batch = replies(30);
     write_replies(&data, &batch);
     let out = dir.path().join("out");
-    let run = gongwen(&[
-        "build",
-        path_str(&data),
-        "-o",
-        path_str(&out),
-        "--format",
-        "md,csv,xlsx,pdf,docx",
-    ]);
+    let run = build_in(&data, &out, "md,csv,xlsx,pdf,docx", &[]);
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(diagnostics(&run).is_empty(), "{}", stderr(&run));
 
@@ -658,14 +628,7 @@ fn two_replies_to_one_number_are_an_error_at_both_and_no_summary_is_written() {
     batch[3].result = "A";
     write_replies(&data, &batch);
     let out = dir.path().join("out");
-    let run = gongwen(&[
-        "build",
-        path_str(&data),
-        "-o",
-        path_str(&out),
-        "--format",
-        "md,csv",
-    ]);
+    let run = build_in(&data, &out, "md,csv", &[]);
     assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
     let lines = diagnostics(&run);
     for (this, other) in [(0, 3), (3, 0)] {
@@ -700,18 +663,12 @@ fn the_summary_can_be_named_and_limited_to_one_session() {
     let batch = replies(9);
     write_replies(&data, &batch);
     let out = dir.path().join("out");
-    let run = gongwen(&[
-        "build",
-        path_str(&data),
-        "-o",
-        path_str(&out),
-        "--format",
+    let run = build_in(
+        &data,
+        &out,
         "md,csv",
-        "--summary",
-        "人大建议汇总",
-        "--session",
-        "人民代表大会",
-    ]);
+        &["--summary", "人大建议汇总", "--session", "人民代表大会"],
+    );
     assert!(run.status.success(), "{}", stderr(&run));
     let rows = read_csv(&out.join("人大建议汇总-replies.csv"));
     let suggestions: Vec<Reply> = replies(9)
@@ -778,16 +735,7 @@ fn the_summary_is_rebuilt_when_a_reply_changes_and_left_alone_otherwise() {
     let batch = replies(5);
     write_replies(&data, &batch);
     let out = dir.path().join("out");
-    let build = || {
-        gongwen(&[
-            "build",
-            path_str(&data),
-            "-o",
-            path_str(&out),
-            "--format",
-            "md,csv",
-        ])
-    };
+    let build = || build_in(&data, &out, "md,csv", &[]);
     let run = build();
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(
@@ -852,14 +800,7 @@ fn hostile_text_in_a_reply_prints_as_itself_in_the_summary() {
     batch[0].title = "`代码`与[链接](x)及\\\\".into();
     write_replies(&data, &batch);
     let out = dir.path().join("out");
-    let run = gongwen(&[
-        "build",
-        path_str(&data),
-        "-o",
-        path_str(&out),
-        "--format",
-        "md,csv,pdf",
-    ]);
+    let run = build_in(&data, &out, "md,csv,pdf", &[]);
     assert!(run.status.success(), "{}", stderr(&run));
     let rows = read_csv(&out.join("replies-summary-replies.csv"));
     assert!(rows.iter().any(|r| r[4] == "#*$<王 | 五>"), "{rows:?}");
@@ -890,26 +831,10 @@ fn one_reply_gets_a_summary_only_when_asked() {
     let data = dir.path().join("data");
     write_replies(&data, &replies(1));
     let out = dir.path().join("out");
-    let run = gongwen(&[
-        "build",
-        path_str(&data),
-        "-o",
-        path_str(&out),
-        "--format",
-        "md",
-    ]);
+    let run = build_in(&data, &out, "md", &[]);
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(!out.join("replies-summary.md").exists());
-    let run = gongwen(&[
-        "build",
-        path_str(&data),
-        "-o",
-        path_str(&out),
-        "--format",
-        "md",
-        "--summary",
-        "汇总",
-    ]);
+    let run = build_in(&data, &out, "md", &["--summary", "汇总"]);
     assert!(run.status.success(), "{}", stderr(&run));
     assert!(out.join("汇总.md").exists());
     // Asked for where there is no reply: said, and nothing fails.

@@ -224,6 +224,17 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
     Ok(status)
 }
 
+/// Each written file's name in the output folder, with its hash, for the manifest.
+fn output_hashes(outputs: &[Output]) -> std::collections::BTreeMap<String, String> {
+    outputs
+        .iter()
+        .map(|o| {
+            let name = o.path.file_name().unwrap_or_default().to_string_lossy();
+            (name.into_owned(), hash_bytes(&o.bytes))
+        })
+        .collect()
+}
+
 /// The hash of everything outside the data that shapes a kind's outputs.
 fn environment(
     args: &BuildSettings,
@@ -387,18 +398,7 @@ impl Run<'_> {
             kind: kind.to_owned(),
             environment: self.environments[kind].clone(),
             inputs: hash_inputs(&loaded, &entry.linked_files),
-            outputs: outputs
-                .iter()
-                .map(|o| {
-                    let name = o
-                        .path
-                        .file_name()
-                        .unwrap_or_default()
-                        .to_string_lossy()
-                        .into_owned();
-                    (name, hash_bytes(&o.bytes))
-                })
-                .collect(),
+            outputs: output_hashes(&outputs),
         })
     }
 

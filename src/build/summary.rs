@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use rust_i18n::t;
 
-use super::manifest::{Entry as Built, hash_bytes, hash_inputs, hash_parts};
-use super::{Outcome, Run, environment};
+use super::manifest::{Entry as Built, hash_inputs, hash_parts};
+use super::{Outcome, Run, environment, output_hashes};
 use crate::diag::{Diagnostic, Place, Report};
 use crate::kinds::proposal_reply::{ProposalReply, summary};
 use crate::load::Library;
@@ -207,18 +207,7 @@ pub fn summarize(
             kind: summary::KIND.to_owned(),
             environment,
             inputs: hash_inputs(&loaded, &[]),
-            outputs: outputs
-                .iter()
-                .map(|o| {
-                    let name = o
-                        .path
-                        .file_name()
-                        .unwrap_or_default()
-                        .to_string_lossy()
-                        .into_owned();
-                    (name, hash_bytes(&o.bytes))
-                })
-                .collect(),
+            outputs: output_hashes(&outputs),
         }),
     ))
 }
