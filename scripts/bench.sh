@@ -113,7 +113,8 @@ for format in docx xlsx; do
 done
 
 # N synthetic documents of each kind found among the samples (its first sample by name,
-# with its organ varied), beside every sample once (the files that linked ones name).
+# with its organ varied, and a reply's proposal number, which a build's replies may not
+# share), beside every sample once (the files that linked ones name).
 generate() {
   local n=$1 dir=$2
   mkdir -p "$dir"
@@ -122,7 +123,8 @@ generate() {
     local file
     file=$(grep -l "^kind: *$kind *$" "$data"/*.yaml | sort | head -1)
     for i in $(seq "$n"); do
-      sed "s/^organ: \(.*\)$/organ: \1第${i}分局/" "$file" > "$dir/$kind-$i.yaml"
+      sed -e "s/^organ: \(.*\)$/organ: \1第${i}分局/" \
+        -e "s/^\(  number: \)\"\([0-9]*\)\"$/\1\"\2${i}\"/" "$file" > "$dir/$kind-$i.yaml"
     done
   done
 }
