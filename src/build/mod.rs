@@ -306,6 +306,24 @@ impl Run<'_> {
         })
     }
 
+    /// Prints the failures of some formats, then writes the files made: their names as
+    /// printed, or the status of a write that failed (reported).
+    fn deliver(&self, outputs: &[Output], failures: &[Diagnostic]) -> Result<String, Status> {
+        if !failures.is_empty() {
+            self.progress.suspend(|| self.printer.print(failures));
+        }
+        if let Err(e) = write::write_all(outputs) {
+            self.progress
+                .suspend(|| self.printer.print(&[e.report(&Place::NONE)]));
+            return Err(Status::Usage);
+        }
+        let names: Vec<String> = outputs
+            .iter()
+            .map(|o| crate::diag::printable(&o.path.display().to_string()))
+            .collect();
+        Ok(names.join(", "))
+    }
+
     /// Prints a result line above the progress bar.
     fn say(&self, text: &str) {
         self.progress.suspend(|| self.printer.result(text));
@@ -364,24 +382,15 @@ impl Run<'_> {
                 }
             }
         }
-        if !format_failures.is_empty() {
-            self.progress
-                .suspend(|| self.printer.print(&format_failures));
-        }
-        if let Err(e) = write::write_all(&outputs) {
-            self.progress
-                .suspend(|| self.printer.print(&[e.report(&Place::NONE)]));
-            return Outcome::Failed(Status::Usage);
-        }
+        let names = match self.deliver(&outputs, &format_failures) {
+            Ok(names) => names,
+            Err(status) => return Outcome::Failed(status),
+        };
         if !self.args.quiet {
-            let names: Vec<String> = outputs
-                .iter()
-                .map(|o| crate::diag::printable(&o.path.display().to_string()))
-                .collect();
             self.say(&t!(
                 "built %{data} → %{outputs}",
                 data = crate::diag::printable(&path.display().to_string()),
-                outputs = names.join(", ")
+                outputs = names
             ));
         }
         if !format_failures.is_empty() {

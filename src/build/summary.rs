@@ -9,12 +9,11 @@ use rust_i18n::t;
 
 use super::manifest::{Entry as Built, hash_inputs, hash_parts};
 use super::{Outcome, Run, environment, output_hashes};
-use crate::diag::{Diagnostic, Place, Report};
+use crate::diag::Diagnostic;
 use crate::kinds::proposal_reply::{ProposalReply, summary};
 use crate::load::Library;
 use crate::settings::Status;
 use crate::templates::Templates;
-use crate::write;
 
 /// The manifest's key of a summary: no data file is named so.
 pub fn manifest_key(name: &str) -> PathBuf {
@@ -114,36 +113,28 @@ pub fn summarize(
     let mut chosen: Vec<usize> = replies.clone();
     if let Some(session) = &args.session {
         let all: Vec<&ProposalReply> = replies.iter().map(|&i| document(i)).collect();
-        let named: Vec<String> = summary::sessions(&all)
-            .into_iter()
-            .filter(|s| s.contains(session.trim()))
-            .collect();
-        let exact = named.iter().any(|s| s == session.trim());
-        if named.is_empty() || (named.len() > 1 && !exact) {
-            let listed = summary::sessions(&all).join("；");
-            let message = match named.len() {
-                0 => t!(
-                    "no reply answers a proposal of the session `%{session}`",
-                    session = session
-                ),
-                n => t!(
-                    "`%{session}` names %{count} sessions",
-                    session = session,
-                    count = n
-                ),
-            };
-            return fail(Diagnostic::error(message).with_hint(t!(
-                "the sessions of these replies: %{sessions}",
-                sessions = listed
-            )));
-        }
-        chosen.retain(|&i| {
-            let meeting = document(i).proposal.meeting.value.trim();
-            match exact {
-                true => meeting == session.trim(),
-                false => meeting.contains(session.trim()),
+        let sessions = summary::sessions(&all);
+        let named = match summary::named_session(&sessions, session) {
+            Ok(named) => named,
+            Err(count) => {
+                let message = match count {
+                    0 => t!(
+                        "no reply answers a proposal of the session `%{session}`",
+                        session = session
+                    ),
+                    n => t!(
+                        "`%{session}` names %{count} sessions",
+                        session = session,
+                        count = n
+                    ),
+                };
+                return fail(Diagnostic::error(message).with_hint(t!(
+                    "the sessions of these replies: %{sessions}",
+                    sessions = sessions.join("；")
+                )));
             }
-        });
+        };
+        chosen.retain(|&i| document(i).proposal.meeting.value.trim() == named);
     }
     let files: Vec<&Path> = chosen
         .iter()
@@ -171,23 +162,15 @@ pub fn summarize(
         Err(_) if crate::interrupt::requested() => return Some((key, Outcome::Interrupted)),
         Err(d) => return fail(d),
     };
-    if !format_failures.is_empty() {
-        run.progress.suspend(|| run.printer.print(&format_failures));
-    }
-    if let Err(e) = write::write_all(&outputs) {
-        run.progress
-            .suspend(|| run.printer.print(&[e.report(&Place::NONE)]));
-        return Some((key, Outcome::Failed(Status::Usage)));
-    }
+    let names = match run.deliver(&outputs, &format_failures) {
+        Ok(names) => names,
+        Err(status) => return Some((key, Outcome::Failed(status))),
+    };
     if !args.quiet {
-        let names: Vec<String> = outputs
-            .iter()
-            .map(|o| crate::diag::printable(&o.path.display().to_string()))
-            .collect();
         run.say(&t!(
             "built the summary of %{count} replies → %{outputs}",
             count = chosen.len(),
-            outputs = names.join(", ")
+            outputs = names
         ));
     }
     if !format_failures.is_empty() {

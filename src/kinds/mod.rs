@@ -111,11 +111,6 @@ pub struct Linked<'a>(pub &'a [Option<Arc<dyn Document>>]);
 impl Linked<'_> {
     pub const NONE: Linked<'static> = Linked(&[]);
 
-    /// The `i`-th linked document, as the type it must be.
-    pub fn get<T: 'static>(&self, i: usize) -> Option<&T> {
-        self.0.get(i)?.as_deref()?.as_any().downcast_ref::<T>()
-    }
-
     /// The first linked document of the type `T`: a kind links to each kind at most once
     /// (a report to its plan and to last year's report).
     pub fn first<T: 'static>(&self) -> Option<&T> {

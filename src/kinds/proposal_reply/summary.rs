@@ -118,10 +118,18 @@ pub fn sessions(replies: &[&ProposalReply]) -> Vec<String> {
     sessions
 }
 
-/// Whether a reply answers the session `session` names: the session's whole name, or a part
-/// of it that names one session only (checked by the caller).
-pub fn in_session(reply: &ProposalReply, session: &str) -> bool {
-    reply.proposal.meeting.value.trim().contains(session.trim())
+/// The one session `asked` names among `sessions`: its whole name, or a part of the name of
+/// that session only. Otherwise, how many sessions the part names (none, or two and more).
+pub fn named_session<'s>(sessions: &'s [String], asked: &str) -> Result<&'s str, usize> {
+    let asked = asked.trim();
+    if let Some(whole) = sessions.iter().find(|s| *s == asked) {
+        return Ok(whole);
+    }
+    let named: Vec<&String> = sessions.iter().filter(|s| s.contains(asked)).collect();
+    match named.as_slice() {
+        [one] => Ok(one),
+        _ => Err(named.len()),
+    }
 }
 
 /// The summary of the replies, which are not empty.
@@ -312,5 +320,31 @@ fn counts_table(counts: &[Count]) -> Table {
                 ]
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_session;
+
+    #[test]
+    fn a_session_is_named_whole_or_by_a_part_only_it_has() {
+        let sessions = vec![
+            "政协某市第十四届委员会第四次会议".to_owned(),
+            "某市第十七届人民代表大会第三次会议".to_owned(),
+        ];
+        assert_eq!(
+            named_session(&sessions, "人民代表大会"),
+            Ok(sessions[1].as_str())
+        );
+        assert_eq!(
+            named_session(&sessions, " 政协某市第十四届委员会第四次会议 "),
+            Ok(sessions[0].as_str())
+        );
+        assert_eq!(named_session(&sessions, "会议"), Err(2));
+        assert_eq!(named_session(&sessions, "第五次会议"), Err(0));
+        // A whole name wins over the longer names it is part of.
+        let nested = vec!["甲会议".to_owned(), "甲会议续会".to_owned()];
+        assert_eq!(named_session(&nested, "甲会议"), Ok("甲会议"));
     }
 }
