@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use rust_i18n::t;
 
 use crate::commands;
 use crate::diag::{Diagnostic, MessageFormat, Printer};

@@ -3,8 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rust_i18n::t;
-
 use crate::build;
 use crate::diag::{Diagnostic, Place, Printer, Report};
 use crate::load::{self, Library};

@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 pub mod yaml;
 
-use rust_i18n::t;
 use unicode_width::UnicodeWidthChar;
 
 /// A 1-based line and column (in characters) inside a file.
@@ -168,6 +167,9 @@ pub struct Printer {
 
 impl Printer {
     pub fn print(&self, diagnostics: &[Diagnostic]) {
+        if crate::scope::gather(diagnostics) {
+            return;
+        }
         for d in diagnostics {
             eprintln!("{}", self.render(d));
         }
@@ -175,11 +177,17 @@ impl Printer {
 
     /// A line about the run (a count, a step), on standard error.
     pub fn status(&self, line: &str) {
+        if crate::scope::silent() {
+            return;
+        }
         eprintln!("{}", printable(line));
     }
 
     /// A line naming what was made (`built … → …`), on standard output.
     pub fn result(&self, line: &str) {
+        if crate::scope::silent() {
+            return;
+        }
         println!("{}", printable(line));
     }
 

@@ -14,6 +14,15 @@
 
 rust_i18n::i18n!("locales", fallback = "en");
 
+/// `rust_i18n::t!` in the language of the running scope (see [`scope`]), so that requests
+/// served at once each get their own.
+#[macro_export]
+macro_rules! t {
+    ($($arg:tt)*) => {
+        rust_i18n::t!($($arg)*, locale = &$crate::scope::locale())
+    };
+}
+
 pub mod authoring;
 pub mod build;
 pub mod cli;
@@ -31,6 +40,7 @@ pub mod pdf;
 pub mod plan;
 pub mod process;
 pub mod render;
+pub mod scope;
 pub mod settings;
 pub mod table;
 pub mod templates;

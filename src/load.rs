@@ -6,8 +6,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rust_i18n::t;
-
 use crate::decode::node::Node;
 use crate::diag::{Diagnostic, Diagnostics, Place, Pos, Report, yaml};
 use crate::kinds::{self, Document};

@@ -3,7 +3,6 @@
 //! any later back-end) places each from its field, never by looking for it in the body,
 //! which carries only the body. A hand-edited Markdown file uses the same fields.
 
-use rust_i18n::t;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Place, Pos, Report};

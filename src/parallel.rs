@@ -11,20 +11,25 @@ pub fn map<T: Sync, R: Send>(items: &[T], jobs: usize, work: impl Fn(&T) -> R + 
     }
     let next = AtomicUsize::new(0);
     let results = Mutex::new(Vec::with_capacity(items.len()));
+    // The workers speak the caller's language and report where it does.
+    let caller = crate::scope::current();
     std::thread::scope(|scope| {
         for _ in 0..threads {
+            let caller = caller.clone();
             scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(item) = items.get(i) else {
-                        break;
-                    };
-                    let result = work(item);
-                    results
-                        .lock()
-                        .expect("no worker panics holding the lock")
-                        .push((i, result));
-                }
+                crate::scope::enter(caller, || {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            break;
+                        };
+                        let result = work(item);
+                        results
+                            .lock()
+                            .expect("no worker panics holding the lock")
+                            .push((i, result));
+                    }
+                })
             });
         }
     });

@@ -27,6 +27,8 @@ pub enum Format {
     Xlsx,
     /// OFD (GB/T 33190), the national fixed-layout format: the PDF's pages.
     Ofd,
+    /// The PDF's pages as SVG images, one file a page (what `serve` shows).
+    Svg,
 }
 
 impl Format {
@@ -40,6 +42,7 @@ impl Format {
             Format::Docx => "DOCX",
             Format::Xlsx => "XLSX",
             Format::Ofd => "OFD",
+            Format::Svg => "SVG",
         }
     }
 }

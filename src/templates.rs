@@ -4,8 +4,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rust_i18n::t;
-
 use crate::diag::{Diagnostic, Pos};
 
 /// The file name of the page style (Typst), a template like the others.

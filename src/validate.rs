@@ -4,8 +4,6 @@
 
 use std::sync::Arc;
 
-use rust_i18n::t;
-
 use crate::diag::Diagnostics;
 use crate::kinds::{Document, Linked};
 use crate::load::Library;

@@ -3,8 +3,6 @@
 
 use std::io::Write;
 
-use rust_i18n::t;
-
 use crate::diag::{Diagnostic, Place, Report};
 use std::path::{Path, PathBuf};
 

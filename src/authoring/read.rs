@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
-use rust_i18n::t;
 
 use crate::diag::{Diagnostic, Place, Report};
 

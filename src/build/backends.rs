@@ -5,8 +5,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rust_i18n::t;
-
 use crate::diag::{Diagnostic, Place, Report};
 use crate::pdf::{Engine, Typeset};
 use crate::plan::Plan;
@@ -84,6 +82,7 @@ pub trait Backend: Sync {
 struct Typ(Arc<Engine>);
 struct Pdf(Arc<Engine>);
 struct Ofd(Arc<Engine>);
+struct Svg(Arc<Engine>);
 struct Docx {
     letterhead: bool,
 }
@@ -103,7 +102,10 @@ pub fn enabled(args: &BuildSettings, engine: Option<Arc<Engine>>) -> Vec<Box<dyn
             backends.push(Box::new(Pdf(engine.clone())));
         }
         if args.wants(Format::Ofd) {
-            backends.push(Box::new(Ofd(engine)));
+            backends.push(Box::new(Ofd(engine.clone())));
+        }
+        if args.wants(Format::Svg) {
+            backends.push(Box::new(Svg(engine)));
         }
     }
     if args.wants(Format::Docx) {
@@ -191,6 +193,35 @@ impl Backend for Ofd {
             path,
             bytes: made.bytes,
         }])
+    }
+}
+
+/// The page images' names: `STEM-page-N.svg`, from 1.
+pub fn page_suffix(number: usize) -> String {
+    format!("-page-{number}.svg")
+}
+
+impl Backend for Svg {
+    fn format(&self) -> Format {
+        Format::Svg
+    }
+    fn needs_plan(&self) -> bool {
+        true
+    }
+    fn fingerprint(&self) -> String {
+        format!("{}\n{}", self.0.style(), self.0.fingerprint())
+    }
+    fn render(&self, job: &Job) -> Result<Vec<Output>, Diagnostic> {
+        let typeset = job.typeset(&self.0)?;
+        Ok(typeset
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, svg)| Output {
+                path: job.path(&page_suffix(i + 1)),
+                bytes: svg.clone(),
+            })
+            .collect())
     }
 }
 

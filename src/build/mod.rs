@@ -7,7 +7,7 @@ pub mod manifest;
 mod summary;
 mod watch;
 
-pub use watch::watch;
+pub use watch::{Rebuilder, watch};
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -16,7 +16,6 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use rust_i18n::t;
 
 use crate::diag::{Diagnostic, Place, Printer, Report};
 use crate::kinds::{Document, KINDS, Linked};
@@ -75,11 +74,12 @@ pub fn run(args: &BuildSettings, printer: Printer) -> Result<Status, Diagnostic>
     let templates = Templates::new(args.templates.as_deref());
     let renderer = Renderer::new(&templates).with_charts(args.charts);
     // Fonts are resolved and typst located once for the whole run.
-    let typesets = args.wants(Format::Pdf) || args.wants(Format::Ofd);
+    let typesets = args.wants(Format::Pdf) || args.wants(Format::Ofd) || args.wants(Format::Svg);
     let engine = if typesets || args.wants(Format::Typ) {
         let mut engine = pdf_engine(&templates, typesets)?;
         engine.letterhead = args.letterhead;
         engine.standard = args.pdf_standard.clone();
+        engine.pages = args.wants(Format::Svg);
         Some(Arc::new(engine))
     } else {
         None
@@ -324,6 +324,29 @@ impl Run<'_> {
         Ok(names.join(", "))
     }
 
+    /// Removes the page images of an earlier build that this one did not make again (the
+    /// document lost pages), so that the folder holds the document's pages and no more.
+    fn forget_pages(
+        &self,
+        stem: &str,
+        previous: &std::collections::BTreeMap<String, String>,
+        outputs: &[Output],
+    ) {
+        let made = output_hashes(outputs);
+        let stale = previous.keys().filter(|name| {
+            !made.contains_key(*name)
+                && name
+                    .strip_prefix(stem)
+                    .and_then(|rest| rest.strip_prefix("-page-"))
+                    .and_then(|rest| rest.strip_suffix(".svg"))
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        });
+        for name in stale {
+            // One left behind is only shown if asked for by number; never an error.
+            let _ = std::fs::remove_file(self.args.out_dir.join(name));
+        }
+    }
+
     /// Prints a result line above the progress bar.
     fn say(&self, text: &str) {
         self.progress.suspend(|| self.printer.result(text));
@@ -386,6 +409,9 @@ impl Run<'_> {
             Ok(names) => names,
             Err(status) => return Outcome::Failed(status),
         };
+        if let Some(previous) = self.manifest.get(path) {
+            self.forget_pages(stem, &previous.outputs, &outputs);
+        }
         if !self.args.quiet {
             self.say(&t!(
                 "built %{data} → %{outputs}",

@@ -5,8 +5,6 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use rust_i18n::t;
-
 use super::manifest::{Entry as Built, hash_inputs, hash_parts};
 use super::{Outcome, Run, environment, output_hashes};
 use crate::diag::Diagnostic;

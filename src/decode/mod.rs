@@ -6,8 +6,6 @@ pub mod record;
 
 use std::ops::Range;
 
-use rust_i18n::t;
-
 use crate::diag::{Diagnostics, Pos};
 use node::{Node, Value};
 pub use record::{Decode, FieldDecl, Record};
@@ -58,7 +56,7 @@ pub struct Label {
 impl Label {
     /// The name in the language of the messages.
     pub fn text(self) -> &'static str {
-        if rust_i18n::locale().starts_with("zh") {
+        if crate::scope::locale().starts_with("zh") {
             self.zh
         } else {
             self.en

@@ -5,7 +5,6 @@
 use std::marker::PhantomData;
 use std::ops::Deref;
 
-use rust_i18n::t;
 use serde_json::{Map, Value as Json, json};
 use unicode_width::UnicodeWidthStr;
 

@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 
-use rust_i18n::t;
 use serde_saphyr::Error as E;
 use serde_saphyr::granit_parser::ErrorKind as K;
 

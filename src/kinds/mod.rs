@@ -8,7 +8,6 @@ pub mod common;
 use std::any::Any;
 use std::sync::Arc;
 
-use rust_i18n::t;
 use serde_json::Value as Json;
 
 use crate::decode::node::{self, Node, Value};

@@ -13,8 +13,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use rust_i18n::t;
-
 use crate::diag::{Diagnostic, Place, Report};
 use content::Item;
 use glyphs::{FolderFace, FontProblem, MatchedFont};

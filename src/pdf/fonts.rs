@@ -3,7 +3,6 @@
 //! typst scans every system font on every start; handing it a folder that holds only the
 //! few chosen files (with `--ignore-system-fonts`) makes each compile cheaper.
 
-use rust_i18n::t;
 use std::collections::BTreeSet;
 
 use crate::diag::{Diagnostic, Place, Report};

@@ -9,8 +9,6 @@ pub mod subset;
 pub mod typst;
 pub mod writer;
 
-use rust_i18n::t;
-
 use crate::diag::{Diagnostic, Place, Pos, Report};
 use crate::official::FrontMatterError;
 use crate::plan::{Head, Plan, SignatureAnchor, gbt9704};
@@ -322,6 +320,8 @@ pub struct Engine {
     pub letterhead: bool,
     /// The PDF standards typst enforces (`--pdf-standard`), if any.
     pub standard: Option<standard::PdfStandard>,
+    /// Also typeset each page as an SVG image (`--format svg`, the pages `serve` shows).
+    pub pages: bool,
     typst: Option<Typst>,
     font_dir: tempfile::TempDir,
     /// Cuts the fonts to each document's characters; `None` hands typst the full files.
@@ -367,6 +367,7 @@ impl Engine {
             fonts,
             letterhead: false,
             standard: None,
+            pages: false,
             typst,
             font_dir,
             style_characters: style_characters(&style),
@@ -496,40 +497,50 @@ impl Engine {
             Some(Err(e)) => (self.font_dir.path(), Some(e.clone())),
             None => (self.font_dir.path(), None),
         };
-        let pdf = typst
-            .compile(root.path(), font_dir, source.timestamp, standard.as_deref())
-            .map_err(|e| match e {
-                // Name the files as the user knows them, not by the private folder.
-                TypstError::Failed { status, stderr } => {
-                    let stderr = stderr
-                        .lines()
-                        .map(|line| {
-                            if let Some(rest) = line.strip_prefix(STYLE) {
-                                format!("{}{rest}", self.style_origin)
-                            } else if let Some(rest) = line.strip_prefix("main.typ") {
-                                format!("<typst source of {origin}>{rest}")
-                            } else {
-                                line.to_owned()
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    // The first error in the generated source names the block it came from.
-                    let block_line = stderr
-                        .lines()
-                        .filter_map(|l| l.strip_prefix(&format!("<typst source of {origin}>:")))
-                        .find_map(|rest| rest.split(':').next()?.parse::<u32>().ok())
-                        .and_then(|typ_line| source.markdown_line(typ_line));
-                    let error = TypstError::Failed { status, stderr };
-                    match block_line {
-                        Some(line) => PdfError::TypstAtLine { line, error },
-                        None => PdfError::Typst(error),
-                    }
+        // The page images, when wanted, are typeset beside the PDF at the same time.
+        let (pdf, pages) = std::thread::scope(|scope| {
+            let pages = self.pages.then(|| {
+                scope.spawn(|| typst.compile_pages(root.path(), font_dir, source.timestamp))
+            });
+            let pdf = typst.compile(root.path(), font_dir, source.timestamp, standard.as_deref());
+            let pages = pages.map(|h| h.join().unwrap_or(Err(TypstError::NotPdf)));
+            (pdf, pages.transpose())
+        });
+        let explain = |e| match e {
+            // Name the files as the user knows them, not by the private folder.
+            TypstError::Failed { status, stderr } => {
+                let stderr = stderr
+                    .lines()
+                    .map(|line| {
+                        if let Some(rest) = line.strip_prefix(STYLE) {
+                            format!("{}{rest}", self.style_origin)
+                        } else if let Some(rest) = line.strip_prefix("main.typ") {
+                            format!("<typst source of {origin}>{rest}")
+                        } else {
+                            line.to_owned()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                // The first error in the generated source names the block it came from.
+                let block_line = stderr
+                    .lines()
+                    .filter_map(|l| l.strip_prefix(&format!("<typst source of {origin}>:")))
+                    .find_map(|rest| rest.split(':').next()?.parse::<u32>().ok())
+                    .and_then(|typ_line| source.markdown_line(typ_line));
+                let error = TypstError::Failed { status, stderr };
+                match block_line {
+                    Some(line) => PdfError::TypstAtLine { line, error },
+                    None => PdfError::Typst(error),
                 }
-                e => PdfError::Typst(e),
-            })?;
+            }
+            e => PdfError::Typst(e),
+        };
+        let pdf = pdf.map_err(&explain)?;
+        let pages = pages.map_err(&explain)?.unwrap_or_default();
         Ok(Typeset {
             pdf,
+            pages,
             subset_error,
             font_dir: font_dir.to_path_buf(),
         })
@@ -539,6 +550,8 @@ impl Engine {
 /// A typeset document.
 pub struct Typeset {
     pub pdf: Vec<u8>,
+    /// Its pages as SVG images, when the engine makes them (`pages`).
+    pub pages: Vec<Vec<u8>>,
     /// Why its fonts were not cut, if they were not.
     pub subset_error: Option<subset::SubsetError>,
     /// The folder of font files typst read (the cut faces, or links to the full files).

@@ -24,8 +24,6 @@ use read_fonts::collections::IntSet;
 use read_fonts::types::{NameId, Tag};
 use sha2::{Digest, Sha256};
 
-use rust_i18n::t;
-
 use super::fonts::Fonts;
 use crate::diag::{Diagnostic, Place, Report};
 

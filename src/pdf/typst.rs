@@ -1,7 +1,5 @@
 //! Running the typst CLI as a child process: found once, killed when it hangs.
 
-use rust_i18n::t;
-
 use crate::diag::{Diagnostic, Place, Report};
 use crate::process;
 use std::path::{Path, PathBuf};
@@ -125,6 +123,60 @@ impl Typst {
         timestamp: i64,
         standard: Option<&str>,
     ) -> Result<Vec<u8>, TypstError> {
+        let standard = standard.map(|s| ["--pdf-standard", s]);
+        self.run(
+            root,
+            font_dir,
+            timestamp,
+            standard.into_iter().flatten(),
+            "out.pdf",
+        )?;
+        let pdf = std::fs::read(root.join("out.pdf"))
+            .map_err(|e| TypstError::Io(format!("reading its PDF: {e}")))?;
+        // A typst that exits 0 without writing a PDF (a wrong program, a broken install)
+        // must not give a "built" document.
+        if !pdf.starts_with(b"%PDF-") {
+            return Err(TypstError::NotPdf);
+        }
+        Ok(pdf)
+    }
+
+    /// `typst compile` of `root/main.typ` into one SVG image a page, in page order.
+    pub fn compile_pages(
+        &self,
+        root: &Path,
+        font_dir: &Path,
+        timestamp: i64,
+    ) -> Result<Vec<Vec<u8>>, TypstError> {
+        let folder = root.join("pages");
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| TypstError::Io(format!("making its page folder: {e}")))?;
+        self.run(
+            root,
+            font_dir,
+            timestamp,
+            ["--format", "svg"],
+            "pages/{p}.svg",
+        )?;
+        let mut pages = Vec::new();
+        // Pages are numbered from 1 without gaps; the first missing number ends them.
+        while let Ok(svg) = std::fs::read(folder.join(format!("{}.svg", pages.len() + 1))) {
+            pages.push(svg);
+        }
+        if pages.is_empty() || !pages.iter().all(|p| p.starts_with(b"<svg")) {
+            return Err(TypstError::NotPdf);
+        }
+        Ok(pages)
+    }
+
+    fn run<'a>(
+        &self,
+        root: &Path,
+        font_dir: &Path,
+        timestamp: i64,
+        extra: impl IntoIterator<Item = &'a str>,
+        output: &str,
+    ) -> Result<(), TypstError> {
         // Run inside the root with relative names, so diagnostics read `gongwen.typ:12:3`.
         let mut command = Command::new(&self.path);
         command
@@ -139,14 +191,9 @@ impl Typst {
             .arg("short")
             .arg("--creation-timestamp")
             .arg(timestamp.to_string())
-            .args(
-                standard
-                    .map(|s| ["--pdf-standard", s])
-                    .into_iter()
-                    .flatten(),
-            )
+            .args(extra)
             .arg("main.typ")
-            .arg("out.pdf")
+            .arg(output)
             .env_remove("TYPST_FONT_PATHS");
         let finished = process::run(&mut command, self.timeout, 0).map_err(TypstError::from)?;
         if !finished.status.success() {
@@ -155,14 +202,7 @@ impl Typst {
                 stderr: String::from_utf8_lossy(&finished.stderr).into_owned(),
             });
         }
-        let pdf = std::fs::read(root.join("out.pdf"))
-            .map_err(|e| TypstError::Io(format!("reading its PDF: {e}")))?;
-        // A typst that exits 0 without writing a PDF (a wrong program, a broken install)
-        // must not give a "built" document.
-        if !pdf.starts_with(b"%PDF-") {
-            return Err(TypstError::NotPdf);
-        }
-        Ok(pdf)
+        Ok(())
     }
 }
 

@@ -3,8 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rust_i18n::t;
-
 /// The largest seal image read: a seal is a few kilobytes to a few hundred.
 pub const MAX_IMAGE_BYTES: u64 = 8 * 1024 * 1024;
 

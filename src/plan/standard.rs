@@ -2,8 +2,6 @@
 //! PDF/UA for accessibility), checked by gongwen before typst runs, so that a wrong value
 //! is one clear message and not typst's.
 
-use rust_i18n::t;
-
 use crate::diag::Diagnostic;
 
 /// typst 0.15's values: PDF versions, PDF/A parts and conformance levels, PDF/UA-1.

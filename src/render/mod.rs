@@ -7,7 +7,6 @@ pub mod xlsx;
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
-use rust_i18n::t;
 
 use crate::diag::Diagnostic;
 use crate::kinds::{Document, Linked};

@@ -11,8 +11,6 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
 };
 
-use rust_i18n::t;
-
 use crate::official::Official;
 use crate::table::{Table, is_percent_column, number};
 use crate::zh::Date;

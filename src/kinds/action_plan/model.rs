@@ -1,6 +1,5 @@
 //! The data of an action plan, each field declared once.
 
-use rust_i18n::t;
 use serde::Serialize;
 
 use crate::decode::node::Node;

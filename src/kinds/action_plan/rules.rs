@@ -1,8 +1,6 @@
 //! The rules of an action plan: its period, goals, tasks and units, and the shared rules
 //! of its targets (as figures) and their references.
 
-use rust_i18n::t;
-
 use super::ActionPlan;
 use crate::diag::Diagnostics;
 use crate::kinds::common::{Prose, rules};

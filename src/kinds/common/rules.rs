@@ -2,8 +2,6 @@
 
 use std::collections::HashMap;
 
-use rust_i18n::t;
-
 use super::{Figure, Header, Prose, REFERENCE_FORMS, Section, is_valid_id};
 use crate::decode::{Located, nearest};
 use crate::diag::Diagnostics;

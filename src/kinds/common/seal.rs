@@ -4,7 +4,6 @@
 //! places an organ's electronic seal (PNG with transparency, or SVG); a mapping also gives the
 //! organ and the size; a list is a joint issuance, one seal an organ, in issuing order.
 
-use rust_i18n::t;
 use serde_json::{Value as Json, json};
 
 use crate::decode::node::{self, Node, Value};

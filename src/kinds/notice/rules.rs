@@ -1,8 +1,6 @@
 //! The rules of a notice: the shared rules of figures and sections, and a document number
 //! written with the full year in 〔〕.
 
-use rust_i18n::t;
-
 use super::Notice;
 use crate::diag::Diagnostics;
 use crate::kinds::common::{Prose, rules};

@@ -1,8 +1,6 @@
 //! The rules of a reply: its result, the proposal's role and type, its document number
 //! and telephone number, and the shared rules of figures and sections.
 
-use rust_i18n::t;
-
 use super::ProposalReply;
 use crate::decode::Located;
 use crate::diag::Diagnostics;

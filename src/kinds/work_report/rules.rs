@@ -1,7 +1,5 @@
 //! The rules of a work report, and of its figures against the linked plan's targets.
 
-use rust_i18n::t;
-
 use super::WorkReport;
 use crate::decode::nearest;
 use crate::diag::Diagnostics;
