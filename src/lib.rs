@@ -41,6 +41,7 @@ pub mod plan;
 pub mod process;
 pub mod render;
 pub mod scope;
+pub mod serve;
 pub mod settings;
 pub mod table;
 pub mod templates;
