@@ -2,7 +2,8 @@
 # Installs the Debian packages the PDF stage and its tests need, when they are missing:
 # the open CJK fonts and poppler-utils (pdftotext, pdffonts, pdfinfo for the tests).
 # With `office`, also what the tests check the other formats with: LibreOffice Writer and
-# Calc (DOCX, XLSX) and xmllint (libxml2-utils: the OFD parts against the standard's schemas).
+# Calc (DOCX, XLSX), xmllint (libxml2-utils: the OFD parts against the standard's schemas)
+# and Chromium (the browser test of `gongwen serve`).
 # The open 仿宋 and 楷体 (FandolFang, FandolKai) are taken out of the Debian package
 # texlive-lang-chinese without installing TeX: the package is downloaded, unpacked in a
 # scratch folder, and only the two font files and their licence are kept.
@@ -52,7 +53,7 @@ install_fandol() {
 }
 packages=(fonts-noto-cjk fonts-arphic-ukai poppler-utils)
 if [ "${1:-}" = office ]; then
-  packages+=(libreoffice-writer-nogui libreoffice-calc-nogui libxml2-utils)
+  packages+=(libreoffice-writer-nogui libreoffice-calc-nogui libxml2-utils chromium)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -272,7 +272,7 @@ impl ServeArgs {
                 Diagnostic::error(t!("cannot make a token: %{reason}", reason = e.to_string()))
             })?),
         };
-        let seconds = |s: f64| std::time::Duration::from_secs_f64(s.clamp(0.1, 86_400.0));
+        let seconds = |s: f64| std::time::Duration::from_secs_f64(s.clamp(0.001, 86_400.0));
         Ok(crate::serve::ServeSettings {
             build: BuildSettings {
                 paths: vec![self.dir],

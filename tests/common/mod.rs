@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test binary uses its own share of these
 
 pub mod geometry;
+pub mod server;
 
 use std::fs;
 use std::path::{Path, PathBuf};
