@@ -279,7 +279,8 @@ function documentPage() {
     document.getElementById("status").textContent = source.value !== state.saved ? ui.unsaved : "";
   });
   source.addEventListener("scroll", () => { document.getElementById("gutter").scrollTop = source.scrollTop; });
-  for (const event of ["click", "keyup"]) source.addEventListener(event, help);
+  for (const event of ["click", "keyup", "input", "focus"]) source.addEventListener(event, help);
+  document.addEventListener("selectionchange", () => { if (document.activeElement === source) help(); });
   source.addEventListener("keydown", (event) => {
     if ((event.ctrlKey || event.metaKey) && event.key === "s") { event.preventDefault(); save(); }
   });
