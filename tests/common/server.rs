@@ -240,3 +240,53 @@ fn dechunk(mut bytes: &[u8]) -> Vec<u8> {
     }
     out
 }
+
+/// Every way of naming a file outside the folder the tests know, on every route that
+/// takes a name; with a link in the folder that leads out.
+pub fn traversal_attempts() -> Vec<(&'static str, String)> {
+    let names = [
+        "../outside.yaml",
+        "..%2foutside.yaml",
+        "%2e%2e/outside.yaml",
+        "%2e%2e%2foutside.yaml",
+        "%252e%252e%252foutside.yaml",
+        "..%5coutside.yaml",
+        "....//outside.yaml",
+        "..;/outside.yaml",
+        "/etc/passwd",
+        "%2fetc%2fpasswd",
+        "//etc/passwd",
+        "link.yaml",
+        "sub/../../outside.yaml",
+        ".%2e/outside.yaml",
+        "%c0%ae%c0%ae/outside.yaml",
+        "..%00/outside.yaml",
+        "../../../../etc/hostname",
+        "data/../../outside.yaml",
+        "%2e%2e%5coutside.yaml",
+        "..%252foutside.yaml",
+        "~/outside.yaml",
+        "..%u2216outside.yaml",
+        "%2E%2E/outside.yaml",
+        "./../outside.yaml",
+        "link.yaml/../outside.yaml",
+    ];
+    let routes = [
+        "GET /doc/",
+        "GET /api/v1/documents/",
+        "PUT /api/v1/documents/",
+        "GET /out/",
+        "GET /assets/",
+        "POST /api/v1/render?name=",
+        "POST /api/v1/import?name=",
+        "POST /api/v1/validate?name=",
+    ];
+    let mut attempts = Vec::new();
+    for route in routes {
+        let (method, prefix) = route.split_once(' ').unwrap();
+        for name in names {
+            attempts.push((method, format!("{prefix}{name}")));
+        }
+    }
+    attempts
+}
