@@ -6,7 +6,10 @@
 #     then sealed against unsealed, and the OFD on top of the PDF it is drawn from;
 #  2. batches of synthetic documents (N of each kind): Markdown+CSV documents per second,
 #     PDFs per second, the PDF batch against Σ bare typst ÷ jobs, peak memory, and the
-#     speed-up from 1 to 2 jobs.
+#     speed-up from 1 to 2 jobs;
+#  3. gongwen serve: the bounded load test built for release (validate and render requests
+#     per second, p50 and p99 latency, the server's peak memory), and the render API's
+#     throughput against `gongwen build` of the same documents.
 set -euo pipefail
 bin=$1 typst=$2 data=$3
 # Absolute: gongwen runs typst (and the wrapper below) inside a temporary folder.
@@ -204,3 +207,37 @@ read -r one _ < <(timed_build "$work/md-$n" -o "$work/m1" --format md,csv -j 1)
 read -r two _ < <(timed_build "$work/md-$n" -o "$work/m2" --format md,csv -j 2)
 echo "Markdown+CSV batch, N=$n per kind: 1 job ${one} s, 2 jobs ${two} s, speed-up $(ratio "$one" "$two")"
 echo "($(nproc) cores; typst $("$typst" --version | awk '{print $2}'))"
+
+# The render API against a batch build of the same replies: SERVE_N documents, each sent
+# as one request (format=pdf) by `jobs` clients at once, and the same files built by one
+# `gongwen build --format pdf --jobs $jobs`.
+serve_n=${SERVE_N:-40}
+echo
+echo "== gongwen serve: render API against gongwen build ($serve_n PDFs, $jobs at once)"
+reply=$(grep -l "^kind: *proposal-reply *$" "$data"/*.yaml | sort | head -1)
+mkdir -p "$work/serve/data" "$work/serve/batch"
+for i in $(seq "$serve_n"); do
+  sed -e "s/^\(  number: \)\"\([0-9]*\)\"$/\1\"\2${i}\"/" "$reply" > "$work/serve/batch/reply-$i.yaml"
+done
+cp "$reply" "$work/serve/data/"
+"$bin" serve "$work/serve/data" -o "$work/serve/out" --port 0 > "$work/serve/log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do grep -q "http://" "$work/serve/log" && break; sleep 0.1; done
+url=$(grep -o 'http://[^ ]*/' "$work/serve/log" | head -1)
+# Warm: the font subsets of these documents are cached for both.
+curl -sf --data-binary @"$work/serve/batch/reply-1.yaml" "${url}api/v1/render?format=pdf" -o /dev/null
+"$bin" build "$work/serve/batch" -o "$work/serve/batch-out" --format pdf -q >/dev/null 2>&1
+start=$(now_us)
+ls "$work/serve/batch"/*.yaml | xargs -P "$jobs" -I{} curl -sf --data-binary @{} "${url}api/v1/render?format=pdf" -o /dev/null
+end=$(now_us)
+api=$(awk -v us=$(( end - start )) -v n="$serve_n" 'BEGIN { printf "%.2f", n / (us / 1e6) }')
+built=$(timed_build "$work/serve/batch" -o "$work/serve/batch-out" --format pdf --jobs "$jobs" | awk -v n="$serve_n" '{ printf "%.2f", n / $1 }')
+echo "render API ${api} PDFs/s, gongwen build ${built} PDFs/s: the API at $(ratio "$api" "$built") of the build"
+kill $server 2>/dev/null || true
+
+echo
+echo "== gongwen serve: the bounded load test (release build; 1,000 validate and 200 render requests, 8 at once)"
+GONGWEN_BENCH_OUT="$work/load.txt" cargo test --release --locked --test serve_load >/dev/null 2>&1 \
+  || { echo "the load test failed: cargo test --release --test serve_load" >&2; exit 1; }
+cat "$work/load.txt"

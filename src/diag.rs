@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub mod yaml;
+pub mod scope;
 
 use unicode_width::UnicodeWidthChar;
 
@@ -167,7 +168,7 @@ pub struct Printer {
 
 impl Printer {
     pub fn print(&self, diagnostics: &[Diagnostic]) {
-        if crate::scope::gather(diagnostics) {
+        if crate::diag::scope::gather(diagnostics) {
             return;
         }
         for d in diagnostics {
@@ -177,7 +178,7 @@ impl Printer {
 
     /// A line about the run (a count, a step), on standard error.
     pub fn status(&self, line: &str) {
-        if crate::scope::silent() {
+        if crate::diag::scope::silent() {
             return;
         }
         eprintln!("{}", printable(line));
@@ -185,7 +186,7 @@ impl Printer {
 
     /// A line naming what was made (`built … → …`), on standard output.
     pub fn result(&self, line: &str) {
-        if crate::scope::silent() {
+        if crate::diag::scope::silent() {
             return;
         }
         println!("{}", printable(line));

@@ -19,7 +19,7 @@ rust_i18n::i18n!("locales", fallback = "en");
 #[macro_export]
 macro_rules! t {
     ($($arg:tt)*) => {
-        rust_i18n::t!($($arg)*, locale = &$crate::scope::locale())
+        rust_i18n::t!($($arg)*, locale = &$crate::diag::scope::locale())
     };
 }
 
@@ -40,7 +40,6 @@ pub mod pdf;
 pub mod plan;
 pub mod process;
 pub mod render;
-pub mod scope;
 pub mod serve;
 pub mod settings;
 pub mod table;

@@ -211,7 +211,7 @@ fn a_user_edits_a_reply_in_the_browser_and_sees_it_rebuilt() {
     // The page that shows the figure is another image now; the others are the same.
     let new = drawn(&after_pages);
     let differing = old.iter().zip(&new).filter(|(a, b)| a != b).count();
-    assert!(differing >= 1 && differing < 7, "{differing} pages changed");
+    assert!((1..7).contains(&differing), "{differing} pages changed");
     shoot(&tab, "3-edited.png");
 
     // An error: shown at its line, in the list and in the editor's gutter.

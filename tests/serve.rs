@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -112,35 +112,6 @@ fn the_index_and_a_document_page_show_the_folder_with_its_outputs() {
     );
 }
 
-/// Reads server-sent events from a connection until one names `path`.
-fn wait_for_event(events: &mut BufReader<std::net::TcpStream>, path: &str) -> String {
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if events.read_line(&mut line).unwrap() == 0 {
-            panic!("the event stream ended before an event about {path}");
-        }
-        if line.starts_with("data:") && line.contains(path) {
-            return line;
-        }
-    }
-}
-
-fn open_events(server: &Server) -> BufReader<std::net::TcpStream> {
-    let mut stream = server.connect();
-    write!(
-        stream,
-        "GET /events HTTP/1.1\r\nHost: {}\r\n\r\n",
-        server.address
-    )
-    .unwrap();
-    let mut events = BufReader::new(stream);
-    let mut status = String::new();
-    events.read_line(&mut status).unwrap();
-    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
-    events
-}
-
 #[test]
 fn a_save_is_refused_when_the_file_changed_on_disk_and_otherwise_rebuilds_the_pages() {
     let (dir, data) = folder();
@@ -173,11 +144,11 @@ fn a_save_is_refused_when_the_file_changed_on_disk_and_otherwise_rebuilds_the_pa
 
     // Saved over the version it names: written, then built, and the browsers told.
     std::fs::write(data.join(REPLY), &text).unwrap();
-    let mut events = open_events(&server);
+    let mut events = common::server::open_events(&server);
     let saved = server.request("PUT", &url, &[("If-Match", &quoted)], edited.as_bytes());
     assert_eq!(saved.status, 200, "{}", saved.text());
     assert_eq!(std::fs::read_to_string(data.join(REPLY)).unwrap(), edited);
-    wait_for_event(&mut events, REPLY);
+    common::server::wait_for_event(&mut events, REPLY);
     let rebuilt = server.get(&url).json();
     assert_ne!(rebuilt["document"]["version"].as_str().unwrap(), version);
     assert_eq!(rebuilt["source_hash"], saved.json()["source_hash"]);
@@ -199,7 +170,7 @@ fn a_save_is_refused_when_the_file_changed_on_disk_and_otherwise_rebuilds_the_pa
             .status,
         200
     );
-    wait_for_event(&mut events, REPLY);
+    common::server::wait_for_event(&mut events, REPLY);
     let shown = server.get(&url).json();
     let problem = &shown["document"]["problems"][0];
     let line = broken.lines().position(|l| l.contains("value: [")).unwrap() + 1;
@@ -210,7 +181,7 @@ fn a_save_is_refused_when_the_file_changed_on_disk_and_otherwise_rebuilds_the_pa
 
     // A change made in another editor is seen too.
     std::fs::write(data.join(REPLY), &text).unwrap();
-    wait_for_event(&mut events, REPLY);
+    common::server::wait_for_event(&mut events, REPLY);
     assert_eq!(server.get(&url).json()["state"], "valid");
 }
 

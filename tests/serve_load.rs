@@ -199,10 +199,31 @@ fn a_bounded_load_is_answered_and_hostile_clients_are_refused() {
     in_data.retain(|n| n != REPLY && n != "link.yaml");
     assert!(in_data.is_empty(), "{in_data:?}");
 
+    // A save of the 7-page reply to the event that its pages are new: the live update.
+    let mut live = Vec::new();
+    let url = format!("/api/v1/documents/{REPLY}");
+    for i in 0..5 {
+        let opened = server.get(&url).json();
+        let quoted = format!("\"{}\"", opened["source_hash"].as_str().unwrap());
+        // Each save is another text than the one before it.
+        let text = String::from_utf8(valid.clone())
+            .unwrap()
+            .replace("value: 18753", &format!("value: 1875{i}"));
+        let mut events = common::server::open_events(&server);
+        let started = Instant::now();
+        let saved = server.request("PUT", &url, &[("If-Match", &quoted)], text.as_bytes());
+        assert_eq!(saved.status, 200, "{}", saved.text());
+        common::server::wait_for_event(&mut events, REPLY);
+        live.push(started.elapsed());
+    }
+    live.sort();
+    std::fs::write(data.join(REPLY), &valid).unwrap();
+
     let memory = server.peak_memory_kib();
     let report = format!(
         "validate: {} requests, {:.1} req/s, p50 {:.1} ms, p99 {:.1} ms\n\
          render (pdf): {} requests, {:.2} req/s, p50 {:.1} ms, p99 {:.1} ms\n\
+         save to new pages (7-page reply, live event): median {:.0} ms of {}\n\
          peak memory of the server: {:.1} MiB\n",
         validations.0.len(),
         validations.0.len() as f64 / validations.1.as_secs_f64(),
@@ -212,6 +233,8 @@ fn a_bounded_load_is_answered_and_hostile_clients_are_refused() {
         renders.0.len() as f64 / renders.1.as_secs_f64(),
         percentile(&renders.0, 0.5),
         percentile(&renders.0, 0.99),
+        percentile(&live, 0.5),
+        live.len(),
         memory as f64 / 1024.0,
     );
     println!("{report}");

@@ -56,7 +56,7 @@ pub struct Label {
 impl Label {
     /// The name in the language of the messages.
     pub fn text(self) -> &'static str {
-        if crate::scope::locale().starts_with("zh") {
+        if crate::diag::scope::locale().starts_with("zh") {
             self.zh
         } else {
             self.en

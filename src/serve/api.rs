@@ -19,9 +19,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use super::App;
 use super::guard;
 use super::site::{Problem, media_type};
+use crate::diag::scope::{Scope, Sink};
 use crate::diag::{Diagnostic, Printer, Severity};
 use crate::load::{self, Library};
-use crate::scope::{Scope, Sink};
 use crate::settings::{BuildSettings, Format, Status};
 
 /// The work that may run at once, and the requests that may wait for it.
@@ -74,7 +74,7 @@ impl Queue {
         };
         let done = tokio::task::spawn_blocking(move || {
             let _permits = (admitted, working);
-            crate::scope::enter(scope, work)
+            crate::diag::scope::enter(scope, work)
         })
         .await;
         done.map_err(|_| {
@@ -121,7 +121,7 @@ pub fn in_lang<R>(locale: &str, work: impl FnOnce() -> R) -> R {
         locale: Some(locale.to_owned()),
         sink: None,
     };
-    crate::scope::enter(scope, work)
+    crate::diag::scope::enter(scope, work)
 }
 
 #[derive(Deserialize, Default)]
@@ -420,10 +420,11 @@ fn render_text(
     };
     let sink = Sink::default();
     let scope = Scope {
-        locale: Some(crate::scope::locale()),
+        locale: Some(crate::diag::scope::locale()),
         sink: Some(sink.clone()),
     };
-    let status = crate::scope::enter(scope, || crate::build::run(&settings, Printer::default()));
+    let status =
+        crate::diag::scope::enter(scope, || crate::build::run(&settings, Printer::default()));
     let mut gathered = std::mem::take(&mut *sink.lock().unwrap_or_else(|e| e.into_inner()));
     let built = matches!(status, Ok(Status::Ok));
     if let Err(d) = status {
@@ -584,22 +585,16 @@ fn not_found_in(locale: &str) -> Response {
 pub async fn events(State(app): State<Arc<App>>) -> Response {
     let receiver = app.events.subscribe();
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(news) => {
-                    return Some((
-                        Ok::<_, Infallible>(Event::default().event("site").data(news)),
-                        receiver,
-                    ));
-                }
-                // A browser that fell behind is told that everything may have changed.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    let news = json!({ "changed": ["*"] }).to_string();
-                    return Some((Ok(Event::default().event("site").data(news)), receiver));
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        let news = match receiver.recv().await {
+            Ok(news) => news,
+            // A browser that fell behind is told that everything may have changed.
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                json!({ "changed": ["*"] }).to_string()
             }
-        }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        };
+        let event = Event::default().event("site").data(news);
+        Some((Ok::<_, Infallible>(event), receiver))
     });
     Sse::new(stream)
         .keep_alive(KeepAlive::default())

@@ -24,8 +24,8 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::build::Rebuilder;
+use crate::diag::scope::{Scope, Sink};
 use crate::diag::{Diagnostic, Printer};
-use crate::scope::{Scope, Sink};
 use crate::settings::{BuildSettings, Status};
 
 /// What bounds the work one request, and all of them, may cause.
@@ -117,7 +117,7 @@ pub fn serve(settings: ServeSettings, printer: Printer) -> Result<Status, Diagno
         .set_nonblocking(true)
         .map_err(|e| Diagnostic::error(t!("cannot listen: %{reason}", reason = e.to_string())))?;
 
-    let locale = crate::scope::locale();
+    let locale = crate::diag::scope::locale();
     let (wake, woken) = std::sync::mpsc::channel();
     let mut rebuilder = Rebuilder::new(build.clone());
     // The first build before the first request: the pages are there when the URL is.
@@ -180,7 +180,8 @@ fn rebuild(rebuilder: &mut Rebuilder, locale: &str) -> Option<Vec<Diagnostic>> {
         locale: Some(locale.to_owned()),
         sink: Some(sink.clone()),
     };
-    let result = crate::scope::enter(scope, || rebuilder.rebuild_if_changed(Printer::default()))?;
+    let result =
+        crate::diag::scope::enter(scope, || rebuilder.rebuild_if_changed(Printer::default()))?;
     let mut gathered = std::mem::take(&mut *sink.lock().unwrap_or_else(|e| e.into_inner()));
     if let Err(d) = result {
         gathered.push(d);

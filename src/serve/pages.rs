@@ -53,7 +53,7 @@ fn words() -> BTreeMap<&'static str, String> {
     };
     put(
         "lang",
-        if crate::scope::locale().starts_with("zh") {
+        if crate::diag::scope::locale().starts_with("zh") {
             "zh-CN".into()
         } else {
             "en".into()

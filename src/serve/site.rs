@@ -115,11 +115,11 @@ impl Site {
         built: &[Diagnostic],
         locale: &str,
     ) -> Result<Site, Diagnostic> {
-        let scope = crate::scope::Scope {
+        let scope = crate::diag::scope::Scope {
             locale: Some(locale.to_owned()),
             sink: None,
         };
-        crate::scope::enter(scope, || Site::scan_here(root, settings, built))
+        crate::diag::scope::enter(scope, || Site::scan_here(root, settings, built))
     }
 
     fn scan_here(
@@ -193,7 +193,7 @@ impl Site {
             let hashes: Vec<String> = state.outputs.iter().map(|o| o.hash.clone()).collect();
             let joined = hashes.join(",");
             parts.push(("outputs", joined.as_bytes()));
-            state.version = crate::build::manifest::hash_parts(parts.into_iter())[..16].to_owned();
+            state.version = crate::build::manifest::hash_parts(parts)[..16].to_owned();
             site.documents.insert(relative, state);
         }
         site.problems = built

@@ -290,3 +290,32 @@ pub fn traversal_attempts() -> Vec<(&'static str, String)> {
     }
     attempts
 }
+
+/// Reads server-sent events from a connection until one names `path`.
+pub fn wait_for_event(events: &mut BufReader<std::net::TcpStream>, path: &str) -> String {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if events.read_line(&mut line).unwrap() == 0 {
+            panic!("the event stream ended before an event about {path}");
+        }
+        if line.starts_with("data:") && line.contains(path) {
+            return line;
+        }
+    }
+}
+
+pub fn open_events(server: &Server) -> BufReader<std::net::TcpStream> {
+    let mut stream = server.connect();
+    write!(
+        stream,
+        "GET /events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.address
+    )
+    .unwrap();
+    let mut events = BufReader::new(stream);
+    let mut status = String::new();
+    events.read_line(&mut status).unwrap();
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    events
+}

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex};
 
-use crate::diag::Diagnostic;
+use super::Diagnostic;
 
 /// Diagnostics gathered instead of printed.
 pub type Sink = Arc<Mutex<Vec<Diagnostic>>>;
@@ -65,28 +65,4 @@ pub fn gather(diagnostics: &[Diagnostic]) -> bool {
 /// Whether the printer's lines go nowhere (a scope that gathers its diagnostics).
 pub fn silent() -> bool {
     CURRENT.with(|c| c.borrow().sink.is_some())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_scope_follows_work_onto_the_pool_and_ends_with_it() {
-        let sink = Sink::default();
-        let scope = Scope {
-            locale: Some("en".into()),
-            sink: Some(sink.clone()),
-        };
-        let seen = enter(scope, || {
-            crate::parallel::map(&[1, 2, 3, 4], 4, |i| {
-                gather(&[Diagnostic::error(format!("{i}"))]);
-                locale()
-            })
-        });
-        assert_eq!(seen, vec!["en"; 4]);
-        assert_eq!(sink.lock().unwrap().len(), 4);
-        assert!(current().sink.is_none());
-        assert!(!gather(&[Diagnostic::error("printed")]));
-    }
 }
