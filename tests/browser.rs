@@ -212,6 +212,13 @@ fn a_user_edits_a_reply_in_the_browser_and_sees_it_rebuilt() {
     let new = drawn(&after_pages);
     let differing = old.iter().zip(&new).filter(|(a, b)| a != b).count();
     assert!((1..7).contains(&differing), "{differing} pages changed");
+    let changed = old.iter().zip(&new).position(|(a, b)| a != b).unwrap();
+    eval(
+        &tab,
+        &format!("document.querySelectorAll('#pages img')[{changed}].scrollIntoView()"),
+    );
+    shoot(&tab, "3-changed-page.png");
+    eval(&tab, "window.scrollTo(0, 0)");
     shoot(&tab, "3-edited.png");
 
     // An error: shown at its line, in the list and in the editor's gutter.
