@@ -210,6 +210,19 @@ async fn read_body(
     }
 }
 
+/// The request's body as UTF-8 text, within the server's body limit.
+async fn read_text(
+    body: Body,
+    headers: &HeaderMap,
+    app: &App,
+    locale: &str,
+) -> Result<String, Response> {
+    utf8(
+        read_body(body, headers, app.limits.body_bytes, locale).await?,
+        locale,
+    )
+}
+
 fn utf8(bytes: Vec<u8>, locale: &str) -> Result<String, Response> {
     String::from_utf8(bytes).map_err(|_| {
         in_lang(locale, || {
@@ -277,10 +290,7 @@ pub async fn validate(
 ) -> Response {
     let locale = request_locale(&query, &headers, &app);
     limited(&app, &locale, async {
-        let text = utf8(
-            read_body(body, &headers, app.limits.body_bytes, &locale).await?,
-            &locale,
-        )?;
+        let text = read_text(body, &headers, &app, &locale).await?;
         let name = data_name(query.name.as_deref(), &locale)?;
         let problems = app
             .queue
@@ -460,7 +470,7 @@ pub async fn render(
     let locale = request_locale(&query, &headers, &app);
     limited(&app, &locale, async {
         let formats = render_formats(query.format.as_deref(), &locale)?;
-        let text = utf8(read_body(body, &headers, app.limits.body_bytes, &locale).await?, &locale)?;
+        let text = read_text(body, &headers, &app, &locale).await?;
         let name = data_name(query.name.as_deref(), &locale)?;
         let served = app.settings.clone();
         let stem = name.trim_end_matches(".yaml").trim_end_matches(".yml").to_owned();
@@ -654,10 +664,7 @@ pub async fn save(
         return not_found_in(&locale);
     };
     limited(&app, &locale, async {
-        let text = utf8(
-            read_body(body, &headers, app.limits.body_bytes, &locale).await?,
-            &locale,
-        )?;
+        let text = read_text(body, &headers, &app, &locale).await?;
         let Some(expected) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
             return Err(in_lang(&locale, || {
                 refusal(
