@@ -201,6 +201,17 @@ pub fn page_suffix(number: usize) -> String {
     format!("-page-{number}.svg")
 }
 
+/// N of a page image `STEM-page-N.svg` of the document `stem`; `None` for other names.
+pub fn page_number(stem: &str, name: &str) -> Option<usize> {
+    let n: usize = name
+        .strip_prefix(stem)?
+        .strip_prefix("-page-")?
+        .strip_suffix(".svg")?
+        .parse()
+        .ok()?;
+    (name == format!("{stem}{}", page_suffix(n))).then_some(n)
+}
+
 impl Backend for Svg {
     fn format(&self) -> Format {
         Format::Svg

@@ -334,12 +334,7 @@ impl Run<'_> {
     ) {
         let made = output_hashes(outputs);
         let stale = previous.keys().filter(|name| {
-            !made.contains_key(*name)
-                && name
-                    .strip_prefix(stem)
-                    .and_then(|rest| rest.strip_prefix("-page-"))
-                    .and_then(|rest| rest.strip_suffix(".svg"))
-                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            !made.contains_key(*name) && backends::page_number(stem, name).is_some()
         });
         for name in stale {
             // One left behind is only shown if asked for by number; never an error.

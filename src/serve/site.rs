@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::build::backends::page_suffix;
+use crate::build::backends::page_number;
 use crate::build::manifest::Manifest;
 use crate::diag::{Diagnostic, Printer, Severity};
 use crate::load::{self, Library};
@@ -241,17 +241,6 @@ fn site_has(site: &Site, root: &Path, file: &Path) -> bool {
         .to_string_lossy()
         .replace('\\', "/");
     site.documents.contains_key(&relative)
-}
-
-/// N of a page image `STEM-page-N.svg`.
-fn page_number(stem: &str, name: &str) -> Option<usize> {
-    let n: usize = name
-        .strip_prefix(stem)?
-        .strip_prefix("-page-")?
-        .strip_suffix(".svg")?
-        .parse()
-        .ok()?;
-    (name == format!("{stem}{}", page_suffix(n))).then_some(n)
 }
 
 pub fn format_of(name: &str) -> &'static str {
